@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dax_blk: block devices with DAX on reserved physical memory.
+ *
+ * Each range named in the ranges= parameter becomes /dev/daxblkN, in the
+ * order given.  The memory is reserved at boot (memmap=SIZE$START for RAM)
+ * and mapped by dax_core with ZONE_DEVICE pages, so the disk carries a
+ * dax_device and ext4 or xfs mount it with -o dax exactly as they mount
+ * /dev/pmemN.  Block I/O is a copy to or from the mapped memory.
+ *
+ * A device is set up in pmem's order (disk, dax_device, dax host, then
+ * device_add_disk) and torn down in exactly the reverse order.  The
+ * block_device_operations owner pins the module while a device is open or
+ * mounted, so it cannot be unloaded under a filesystem.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bio.h>
+#include <linux/blkdev.h>
+#include <linux/highmem.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include <daxlite/compat.h>
+#include <daxlite/dax_core.h>
+
+/**
+ * struct daxblk_device - one /dev/daxblkN
+ * @region: the memory it serves, owned through dax_core
+ * @disk: its gendisk
+ */
+struct daxblk_device {
+	struct daxl_region *region;
+	struct gendisk *disk;
+};
+
+static struct daxblk_device *daxblk_devices[DAXL_MAX_RANGES];
+static unsigned int daxblk_count;
+
+/* Copy one segment of a bio to or from the device. */
+static blk_status_t daxblk_do_bvec(struct daxl_region *region,
+				   struct bio_vec *bv, sector_t sector,
+				   bool write)
+{
+	u64 offset = (u64)sector << SECTOR_SHIFT;
+	void *mem = bvec_kmap_local(bv);
+	int rc;
+
+	if (write) {
+		rc = daxl_region_write(region, offset, mem, bv->bv_len);
+	} else {
+		rc = daxl_region_read(region, offset, mem, bv->bv_len);
+		flush_dcache_page(bv->bv_page);
+	}
+	kunmap_local(mem);
+	return errno_to_blk_status(rc);
+}
+
+static void daxblk_submit_bio(struct bio *bio)
+{
+	struct daxblk_device *dev = bio->bi_bdev->bd_disk->private_data;
+	struct daxl_region *region = dev->region;
+	blk_status_t status = BLK_STS_OK;
+	struct bvec_iter iter;
+	struct bio_vec bv;
+	unsigned long start = 0;
+	bool acct;
+	int rc;
+
+	if (bio->bi_opf & REQ_PREFLUSH)
+		daxl_region_flush(region);
+
+	acct = bio_sectors(bio) && blk_queue_io_stat(bio->bi_bdev->bd_disk->queue);
+	if (acct)
+		start = bio_start_io_acct(bio);
+
+	switch (bio_op(bio)) {
+	case REQ_OP_READ:
+	case REQ_OP_WRITE:
+		bio_for_each_segment(bv, bio, iter) {
+			status = daxblk_do_bvec(region, &bv, iter.bi_sector,
+						op_is_write(bio_op(bio)));
+			if (status)
+				break;
+		}
+		break;
+	case REQ_OP_DISCARD:
+	case REQ_OP_WRITE_ZEROES:
+		/* Discarded blocks read back as zeroes, as on pmem. */
+		rc = daxl_region_zero(region,
+				      (u64)bio->bi_iter.bi_sector << SECTOR_SHIFT,
+				      bio->bi_iter.bi_size);
+		status = errno_to_blk_status(rc);
+		break;
+	case REQ_OP_FLUSH:
+		break;
+	default:
+		status = BLK_STS_NOTSUPP;
+		break;
+	}
+
+	if (acct)
+		bio_end_io_acct(bio, start);
+	if (bio->bi_opf & REQ_FUA)
+		daxl_region_flush(region);
+
+	bio->bi_status = status;
+	bio_endio(bio);
+}
+
+static const struct block_device_operations daxblk_fops = {
+	.owner		= THIS_MODULE,
+	.submit_bio	= daxblk_submit_bio,
+};
+
+/*
+ * And now the module code and kernel interface.
+ */
+
+static char *ranges;
+module_param(ranges, charp, 0444);
+MODULE_PARM_DESC(ranges,
+		 "Reserved memory to serve, as SIZE@START[,SIZE@START...] (e.g. 512M@0x80000000); each range becomes /dev/daxblkN");
+
+static bool persistent;
+module_param(persistent, bool, 0444);
+MODULE_PARM_DESC(persistent,
+		 "The ranges are persistent memory: bypass the CPU cache on writes and flush on fsync (default: volatile RAM)");
+
+static void daxblk_setup_queue(struct request_queue *q, bool write_cache)
+{
+	blk_queue_logical_block_size(q, PAGE_SIZE);
+	blk_queue_physical_block_size(q, PAGE_SIZE);
+	blk_queue_max_hw_sectors(q, UINT_MAX);
+	blk_queue_max_discard_sectors(q, UINT_MAX);
+	blk_queue_max_write_zeroes_sectors(q, UINT_MAX);
+	q->limits.discard_granularity = PAGE_SIZE;
+	blk_queue_write_cache(q, write_cache, write_cache);
+	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
+	blk_queue_flag_set(QUEUE_FLAG_DAX, q);
+}
+
+static int daxblk_add(unsigned int index, const struct daxl_phys *phys)
+{
+	enum daxl_backing backing = persistent ? DAXL_PERSISTENT : DAXL_VOLATILE;
+	struct daxblk_device *dev;
+	struct dax_device *dax_dev;
+	struct gendisk *disk;
+	char name[DAXL_OWNER_LEN];
+	int rc;
+
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return -ENOMEM;
+	snprintf(name, sizeof(name), "daxblk%u", index);
+
+	dev->region = daxl_region_map(phys, backing, name);
+	if (IS_ERR(dev->region)) {
+		rc = PTR_ERR(dev->region);
+		goto out_free_dev;
+	}
+
+	disk = daxl_compat_alloc_disk(NUMA_NO_NODE);
+	if (IS_ERR(disk)) {
+		rc = PTR_ERR(disk);
+		goto out_unmap;
+	}
+	dev->disk = disk;
+	disk->fops = &daxblk_fops;
+	disk->private_data = dev;
+	strscpy(disk->disk_name, name, DISK_NAME_LEN);
+	set_capacity(disk, dev->region->size >> SECTOR_SHIFT);
+	daxblk_setup_queue(disk->queue, backing == DAXL_PERSISTENT);
+
+	dax_dev = daxl_region_alloc_dax(dev->region);
+	if (IS_ERR(dax_dev)) {
+		rc = PTR_ERR(dax_dev);
+		goto out_put_disk;
+	}
+	rc = dax_add_host(dax_dev, disk);
+	if (rc)
+		goto out_kill_dax;
+
+	rc = device_add_disk(NULL, disk, NULL);
+	if (rc)
+		goto out_remove_host;
+
+	daxblk_devices[daxblk_count++] = dev;
+	return 0;
+
+out_remove_host:
+	dax_remove_host(disk);
+out_kill_dax:
+	daxl_region_kill_dax(dev->region);
+out_put_disk:
+	put_disk(disk);
+out_unmap:
+	daxl_region_unmap(dev->region);
+out_free_dev:
+	kfree(dev);
+	return rc;
+}
+
+/* The exact reverse of daxblk_add(). */
+static void daxblk_remove(struct daxblk_device *dev)
+{
+	dax_remove_host(dev->disk);
+	daxl_region_kill_dax(dev->region);
+	del_gendisk(dev->disk);
+	put_disk(dev->disk);
+	daxl_region_unmap(dev->region);
+	kfree(dev);
+}
+
+static void daxblk_remove_all(void)
+{
+	while (daxblk_count)
+		daxblk_remove(daxblk_devices[--daxblk_count]);
+}
+
+static int __init daxblk_init(void)
+{
+	struct daxl_phys phys[DAXL_MAX_RANGES];
+	int i, n, rc;
+
+	n = daxl_parse_ranges(ranges, phys, ARRAY_SIZE(phys));
+	if (n == -E2BIG) {
+		pr_err("ranges=\"%s\": more than %d ranges\n", ranges,
+		       DAXL_MAX_RANGES);
+		return n;
+	}
+	if (n == -ERANGE) {
+		pr_err("ranges=\"%s\": a number does not fit in 64 bits\n",
+		       ranges);
+		return n;
+	}
+	if (n < 0) {
+		pr_err("ranges=\"%s\": cannot parse; expected SIZE@START[,SIZE@START...]\n",
+		       ranges);
+		return n;
+	}
+	if (!n)
+		pr_info("no ranges= given, no devices created\n");
+
+	for (i = 0; i < n; i++) {
+		rc = daxblk_add(i, &phys[i]);
+		if (rc)
+			goto out_remove;
+	}
+	return 0;
+
+out_remove:
+	daxblk_remove_all();
+	return rc;
+}
+
+static void __exit daxblk_exit(void)
+{
+	daxblk_remove_all();
+}
+
+module_init(daxblk_init);
+module_exit(daxblk_exit);
+
+MODULE_AUTHOR("daxlite maintainers");
+MODULE_DESCRIPTION("daxlite block devices with DAX on reserved memory");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(DAXLITE_VERSION);
+MODULE_IMPORT_NS(DAXL_NS);

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Range arithmetic: parsing the SIZE@START lists users pass as module
+ * parameters, and bounds checks on offsets inside a region.
+ *
+ * Nothing here touches memory or devices, so every function can be unit
+ * tested on plain values.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/overflow.h>
+#include <linux/string.h>
+
+#include <daxlite/compat.h>
+#include <daxlite/dax_core.h>
+
+/* Longest number a range may spell, suffix included ("0xffffffffffffffff"). */
+#define DAXL_NUMBER_MAX	24
+
+/*
+ * Parse one number of a range list: decimal, octal or 0x-hex, with an
+ * optional binary suffix K, M, G or T (either case), as memparse() reads
+ * them, but refusing overflow and empty input.  On success *s points just
+ * past the number.
+ */
+static int daxl_parse_number(const char **s, u64 *val)
+{
+	char buf[DAXL_NUMBER_MAX + 1];
+	unsigned int shift = 0;
+	size_t len;
+	u64 v;
+	int rc;
+
+	len = strcspn(*s, "@,\n");
+	if (!len || len > DAXL_NUMBER_MAX)
+		return -EINVAL;
+	memcpy(buf, *s, len);
+	buf[len] = '\0';
+
+	switch (buf[len - 1]) {
+	case 'T':
+	case 't':
+		shift += 10;
+		fallthrough;
+	case 'G':
+	case 'g':
+		shift += 10;
+		fallthrough;
+	case 'M':
+	case 'm':
+		shift += 10;
+		fallthrough;
+	case 'K':
+	case 'k':
+		shift += 10;
+		buf[len - 1] = '\0';
+		break;
+	}
+
+	rc = kstrtoull(buf, 0, &v);
+	if (rc)
+		return rc == -ERANGE ? -ERANGE : -EINVAL;
+	if (shift && v > (U64_MAX >> shift))
+		return -ERANGE;
+
+	*val = v << shift;
+	*s += len;
+	return 0;
+}
+
+/**
+ * daxl_parse_ranges() - parse a list of physical ranges
+ * @spec: "SIZE@START[,SIZE@START...]", numbers as memparse() reads them
+ *	(decimal, octal or 0x-hex, with an optional K, M, G or T suffix); one
+ *	trailing newline is allowed
+ * @ranges: array that receives the ranges, in the order given
+ * @max: number of entries in @ranges
+ *
+ * Only the syntax is checked here; daxl_region_map() judges the ranges
+ * themselves.  An empty @spec yields no ranges.
+ *
+ * Return: the number of ranges parsed, -EINVAL if @spec is malformed,
+ * -ERANGE if a number does not fit in 64 bits, or -E2BIG if @spec names
+ * more than @max ranges.
+ */
+int daxl_parse_ranges(const char *spec, struct daxl_phys *ranges,
+		      unsigned int max)
+{
+	const char *s = spec;
+	unsigned int n = 0;
+	int rc;
+
+	if (!s || !*s || !strcmp(s, "\n"))
+		return 0;
+
+	for (;;) {
+		struct daxl_phys r;
+
+		rc = daxl_parse_number(&s, &r.size);
+		if (rc)
+			return rc;
+		if (*s++ != '@')
+			return -EINVAL;
+		rc = daxl_parse_number(&s, &r.start);
+		if (rc)
+			return rc;
+		if (n == max)
+			return -E2BIG;
+		ranges[n++] = r;
+
+		if (*s == ',') {
+			s++;
+			continue;
+		}
+		if (*s == '\n')
+			s++;
+		return *s ? -EINVAL : n;
+	}
+}
+EXPORT_SYMBOL_NS_GPL(daxl_parse_ranges, DAXL_NS);
+
+/**
+ * daxl_check_span() - check that a byte span lies inside an object
+ * @offset: first byte of the span
+ * @len: length of the span in bytes
+ * @size: size of the object the span addresses
+ *
+ * Return: 0 if [@offset, @offset + @len) lies within [0, @size), without
+ * overflow; -ERANGE otherwise.
+ */
+int daxl_check_span(u64 offset, u64 len, u64 size)
+{
+	u64 end;
+
+	if (check_add_overflow(offset, len, &end) || end > size)
+		return -ERANGE;
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(daxl_check_span, DAXL_NS);

@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Regions: the physical ranges daxlite serves.
+ *
+ * dax_core keeps one registry of every range a daxlite driver serves, so a
+ * range can never be served twice, even by two different modules.  A range
+ * is accepted only if it is 2 MiB aligned, lies wholly in memory that the
+ * firmware or the kernel command line reserved (memmap=SIZE$START, legacy
+ * or ACPI persistent memory), and touches no System RAM.  It is then
+ * claimed in the iomem tree and mapped with ZONE_DEVICE pages of type
+ * MEMORY_DEVICE_FS_DAX, which is what fs-dax needs for mmap, get_user_pages
+ * and PMD faults on 6.1.
+ *
+ * The memory access helpers at the end are how drivers move bytes in and
+ * out of a region; they apply the region's flush policy.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/libnvdimm.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include <daxlite/compat.h>
+#include <daxlite/dax_core.h>
+
+#include "dax_core_internal.h"
+
+/* Every mapped region, in no particular order; protected by daxl_lock. */
+static LIST_HEAD(daxl_regions);
+static DEFINE_MUTEX(daxl_lock);
+
+/* The iomem descriptors of memory a region may be made from. */
+static const unsigned long daxl_reserved_descs[] = {
+	IORES_DESC_RESERVED,
+	IORES_DESC_PERSISTENT_MEMORY_LEGACY,
+	IORES_DESC_PERSISTENT_MEMORY,
+};
+
+static int daxl_add_covered(struct resource *res, void *arg)
+{
+	u64 *covered = arg;
+
+	*covered += resource_size(res);
+	return 0;
+}
+
+/* Is every byte of [start, start + size) in reserved or persistent memory? */
+static bool daxl_range_is_reserved(u64 start, u64 size)
+{
+	u64 covered = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(daxl_reserved_descs); i++)
+		walk_iomem_res_desc(daxl_reserved_descs[i], IORESOURCE_MEM,
+				    start, start + size - 1, &covered,
+				    daxl_add_covered);
+	return covered == size;
+}
+
+/* The registered region that overlaps [start, start + size), if any. */
+static struct daxl_region *daxl_find_overlap(u64 start, u64 size)
+{
+	struct daxl_region *region;
+
+	lockdep_assert_held(&daxl_lock);
+	list_for_each_entry(region, &daxl_regions, node)
+		if (start < region->start + region->size &&
+		    region->start < start + size)
+			return region;
+	return NULL;
+}
+
+/*
+ * Judge a range before anything is claimed.  Each refusal says why, naming
+ * the range and the device that asked for it.
+ */
+static int daxl_check_range(const struct daxl_phys *phys, const char *owner)
+{
+	u64 start = phys->start, size = phys->size, last;
+
+	if (!size) {
+		pr_err("%s: empty range at %#llx\n", owner, start);
+		return -EINVAL;
+	}
+	if (check_add_overflow(start, size - 1, &last)) {
+		pr_err("%s: range %#llx+%#llx overflows the physical address space\n",
+		       owner, start, size);
+		return -EINVAL;
+	}
+	if (!IS_ALIGNED(start, DAXL_REGION_ALIGN) ||
+	    !IS_ALIGNED(size, DAXL_REGION_ALIGN)) {
+		pr_err("%s: range [%#llx-%#llx] is not 2 MiB aligned in start and size\n",
+		       owner, start, last);
+		return -EINVAL;
+	}
+	if (region_intersects(start, size, IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) != REGION_DISJOINT) {
+		pr_err("%s: range [%#llx-%#llx] intersects System RAM; reserve it at boot with memmap=SIZE$START\n",
+		       owner, start, last);
+		return -EINVAL;
+	}
+	if (!daxl_range_is_reserved(start, size)) {
+		pr_err("%s: range [%#llx-%#llx] is not wholly reserved or persistent memory; reserve it at boot with memmap=SIZE$START\n",
+		       owner, start, last);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int daxl_pagemap_memory_failure(struct dev_pagemap *pgmap,
+				       unsigned long pfn,
+				       unsigned long nr_pages, int mf_flags)
+{
+	struct daxl_region *region =
+		container_of(pgmap, struct daxl_region, pgmap);
+	u64 offset = PFN_PHYS(pfn) - region->start;
+
+	if (!region->dax_dev)
+		return -EOPNOTSUPP;
+	return dax_holder_notify_failure(region->dax_dev, offset,
+					 PFN_PHYS(nr_pages), mf_flags);
+}
+
+static const struct dev_pagemap_ops daxl_pagemap_ops = {
+	.memory_failure		= daxl_pagemap_memory_failure,
+};
+
+/**
+ * daxl_region_map() - claim a physical range and map it for DAX
+ * @phys: the range
+ * @backing: whether the memory is volatile or persistent
+ * @owner: name of the device that will serve the range, such as
+ *	"daxblk0"; it names the iomem resource and appears in messages
+ *
+ * Checks @phys (see the top of this file), refuses it with -EBUSY if it
+ * overlaps a range already served, claims it in the iomem tree and maps
+ * it with MEMORY_DEVICE_FS_DAX pages.  Every refusal is explained in the
+ * kernel log.
+ *
+ * Context: process context; may sleep.
+ * Return: the new region, or an ERR_PTR: -EINVAL for a range that may not
+ * be used, -EBUSY if it is already served or claimed, -ENOMEM.
+ */
+struct daxl_region *daxl_region_map(const struct daxl_phys *phys,
+				    enum daxl_backing backing,
+				    const char *owner)
+{
+	struct daxl_region *region, *other;
+	void *kaddr;
+	int rc;
+
+	rc = daxl_check_range(phys, owner);
+	if (rc)
+		return ERR_PTR(rc);
+
+	region = kzalloc(sizeof(*region), GFP_KERNEL);
+	if (!region)
+		return ERR_PTR(-ENOMEM);
+	region->start = phys->start;
+	region->size = phys->size;
+	region->backing = backing;
+	strscpy(region->owner, owner, sizeof(region->owner));
+
+	mutex_lock(&daxl_lock);
+	other = daxl_find_overlap(region->start, region->size);
+	if (other) {
+		pr_err("%s: range [%#llx-%#llx] overlaps [%#llx-%#llx] served by %s\n",
+		       owner, phys->start, phys->start + phys->size - 1,
+		       (u64)other->start, other->start + other->size - 1,
+		       other->owner);
+		rc = -EBUSY;
+		goto out_unlock;
+	}
+
+	region->res = request_mem_region(region->start, region->size,
+					 region->owner);
+	if (!region->res) {
+		pr_err("%s: range [%#llx-%#llx] is claimed by another driver (see /proc/iomem)\n",
+		       owner, phys->start, phys->start + phys->size - 1);
+		rc = -EBUSY;
+		goto out_unlock;
+	}
+
+	region->pgmap.type = MEMORY_DEVICE_FS_DAX;
+	region->pgmap.range.start = region->start;
+	region->pgmap.range.end = region->start + region->size - 1;
+	region->pgmap.nr_range = 1;
+	region->pgmap.vmemmap_shift = 0;
+	region->pgmap.ops = &daxl_pagemap_ops;
+	region->pgmap.owner = region;
+	kaddr = memremap_pages(&region->pgmap, NUMA_NO_NODE);
+	if (IS_ERR(kaddr)) {
+		rc = PTR_ERR(kaddr);
+		pr_err("%s: cannot map range [%#llx-%#llx] with struct pages: %d\n",
+		       owner, phys->start, phys->start + phys->size - 1, rc);
+		goto out_release;
+	}
+	region->kaddr = kaddr;
+
+	list_add(&region->node, &daxl_regions);
+	mutex_unlock(&daxl_lock);
+	pr_info("%s: serving [%#llx-%#llx] (%llu MiB, %s)\n", owner,
+		phys->start, phys->start + phys->size - 1, phys->size >> 20,
+		backing == DAXL_PERSISTENT ? "persistent" : "volatile");
+	return region;
+
+out_release:
+	release_mem_region(region->start, region->size);
+out_unlock:
+	mutex_unlock(&daxl_lock);
+	kfree(region);
+	return ERR_PTR(rc);
+}
+EXPORT_SYMBOL_NS_GPL(daxl_region_map, DAXL_NS);
+
+/**
+ * daxl_region_unmap() - undo daxl_region_map()
+ * @region: the region; its dax_device must already be killed
+ *
+ * Waits for the last reference to the region's pages to go, so the caller
+ * must make sure nothing can still map them (nothing mounted, no open
+ * device).
+ *
+ * Context: process context; may sleep.
+ */
+void daxl_region_unmap(struct daxl_region *region)
+{
+	WARN_ON(region->dax_dev);
+
+	mutex_lock(&daxl_lock);
+	list_del(&region->node);
+	memunmap_pages(&region->pgmap);
+	release_mem_region(region->start, region->size);
+	mutex_unlock(&daxl_lock);
+	kfree(region);
+}
+EXPORT_SYMBOL_NS_GPL(daxl_region_unmap, DAXL_NS);
+
+/**
+ * daxl_region_read() - copy bytes out of a region
+ * @region: the region
+ * @offset: byte offset in the region
+ * @buf: destination
+ * @len: number of bytes
+ *
+ * Persistent regions are read with machine-check-safe copies, so poisoned
+ * media reports -EIO instead of crashing.
+ *
+ * Return: 0, -ERANGE if the span leaves the region, -EIO on poison.
+ */
+int daxl_region_read(struct daxl_region *region, u64 offset, void *buf,
+		     size_t len)
+{
+	void *src = region->kaddr + offset;
+
+	if (daxl_check_span(offset, len, region->size))
+		return -ERANGE;
+	if (region->backing == DAXL_VOLATILE) {
+		memcpy(buf, src, len);
+		return 0;
+	}
+	return copy_mc_to_kernel(buf, src, len) ? -EIO : 0;
+}
+EXPORT_SYMBOL_NS_GPL(daxl_region_read, DAXL_NS);
+
+/**
+ * daxl_region_write() - copy bytes into a region
+ * @region: the region
+ * @offset: byte offset in the region
+ * @buf: source
+ * @len: number of bytes
+ *
+ * Writes to persistent regions bypass the CPU cache; they are durable
+ * after the next daxl_region_flush().
+ *
+ * Return: 0, or -ERANGE if the span leaves the region.
+ */
+int daxl_region_write(struct daxl_region *region, u64 offset,
+		      const void *buf, size_t len)
+{
+	void *dst = region->kaddr + offset;
+
+	if (daxl_check_span(offset, len, region->size))
+		return -ERANGE;
+	if (region->backing == DAXL_VOLATILE)
+		memcpy(dst, buf, len);
+	else
+		memcpy_flushcache(dst, buf, len);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(daxl_region_write, DAXL_NS);
+
+/**
+ * daxl_region_zero() - zero bytes of a region
+ * @region: the region
+ * @offset: byte offset in the region
+ * @len: number of bytes
+ *
+ * On persistent regions the zeroes are written back from the CPU cache
+ * and are durable after the next daxl_region_flush().
+ *
+ * Return: 0, or -ERANGE if the span leaves the region.
+ */
+int daxl_region_zero(struct daxl_region *region, u64 offset, u64 len)
+{
+	void *dst = region->kaddr + offset;
+
+	if (daxl_check_span(offset, len, region->size))
+		return -ERANGE;
+	memset(dst, 0, len);
+	if (region->backing == DAXL_PERSISTENT)
+		arch_wb_cache_pmem(dst, len);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(daxl_region_zero, DAXL_NS);
+
+/**
+ * daxl_region_flush() - make earlier writes to a region durable
+ * @region: the region
+ *
+ * Orders the non-temporal stores and cache write-backs issued by
+ * daxl_region_write() and daxl_region_zero() before whatever follows; a
+ * no-op on volatile regions.
+ */
+void daxl_region_flush(struct daxl_region *region)
+{
+	if (region->backing == DAXL_PERSISTENT)
+		wmb();	/* order non-temporal stores first, as pmem does */
+}
+EXPORT_SYMBOL_NS_GPL(daxl_region_flush, DAXL_NS);
+
+/* Called at module exit: every driver that mapped a region depends on us. */
+void daxl_regions_exit(void)
+{
+	WARN_ON(!list_empty(&daxl_regions));
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Kernel-version differences, kept in one place.
+ *
+ * Every kernel interface that daxlite uses and that changed after 6.1 is
+ * reached through a wrapper in this file, so that a port to a later kernel
+ * touches this file and Kbuild's version check and nothing else.
+ * docs/architecture.md lists the known changes each later target brings.
+ * A kernel whose differences are not written down and tested here is
+ * refused at build time rather than miscompiled.
+ */
+#ifndef _DAXLITE_COMPAT_H
+#define _DAXLITE_COMPAT_H
+
+#include <linux/blkdev.h>
+#include <linux/dax.h>
+#include <linux/err.h>
+#include <linux/module.h>
+#include <linux/pfn_t.h>
+
+/*
+ * The kernel versions this file covers are checked by Kbuild, which stops
+ * the build with a clear message on any other.
+ */
+
+/*
+ * The symbol namespace of dax_core's exports: 6.1 stringifies a bare
+ * identifier, 6.13 and later take a string literal.
+ */
+#define DAXL_NS		DAXLITE
+
+/*
+ * dax_direct_access(): 6.1 reports the pfn as a pfn_t; pfn_t is gone in
+ * later kernels.  Callers of the shim only ever want the kernel address.
+ */
+static inline long daxl_compat_direct_access(struct dax_device *dax_dev,
+					     pgoff_t pgoff, long nr_pages,
+					     void **kaddr)
+{
+	return dax_direct_access(dax_dev, pgoff, nr_pages, DAX_ACCESS, kaddr,
+				 NULL);
+}
+
+/*
+ * The pfn a ->direct_access method hands back: on 6.1 a pfn_t flagged as
+ * device memory with a struct page (PFN_DEV | PFN_MAP).
+ */
+static inline pfn_t daxl_compat_dev_pfn(phys_addr_t phys)
+{
+	return phys_to_pfn_t(phys, PFN_DEV | PFN_MAP);
+}
+
+/*
+ * blk_alloc_disk(): 6.1 takes a node and returns NULL on failure; 6.9 and
+ * later take queue_limits and return an ERR_PTR.
+ */
+static inline struct gendisk *daxl_compat_alloc_disk(int node)
+{
+	struct gendisk *disk = blk_alloc_disk(node);
+
+	return disk ? disk : ERR_PTR(-ENOMEM);
+}
+
+#endif /* _DAXLITE_COMPAT_H */

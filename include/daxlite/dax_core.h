@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * dax_core: the shared layer of daxlite.
+ *
+ * dax_core owns every physical memory range that a daxlite driver serves.
+ * A driver asks for a range with daxl_region_map(); dax_core checks it
+ * (alignment, System RAM, reserved memory, overlap with ranges other
+ * drivers already serve), maps it with ZONE_DEVICE pages and hands back a
+ * struct daxl_region.  The driver then creates the region's dax_device with
+ * daxl_region_alloc_dax() and serves it as a block or character device.
+ *
+ * Everything here is exported in the DAXLITE symbol namespace.
+ */
+#ifndef _DAXLITE_DAX_CORE_H
+#define _DAXLITE_DAX_CORE_H
+
+#include <linux/dax.h>
+#include <linux/list.h>
+#include <linux/memremap.h>
+#include <linux/sizes.h>
+#include <linux/types.h>
+
+/* Regions start and end on a PMD boundary, so 2 MiB faults are possible. */
+#define DAXL_REGION_ALIGN	SZ_2M
+
+/* Upper bound on the ranges one module parameter may name. */
+#define DAXL_MAX_RANGES		16
+
+/* Longest owner name kept for messages, including the NUL. */
+#define DAXL_OWNER_LEN		32
+
+/**
+ * struct daxl_phys - a physical address range, as a user names it
+ * @start: first byte
+ * @size: length in bytes
+ */
+struct daxl_phys {
+	u64 start;
+	u64 size;
+};
+
+/**
+ * enum daxl_backing - what the memory behind a region is
+ * @DAXL_VOLATILE: RAM; stores are as durable as they will ever be once
+ *	they reach the CPU cache, so no cache flushing is done.
+ * @DAXL_PERSISTENT: persistent memory; writes bypass or flush the CPU
+ *	cache, and fsync/msync write back dirty cache lines.
+ */
+enum daxl_backing {
+	DAXL_VOLATILE,
+	DAXL_PERSISTENT,
+};
+
+/**
+ * struct daxl_region - a physical range mapped by dax_core
+ * @start: physical address of the first byte
+ * @size: length in bytes
+ * @kaddr: kernel virtual address of the first byte
+ * @backing: volatile or persistent, which decides the flush policy
+ * @dax_dev: the region's dax_device, once daxl_region_alloc_dax() made it
+ * @owner: name of the device that serves the region, for messages
+ * @res: the iomem resource dax_core claimed for the region
+ * @pgmap: ZONE_DEVICE page map (MEMORY_DEVICE_FS_DAX)
+ * @node: entry in dax_core's registry of served ranges
+ *
+ * Users read @start, @size, @kaddr, @backing and @dax_dev; the rest is
+ * dax_core's own.
+ */
+struct daxl_region {
+	phys_addr_t start;
+	u64 size;
+	void *kaddr;
+	enum daxl_backing backing;
+	struct dax_device *dax_dev;
+	char owner[DAXL_OWNER_LEN];
+
+	struct resource *res;
+	struct dev_pagemap pgmap;
+	struct list_head node;
+};
+
+int daxl_parse_ranges(const char *spec, struct daxl_phys *ranges,
+		      unsigned int max);
+int daxl_check_span(u64 offset, u64 len, u64 size);
+
+struct daxl_region *daxl_region_map(const struct daxl_phys *phys,
+				    enum daxl_backing backing,
+				    const char *owner);
+void daxl_region_unmap(struct daxl_region *region);
+
+struct dax_device *daxl_region_alloc_dax(struct daxl_region *region);
+void daxl_region_kill_dax(struct daxl_region *region);
+
+int daxl_region_read(struct daxl_region *region, u64 offset, void *buf,
+		     size_t len);
+int daxl_region_write(struct daxl_region *region, u64 offset,
+		      const void *buf, size_t len);
+int daxl_region_zero(struct daxl_region *region, u64 offset, u64 len);
+void daxl_region_flush(struct daxl_region *region);
+
+long daxl_direct_access(struct dax_device *dax_dev, pgoff_t pgoff,
+			long nr_pages, void **kaddr);
+
+#endif /* _DAXLITE_DAX_CORE_H */

@@ -1,0 +1,78 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Sourced by every guest suite (busybox sh).  A suite is a list of cases;
+# each case is a shell function run in a subshell with `set -e`, so the
+# first failing command fails the case.  The host reads the CASE: lines
+# from the serial log; a case's own output follows it, indented.
+
+MODDIR=/daxlite
+
+# Busybox runs its own applets first; the tests use the real tools (kmod,
+# util-linux), as users do.
+insmod() { /sbin/insmod "$@"; }
+rmmod() { /sbin/rmmod "$@"; }
+modprobe() { /sbin/modprobe "$@"; }
+blkdiscard() { /sbin/blkdiscard "$@"; }
+
+# run_case NAME FUNCTION [ARGS...]
+run_case() {
+	_name=$1
+	shift
+	dmesg_mark
+	(set -e; "$@") > /tmp/case.out 2>&1
+	_rc=$?
+	if [ "$_rc" = 0 ]; then
+		echo "CASE: PASS $_name"
+	else
+		echo "CASE: FAIL $_name (exit $_rc)"
+	fi
+	sed 's/^/    | /' /tmp/case.out
+}
+
+# skip_case NAME REASON: the case could not run; it is counted as skipped.
+skip_case() {
+	echo "CASE: SKIP $1: $2"
+}
+
+die() {
+	echo "$*" >&2
+	exit 1
+}
+
+# Remember where the kernel log is, so a case can look at what it added.
+dmesg_mark() {
+	dmesg | wc -l > /tmp/dmesg.mark
+}
+
+dmesg_new() {
+	dmesg | tail -n +$(($(cat /tmp/dmesg.mark) + 1))
+}
+
+# expect_dmesg ERE: the kernel logged a line matching ERE since the mark.
+expect_dmesg() {
+	dmesg_new | grep -E "$1" || die "kernel log has no line matching: $1"
+}
+
+# expect_no_dmesg ERE: the kernel logged no line matching ERE since the mark.
+expect_no_dmesg() {
+	if dmesg_new | grep -E "$1"; then
+		die "kernel log has a line matching: $1"
+	fi
+}
+
+# expect_fail_errno RE CMD...: CMD fails, and its output matches the basic
+# regular expression RE (which names the errno it failed with).
+expect_fail_errno() {
+	_msg=$1
+	shift
+	if "$@" > /tmp/cmd.out 2>&1; then
+		cat /tmp/cmd.out
+		die "expected failure ($_msg), but it succeeded: $*"
+	fi
+	cat /tmp/cmd.out
+	grep -q "$_msg" /tmp/cmd.out || die "expected '$_msg' from: $*"
+}
+
+# blkdev_size DEV: size in bytes from sysfs.
+blkdev_size() {
+	echo $(($(cat "/sys/class/block/${1#/dev/}/size") * 512))
+}

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * daxtest: the small operations daxlite's guest tests need and busybox
+ * lacks.  Built static on the host and copied into the test initramfs.
+ *
+ * Data is a pattern that depends on the seed and on the absolute byte
+ * offset, so any span of a file can be verified on its own.
+ *
+ *   daxtest mmap-fill   FILE OFF LEN SEED  store the pattern through mmap
+ *   daxtest mmap-verify FILE OFF LEN SEED  check it through mmap
+ *   daxtest write       FILE OFF LEN SEED  store it with pwrite, then fsync
+ *   daxtest read-verify FILE OFF LEN SEED  check it with pread
+ *   daxtest mmap-cat    FILE OFF LEN       copy bytes out through mmap
+ *   daxtest statx-dax   FILE               exit 0 if STATX_ATTR_DAX is set
+ *   daxtest gup         FILE BLKDEV        O_DIRECT read and futex on a
+ *                                          DAX mapping (get_user_pages)
+ *   daxtest qemu-exit   STATUS             leave QEMU via isa-debug-exit
+ *
+ * Exit status: 0 success, 1 check failed, 2 usage or system error.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/io.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef STATX_ATTR_DAX
+#define STATX_ATTR_DAX 0x00200000
+#endif
+
+#define CHUNK (1UL << 20)
+
+static int fail(const char *what, const char *path)
+{
+	fprintf(stderr, "daxtest: %s %s: %s\n", what, path, strerror(errno));
+	return 2;
+}
+
+/* splitmix64 of the seed and the 8-byte word's offset */
+static uint64_t pattern(uint64_t seed, uint64_t off)
+{
+	uint64_t z = seed + (off / 8 + 1) * 0x9e3779b97f4a7c15ULL;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static void fill(unsigned char *buf, uint64_t off, uint64_t len, uint64_t seed)
+{
+	uint64_t i, v;
+
+	for (i = 0; i < len; i++) {
+		v = pattern(seed, off + i);
+		buf[i] = v >> (8 * ((off + i) % 8));
+	}
+}
+
+/* Index of the first byte that differs from the pattern, or len. */
+static uint64_t check(const unsigned char *buf, uint64_t off, uint64_t len,
+		      uint64_t seed)
+{
+	uint64_t i, v;
+
+	for (i = 0; i < len; i++) {
+		v = pattern(seed, off + i);
+		if (buf[i] != (unsigned char)(v >> (8 * ((off + i) % 8))))
+			return i;
+	}
+	return len;
+}
+
+static int report(const char *path, uint64_t off, uint64_t len, uint64_t bad)
+{
+	if (bad == len) {
+		printf("%s: %llu bytes at %llu verified\n", path,
+		       (unsigned long long)len, (unsigned long long)off);
+		return 0;
+	}
+	printf("%s: mismatch at byte %llu\n", path,
+	       (unsigned long long)(off + bad));
+	return 1;
+}
+
+static int do_mmap(const char *path, uint64_t off, uint64_t len,
+		   uint64_t seed, int write)
+{
+	uint64_t start = off & ~(uint64_t)(getpagesize() - 1), bad = len;
+	unsigned char *map;
+	struct stat st;
+	int fd;
+
+	fd = open(path, write ? O_RDWR | O_CREAT : O_RDONLY, 0644);
+	if (fd < 0)
+		return fail("open", path);
+	if (write && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size < off + len && ftruncate(fd, off + len))
+		return fail("ftruncate", path);
+	map = mmap(NULL, off + len - start,
+		   write ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED,
+		   fd, start);
+	if (map == MAP_FAILED)
+		return fail("mmap", path);
+	if (write) {
+		fill(map + (off - start), off, len, seed);
+		if (msync(map, off + len - start, MS_SYNC))
+			return fail("msync", path);
+	} else {
+		bad = check(map + (off - start), off, len, seed);
+	}
+	munmap(map, off + len - start);
+	close(fd);
+	return write ? 0 : report(path, off, len, bad);
+}
+
+static int do_rw(const char *path, uint64_t off, uint64_t len, uint64_t seed,
+		 int write)
+{
+	unsigned char *buf = malloc(CHUNK);
+	uint64_t done, n, bad;
+	int fd;
+
+	fd = open(path, write ? O_WRONLY | O_CREAT : O_RDONLY, 0644);
+	if (fd < 0 || !buf)
+		return fail("open", path);
+	for (done = 0; done < len; done += n) {
+		n = len - done < CHUNK ? len - done : CHUNK;
+		if (write) {
+			fill(buf, off + done, n, seed);
+			if (pwrite(fd, buf, n, off + done) != (ssize_t)n)
+				return fail("pwrite", path);
+			continue;
+		}
+		if (pread(fd, buf, n, off + done) != (ssize_t)n)
+			return fail("pread", path);
+		bad = check(buf, off + done, n, seed);
+		if (bad != n)
+			return report(path, off, len, done + bad);
+	}
+	if (write && fsync(fd))
+		return fail("fsync", path);
+	close(fd);
+	free(buf);
+	return write ? 0 : report(path, off, len, len);
+}
+
+static int do_mmap_cat(const char *path, uint64_t off, uint64_t len)
+{
+	uint64_t start = off & ~(uint64_t)(getpagesize() - 1);
+	unsigned char *map;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return fail("open", path);
+	map = mmap(NULL, off + len - start, PROT_READ, MAP_SHARED, fd, start);
+	if (map == MAP_FAILED)
+		return fail("mmap", path);
+	if (fwrite(map + (off - start), 1, len, stdout) != len)
+		return fail("write to stdout from", path);
+	munmap(map, off + len - start);
+	close(fd);
+	return 0;
+}
+
+static int do_statx_dax(const char *path)
+{
+	struct statx stx;
+
+	if (statx(AT_FDCWD, path, 0, STATX_BASIC_STATS, &stx))
+		return fail("statx", path);
+	printf("%s: STATX_ATTR_DAX=%d\n", path,
+	       !!(stx.stx_attributes & STATX_ATTR_DAX));
+	return stx.stx_attributes & STATX_ATTR_DAX ? 0 : 1;
+}
+
+/*
+ * Both need get_user_pages on the DAX mapping, which works only when the
+ * device hands out pfns with struct pages (ZONE_DEVICE).
+ */
+static int do_gup(const char *path, const char *blkdev)
+{
+	long page = getpagesize();
+	unsigned char *map;
+	ssize_t n;
+	int fd, bfd;
+	long woken;
+
+	fd = open(path, O_RDWR);
+	bfd = open(blkdev, O_RDONLY | O_DIRECT);
+	if (fd < 0 || bfd < 0)
+		return fail("open", fd < 0 ? path : blkdev);
+	map = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		return fail("mmap", path);
+	n = pread(bfd, map, page, 0);
+	if (n != page)
+		return fail("O_DIRECT pread into the DAX mapping from", blkdev);
+	woken = syscall(SYS_futex, (uint32_t *)map, FUTEX_WAKE, 1, NULL,
+			NULL, 0);
+	if (woken < 0)
+		return fail("futex wake on the DAX mapping of", path);
+	printf("%s: O_DIRECT into mapping ok, futex ok\n", path);
+	munmap(map, page);
+	close(bfd);
+	close(fd);
+	return 0;
+}
+
+static int do_qemu_exit(int status)
+{
+	if (ioperm(0xf4, 4, 1))
+		return fail("ioperm", "0xf4");
+	outl(status, 0xf4);
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : "";
+	uint64_t off, len, seed;
+
+	if (argc == 6) {
+		off = strtoull(argv[3], NULL, 0);
+		len = strtoull(argv[4], NULL, 0);
+		seed = strtoull(argv[5], NULL, 0);
+		if (!strcmp(cmd, "mmap-fill"))
+			return do_mmap(argv[2], off, len, seed, 1);
+		if (!strcmp(cmd, "mmap-verify"))
+			return do_mmap(argv[2], off, len, seed, 0);
+		if (!strcmp(cmd, "write"))
+			return do_rw(argv[2], off, len, seed, 1);
+		if (!strcmp(cmd, "read-verify"))
+			return do_rw(argv[2], off, len, seed, 0);
+	}
+	if (argc == 5 && !strcmp(cmd, "mmap-cat"))
+		return do_mmap_cat(argv[2], strtoull(argv[3], NULL, 0),
+				   strtoull(argv[4], NULL, 0));
+	if (argc == 3 && !strcmp(cmd, "statx-dax"))
+		return do_statx_dax(argv[2]);
+	if (argc == 4 && !strcmp(cmd, "gup"))
+		return do_gup(argv[2], argv[3]);
+	if (argc == 3 && !strcmp(cmd, "qemu-exit"))
+		return do_qemu_exit(atoi(argv[2]));
+	fprintf(stderr, "usage: see the comment at the top of daxtest.c\n");
+	return 2;
+}

@@ -1,0 +1,78 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Every test of daxlite, as `make check` runs it: style and build checks on
+# the host, then the guest suites in QEMU on the stock Debian kernel.
+# Installs what it needs.  Ends with "N passed, N failed[, N skipped]" and
+# exits non-zero if anything failed.
+set -uo pipefail
+. "$(dirname "$0")/../scripts/lib.sh"
+cd "$DAXLITE_ROOT"
+
+"$DAXLITE_ROOT/scripts/install-deps.sh" || { echo "cannot install dependencies"; exit 1; }
+
+mkdir -p "$DAXLITE_BUILD/logs"
+export DAXLITE_RESULTS=$DAXLITE_BUILD/results
+: > "$DAXLITE_RESULTS"
+KDIR=$(daxlite_kdir)
+export KDIR
+
+record() {
+	echo "$1 $2"
+	echo "$1 $2" >> "$DAXLITE_RESULTS"
+}
+
+# host_case NAME COMMAND...: PASS if COMMAND succeeds; its output is kept
+# in build/logs/NAME.log and shown on failure.
+host_case() {
+	local name=$1 log=$DAXLITE_BUILD/logs/${1//\//_}.log
+	shift
+	if "$@" > "$log" 2>&1; then
+		record PASS "$name"
+	else
+		record FAIL "$name"
+		tail -n 30 "$log" | sed 's/^/    | /'
+	fi
+}
+
+# Build with W=1 and fail on any compiler warning.
+build_w1() {
+	make -s -C "$KDIR" M="$DAXLITE_ROOT" clean && make W=1 2>&1 | tee /dev/stderr | { ! grep -E 'warning:|error:'; }
+}
+
+# sparse over every file (C=2), failing on anything it reports.
+sparse_all() {
+	make C=2 2>&1 | tee /dev/stderr | { ! grep -E '(warning|error):'; }
+}
+
+checkpatch_all() {
+	"$DAXLITE_ROOT/scripts/checkpatch.sh" $(git ls-files '*.c' '*.h')
+}
+
+build_helpers() {
+	gcc -O2 -Wall -Wextra -Werror -static -o "$DAXLITE_BUILD/daxtest" tests/helpers/daxtest.c
+}
+
+echo "== host: style and build"
+host_case host/checkpatch-strict checkpatch_all
+host_case host/sparse-clean sparse_all
+host_case host/build-w1-clean build_w1
+host_case host/build-test-helpers build_helpers
+
+echo "== guest: dax_core + dax_blk"
+tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' dax_blk
+
+pass=$(grep -c '^PASS ' "$DAXLITE_RESULTS")
+fail=$(grep -c '^FAIL ' "$DAXLITE_RESULTS")
+skip=$(grep -c '^SKIP ' "$DAXLITE_RESULTS")
+if [ "$fail" != 0 ]; then
+	echo "failed:"
+	sed -n 's/^FAIL /  /p' "$DAXLITE_RESULTS"
+fi
+if [ "$skip" != 0 ]; then
+	echo "skipped:"
+	sed -n 's/^SKIP /  /p' "$DAXLITE_RESULTS"
+	echo "$pass passed, $fail failed, $skip skipped"
+else
+	echo "$pass passed, $fail failed"
+fi
+[ "$fail" = 0 ]

@@ -1,0 +1,99 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Boot the stock Debian kernel in QEMU with the built modules and run one
+# guest suite (tests/guest/SUITE.sh).  Prints each case as it is judged
+# and appends "PASS|FAIL|SKIP NAME" lines to $DAXLITE_RESULTS if set.
+#
+#   run-guest.sh [-m MEM] [-a APPEND] [-T TIMEOUT] [-q] SUITE
+#     -m  guest memory (default 3G)
+#     -a  extra kernel command line, e.g. 'memmap=1G$0x80000000'
+#     -T  seconds before the boot counts as hung (default 300)
+#     -q  print only the case lines, not their output
+#
+# A boot fails, whatever its cases say, if it ends without a result
+# (panic, hang) or if the kernel log shows a WARNING, BUG, Oops, general
+# protection fault, KASAN, lockdep or kmemleak report.
+set -uo pipefail
+. "$(dirname "$0")/../../scripts/lib.sh"
+
+mem=3G
+append=
+timeout=300
+quiet=0
+while getopts "m:a:T:q" o; do
+	case $o in
+	m) mem=$OPTARG ;;
+	a) append=$OPTARG ;;
+	T) timeout=$OPTARG ;;
+	q) quiet=1 ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+suite=${1:?usage: run-guest.sh [-m MEM] [-a APPEND] [-T TIMEOUT] SUITE}
+
+SPLATS='WARNING:|BUG:|Oops|general protection|KASAN|lockdep|possible recursive locking|circular locking|kmemleak|Kernel panic|Call Trace:'
+
+kdir=$("$DAXLITE_ROOT/scripts/stock-kernel.sh") || exit 2
+base=$("$DAXLITE_ROOT/tests/vm/build-initramfs.sh" "$kdir") || exit 2
+mkdir -p "$DAXLITE_BUILD/logs"
+log=$DAXLITE_BUILD/logs/$suite.log
+initrd=$DAXLITE_BUILD/initrd-$suite.cpio.gz
+
+# The per-run archive: /init, the suites, the helper and the modules.
+ov=$(mktemp -d)
+trap 'rm -rf "$ov"' EXIT
+mkdir -p "$ov/tests" "$ov/usr/bin" "$ov/daxlite"
+install -m 0755 "$DAXLITE_ROOT/tests/vm/init" "$ov/init"
+cp "$DAXLITE_ROOT"/tests/guest/*.sh "$ov/tests/"
+cp "$DAXLITE_BUILD/daxtest" "$ov/usr/bin/"
+cp "$DAXLITE_ROOT"/*/*.ko "$ov/daxlite/"
+{
+	cat "$base"
+	(cd "$ov" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1)
+} > "$initrd"
+
+accel=$("$DAXLITE_ROOT/tests/vm/pick-accel.sh" "$kdir" "$base")
+cmdline="console=ttyS0,115200 panic=-1 oops=panic nokaslr daxlite.suite=$suite daxlite.timeout=$((timeout - 10)) $append"
+start=$(date +%s)
+timeout --foreground -k 5 "$timeout" \
+	qemu-system-x86_64 -accel "$accel" -cpu max -smp 2 -m "$mem" -machine pc \
+	-nographic -no-reboot -monitor none -nic none -serial "file:$log" \
+	-kernel "$kdir/vmlinux" -initrd "$initrd" -append "$cmdline" \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 < /dev/null
+qrc=$?
+secs=$(($(date +%s) - start))
+
+record() {
+	echo "$1 $suite/$2"
+	[ -n "${DAXLITE_RESULTS:-}" ] && echo "$1 $suite/$2" >> "$DAXLITE_RESULTS"
+	return 0
+}
+
+# The cases, in order, each followed by its output unless -q.
+tr -d '\r' < "$log" | awk -v quiet="$quiet" '
+	/^CASE: / { sub(/^CASE: /, ""); print "  " $0; next }
+	/^    \| / { if (!quiet) print "  " $0 }'
+tr -d '\r' < "$log" | sed -n 's/^CASE: \(PASS\|FAIL\|SKIP\) \([^ :]*\).*/\1 \2/p' |
+	while read -r verdict name; do record "$verdict" "$name" > /dev/null; done
+ncases=$(grep -ac '^CASE: ' "$log")
+
+done_line=$(grep -a '^GUEST-DONE: ' "$log" | tail -n 1 | tr -d '\r')
+if [ -z "$done_line" ]; then
+	why="no result after ${secs}s (qemu exit $qrc)"
+	grep -aq 'GUEST-TIMEOUT' "$log" && why="guest watchdog fired"
+	grep -aq 'Kernel panic' "$log" && why="kernel panic"
+	record FAIL "boot: $why; see $log"
+elif [ "$done_line" != "GUEST-DONE: rc=0" ]; then
+	record FAIL "script: suite ended with ${done_line#GUEST-DONE: }"
+elif [ "$ncases" = 0 ]; then
+	record FAIL "script: suite ran no case"
+fi
+
+if grep -aEq "$SPLATS" "$log"; then
+	record FAIL "kernel-log-clean: see $log"
+	grep -aE -A12 "$SPLATS" "$log" | head -n 40 | sed 's/^/    ! /'
+else
+	record PASS "kernel-log-clean"
+fi
+echo "  ($suite: ${secs}s under $accel, log $log)"
