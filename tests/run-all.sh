@@ -52,11 +52,26 @@ build_helpers() {
 	gcc -O2 -Wall -Wextra -Werror -static -o "$DAXLITE_BUILD/daxtest" tests/helpers/daxtest.c
 }
 
+# selftest SUITE ERE [RUN-GUEST OPTIONS]: a deliberately broken guest run
+# must be reported with a FAIL line matching ERE.
+selftest() {
+	local suite=$1 want=$2 out
+	shift 2
+	out=$(DAXLITE_RESULTS= tests/vm/run-guest.sh -q "$@" "$suite")
+	echo "$out"
+	grep -E "^FAIL $suite/$want" <<< "$out"
+}
+
 echo "== host: style and build"
 host_case host/checkpatch-strict checkpatch_all
 host_case host/sparse-clean sparse_all
 host_case host/build-w1-clean build_w1
 host_case host/build-test-helpers build_helpers
+
+echo "== harness: a broken guest run is reported as failed"
+host_case harness/catches-kernel-warning selftest selftest_warning 'kernel-log-clean'
+host_case harness/catches-panic selftest selftest_panic 'boot: kernel panic'
+host_case harness/catches-hang selftest selftest_hang 'boot: guest watchdog fired' -T 20
 
 echo "== guest: dax_core + dax_blk"
 tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' dax_blk

@@ -79,11 +79,12 @@ tr -d '\r' < "$log" | sed -n 's/^CASE: \(PASS\|FAIL\|SKIP\) \([^ :]*\).*/\1 \2/p
 ncases=$(grep -ac '^CASE: ' "$log")
 
 done_line=$(grep -a '^GUEST-DONE: ' "$log" | tail -n 1 | tr -d '\r')
-if [ -z "$done_line" ]; then
-	why="no result after ${secs}s (qemu exit $qrc)"
-	grep -aq 'GUEST-TIMEOUT' "$log" && why="guest watchdog fired"
-	grep -aq 'Kernel panic' "$log" && why="kernel panic"
-	record FAIL "boot: $why; see $log"
+if grep -aq '^GUEST-TIMEOUT' "$log"; then
+	record FAIL "boot: guest watchdog fired after $((timeout - 10))s; see $log"
+elif grep -aq 'Kernel panic' "$log"; then
+	record FAIL "boot: kernel panic; see $log"
+elif [ -z "$done_line" ]; then
+	record FAIL "boot: no result after ${secs}s (qemu exit $qrc); see $log"
 elif [ "$done_line" != "GUEST-DONE: rc=0" ]; then
 	record FAIL "script: suite ended with ${done_line#GUEST-DONE: }"
 elif [ "$ncases" = 0 ]; then
