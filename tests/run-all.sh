@@ -48,6 +48,16 @@ checkpatch_all() {
 	"$DAXLITE_ROOT/scripts/checkpatch.sh" $(git ls-files '*.c' '*.h')
 }
 
+# One version everywhere: VERSION, dkms.conf and every module's modinfo.
+version_consistent() {
+	local v m
+	v=$(cat VERSION)
+	grep -qx "PACKAGE_VERSION=\"$v\"" dkms.conf || { echo "dkms.conf is not at $v"; return 1; }
+	for m in */*.ko; do
+		[ "$(/sbin/modinfo -F version "$m")" = "$v" ] || { echo "$m is not at $v"; return 1; }
+	done
+}
+
 build_helpers() {
 	gcc -O2 -Wall -Wextra -Werror -static -o "$DAXLITE_BUILD/daxtest" tests/helpers/daxtest.c
 }
@@ -66,6 +76,7 @@ echo "== host: style and build"
 host_case host/checkpatch-strict checkpatch_all
 host_case host/sparse-clean sparse_all
 host_case host/build-w1-clean build_w1
+host_case host/version-consistent version_consistent
 host_case host/build-test-helpers build_helpers
 
 echo "== harness: a broken guest run is reported as failed"
