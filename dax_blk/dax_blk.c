@@ -223,24 +223,9 @@ static int __init daxblk_init(void)
 	struct daxl_phys phys[DAXL_MAX_RANGES];
 	int i, n, rc;
 
-	n = daxl_parse_ranges(ranges, phys, ARRAY_SIZE(phys));
-	if (n == -E2BIG) {
-		pr_err("ranges=\"%s\": more than %d ranges\n", ranges,
-		       DAXL_MAX_RANGES);
+	n = daxl_parse_ranges_param(KBUILD_MODNAME, ranges, phys);
+	if (n < 0)
 		return n;
-	}
-	if (n == -ERANGE) {
-		pr_err("ranges=\"%s\": a number does not fit in 64 bits\n",
-		       ranges);
-		return n;
-	}
-	if (n < 0) {
-		pr_err("ranges=\"%s\": cannot parse; expected SIZE@START[,SIZE@START...]\n",
-		       ranges);
-		return n;
-	}
-	if (!n)
-		pr_info("no ranges= given, no devices created\n");
 
 	for (i = 0; i < n; i++) {
 		rc = daxblk_add(i, &phys[i]);

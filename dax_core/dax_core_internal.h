@@ -3,6 +3,13 @@
 #ifndef _DAX_CORE_INTERNAL_H
 #define _DAX_CORE_INTERNAL_H
 
+#include <linux/types.h>
+
+struct daxl_region;
+
 void daxl_regions_exit(void);
+void daxl_regions_lock(void);
+void daxl_regions_unlock(void);
+struct daxl_region *daxl_region_find_devt(dev_t devt);
 
 #endif /* _DAX_CORE_INTERNAL_H */

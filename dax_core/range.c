@@ -121,6 +121,35 @@ int daxl_parse_ranges(const char *spec, struct daxl_phys *ranges,
 EXPORT_SYMBOL_NS_GPL(daxl_parse_ranges, DAXL_NS);
 
 /**
+ * daxl_parse_ranges_param() - parse a ranges= module parameter, or say why not
+ * @who: the module whose parameter it is, for messages
+ * @spec: the parameter's value, as for daxl_parse_ranges()
+ * @ranges: array of DAXL_MAX_RANGES entries that receives the ranges
+ *
+ * Return: as daxl_parse_ranges(); every error is explained in the kernel
+ * log.
+ */
+int daxl_parse_ranges_param(const char *who, const char *spec,
+			    struct daxl_phys *ranges)
+{
+	int n = daxl_parse_ranges(spec, ranges, DAXL_MAX_RANGES);
+
+	if (n == -E2BIG)
+		pr_err("%s: ranges=\"%s\": more than %d ranges\n", who, spec,
+		       DAXL_MAX_RANGES);
+	else if (n == -ERANGE)
+		pr_err("%s: ranges=\"%s\": a number does not fit in 64 bits\n",
+		       who, spec);
+	else if (n < 0)
+		pr_err("%s: ranges=\"%s\": cannot parse; expected SIZE@START[,SIZE@START...]\n",
+		       who, spec);
+	else if (!n)
+		pr_info("%s: no ranges= given, no devices created\n", who);
+	return n;
+}
+EXPORT_SYMBOL_NS_GPL(daxl_parse_ranges_param, DAXL_NS);
+
+/**
  * daxl_check_span() - check that a byte span lies inside an object
  * @offset: first byte of the span
  * @len: length of the span in bytes

@@ -24,6 +24,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/uio.h>
 
 #include <daxlite/compat.h>
 #include <daxlite/dax_core.h>
@@ -112,6 +113,11 @@ static int daxl_check_range(const struct daxl_phys *phys, const char *owner)
 	return 0;
 }
 
+/*
+ * A memory failure in a region goes to whoever holds its dax_device: a
+ * daxlite holder (a filesystem on /dev/daxN) through dax_core's own holder
+ * ops, or a block filesystem such as XFS through the kernel's.
+ */
 static int daxl_pagemap_memory_failure(struct dev_pagemap *pgmap,
 				       unsigned long pfn,
 				       unsigned long nr_pages, int mf_flags)
@@ -119,11 +125,18 @@ static int daxl_pagemap_memory_failure(struct dev_pagemap *pgmap,
 	struct daxl_region *region =
 		container_of(pgmap, struct daxl_region, pgmap);
 	u64 offset = PFN_PHYS(pfn) - region->start;
+	u64 len = PFN_PHYS(nr_pages);
+	int rc = -EOPNOTSUPP;
 
-	if (!region->dax_dev)
-		return -EOPNOTSUPP;
-	return dax_holder_notify_failure(region->dax_dev, offset,
-					 PFN_PHYS(nr_pages), mf_flags);
+	mutex_lock(&region->claim_lock);
+	if (region->holder_ops && region->holder_ops->notify_failure)
+		rc = region->holder_ops->notify_failure(region->holder, offset,
+							len, mf_flags);
+	else if (region->dax_dev)
+		rc = dax_holder_notify_failure(region->dax_dev, offset, len,
+					       mf_flags);
+	mutex_unlock(&region->claim_lock);
+	return rc;
 }
 
 static const struct dev_pagemap_ops daxl_pagemap_ops = {
@@ -165,6 +178,7 @@ struct daxl_region *daxl_region_map(const struct daxl_phys *phys,
 	region->size = phys->size;
 	region->backing = backing;
 	strscpy(region->owner, owner, sizeof(region->owner));
+	mutex_init(&region->claim_lock);
 
 	mutex_lock(&daxl_lock);
 	other = daxl_find_overlap(region->start, region->size);
@@ -333,6 +347,80 @@ void daxl_region_flush(struct daxl_region *region)
 		wmb();	/* order non-temporal stores first, as pmem does */
 }
 EXPORT_SYMBOL_NS_GPL(daxl_region_flush, DAXL_NS);
+
+/**
+ * daxl_region_copy_to_iter() - copy bytes of a region to an iov_iter
+ * @region: the region
+ * @offset: byte offset in the region
+ * @len: number of bytes; the span must lie inside the region
+ * @iter: destination
+ *
+ * Persistent regions are read with machine-check-safe copies, which stop
+ * short at poisoned memory.
+ *
+ * Return: the number of bytes copied; short on a fault or on poison, 0 if
+ * the span leaves the region.
+ */
+size_t daxl_region_copy_to_iter(struct daxl_region *region, u64 offset,
+				size_t len, struct iov_iter *iter)
+{
+	void *src = region->kaddr + offset;
+
+	if (daxl_check_span(offset, len, region->size))
+		return 0;
+	if (region->backing == DAXL_VOLATILE)
+		return _copy_to_iter(src, len, iter);
+	return _copy_mc_to_iter(src, len, iter);
+}
+EXPORT_SYMBOL_NS_GPL(daxl_region_copy_to_iter, DAXL_NS);
+
+/**
+ * daxl_region_copy_from_iter() - copy bytes from an iov_iter into a region
+ * @region: the region
+ * @offset: byte offset in the region
+ * @len: number of bytes; the span must lie inside the region
+ * @iter: source
+ *
+ * Writes to persistent regions bypass the CPU cache; they are durable
+ * after the next daxl_region_flush().
+ *
+ * Return: the number of bytes copied; short on a fault, 0 if the span
+ * leaves the region.
+ */
+size_t daxl_region_copy_from_iter(struct daxl_region *region, u64 offset,
+				  size_t len, struct iov_iter *iter)
+{
+	void *dst = region->kaddr + offset;
+
+	if (daxl_check_span(offset, len, region->size))
+		return 0;
+	if (region->backing == DAXL_VOLATILE)
+		return _copy_from_iter(dst, len, iter);
+	return _copy_from_iter_flushcache(dst, len, iter);
+}
+EXPORT_SYMBOL_NS_GPL(daxl_region_copy_from_iter, DAXL_NS);
+
+void daxl_regions_lock(void)
+{
+	mutex_lock(&daxl_lock);
+}
+
+void daxl_regions_unlock(void)
+{
+	mutex_unlock(&daxl_lock);
+}
+
+/* The region published under @devt; the caller holds daxl_regions_lock(). */
+struct daxl_region *daxl_region_find_devt(dev_t devt)
+{
+	struct daxl_region *region;
+
+	lockdep_assert_held(&daxl_lock);
+	list_for_each_entry(region, &daxl_regions, node)
+		if (devt && region->devt == devt)
+			return region;
+	return NULL;
+}
 
 /* Called at module exit: every driver that mapped a region depends on us. */
 void daxl_regions_exit(void)

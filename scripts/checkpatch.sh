@@ -16,7 +16,10 @@ if [ ! -x "$cp_dir/scripts/checkpatch.pl" ]; then
 fi
 rc=0
 for f in "$@"; do
-	"$cp_dir/scripts/checkpatch.pl" --no-tree --strict --terse --show-types -f "$f" |
-		grep -E ': (ERROR|WARNING|CHECK):' && rc=1
+	# checkpatch exits non-zero on findings; judge by what it prints.
+	out=$("$cp_dir/scripts/checkpatch.pl" --no-tree --strict --terse --show-types -f "$f" || true)
+	if grep -E ': (ERROR|WARNING|CHECK):' <<< "$out"; then
+		rc=1
+	fi
 done
 exit $rc

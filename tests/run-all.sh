@@ -59,6 +59,7 @@ version_consistent() {
 }
 
 build_helpers() {
+	make test-modules &&
 	gcc -O2 -Wall -Wextra -Werror -static -o "$DAXLITE_BUILD/daxtest" tests/helpers/daxtest.c
 }
 
@@ -72,7 +73,15 @@ selftest() {
 	grep -E "^FAIL $suite/$want" <<< "$out"
 }
 
+# The checkpatch wrapper must fail on a file with a known finding.
+checkpatch_catches() {
+	local bad=$DAXLITE_BUILD/checkpatch-selftest.c
+	printf '// SPDX-License-Identifier: GPL-2.0-only\nint f(void)\n{\n\treturn 0 ;\n}\n' > "$bad"
+	! scripts/checkpatch.sh "$bad"
+}
+
 echo "== host: style and build"
+host_case harness/checkpatch-catches-findings checkpatch_catches
 host_case host/checkpatch-strict checkpatch_all
 host_case host/sparse-clean sparse_all
 host_case host/build-w1-clean build_w1
@@ -86,6 +95,9 @@ host_case harness/catches-hang selftest selftest_hang 'boot: guest watchdog fire
 
 echo "== guest: dax_core + dax_blk"
 tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' dax_blk
+
+echo "== guest: dax_chardev"
+tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' dax_chardev
 
 pass=$(grep -c '^PASS ' "$DAXLITE_RESULTS")
 fail=$(grep -c '^FAIL ' "$DAXLITE_RESULTS")

@@ -15,6 +15,7 @@
 #include <linux/blkdev.h>
 #include <linux/dax.h>
 #include <linux/err.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/pfn_t.h>
 
@@ -48,6 +49,44 @@ static inline long daxl_compat_direct_access(struct dax_device *dax_dev,
 static inline pfn_t daxl_compat_dev_pfn(phys_addr_t phys)
 {
 	return phys_to_pfn_t(phys, PFN_DEV | PFN_MAP);
+}
+
+/*
+ * The inode of a dax_device: exported by 6.1 but declared only in the
+ * private drivers/dax/dax-private.h.
+ */
+struct inode *dax_inode(struct dax_device *dax_dev);
+
+/*
+ * class_create(): 6.1 takes the owning module; 6.4 and later take the
+ * name only.
+ */
+#define daxl_compat_class_create(name)	class_create(THIS_MODULE, name)
+
+/*
+ * vm_flags: 6.1 sets them by assignment; 6.3 and later through
+ * vm_flags_set().
+ */
+static inline void daxl_compat_vm_flags_set(struct vm_area_struct *vma,
+					    unsigned long flags)
+{
+	vma->vm_flags |= flags;
+}
+
+/*
+ * ->huge_fault(): 6.1 passes an enum page_entry_size; 6.6 and later pass
+ * the order of the mapping.  daxlite's handlers take a size in pages.
+ */
+static inline unsigned int daxl_compat_fault_pages(enum page_entry_size pe_size)
+{
+	switch (pe_size) {
+	case PE_SIZE_PTE:
+		return 1;
+	case PE_SIZE_PMD:
+		return PMD_SIZE >> PAGE_SHIFT;
+	default:
+		return PUD_SIZE >> PAGE_SHIFT;
+	}
 }
 
 /*

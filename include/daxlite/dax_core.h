@@ -18,7 +18,11 @@
 #include <linux/list.h>
 #include <linux/memremap.h>
 #include <linux/sizes.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
+
+struct iov_iter;
+struct module;
 
 /* Regions start and end on a PMD boundary, so 2 MiB faults are possible. */
 #define DAXL_REGION_ALIGN	SZ_2M
@@ -52,6 +56,16 @@ enum daxl_backing {
 };
 
 /**
+ * struct daxl_holder_ops - what dax_core tells the holder of a region
+ * @notify_failure: a memory failure hit [@offset, @offset + @len) of the
+ *	region; return 0 if handled, or -EOPNOTSUPP to let the kernel kill
+ *	the processes that map the pages
+ */
+struct daxl_holder_ops {
+	int (*notify_failure)(void *holder, u64 offset, u64 len, int mf_flags);
+};
+
+/**
  * struct daxl_region - a physical range mapped by dax_core
  * @start: physical address of the first byte
  * @size: length in bytes
@@ -62,6 +76,13 @@ enum daxl_backing {
  * @res: the iomem resource dax_core claimed for the region
  * @pgmap: ZONE_DEVICE page map (MEMORY_DEVICE_FS_DAX)
  * @node: entry in dax_core's registry of served ranges
+ * @devt: the character device that publishes the region, or 0
+ * @provider: the module behind @devt
+ * @claim_lock: protects @holder, @holder_name, @holder_ops, @raw_users
+ * @holder: the exclusive user of the dax_device, such as a filesystem
+ * @holder_name: the holder's name, for messages
+ * @holder_ops: the holder's callbacks
+ * @raw_users: raw mappings and raw writes in progress
  *
  * Users read @start, @size, @kaddr, @backing and @dax_dev; the rest is
  * dax_core's own.
@@ -77,10 +98,21 @@ struct daxl_region {
 	struct resource *res;
 	struct dev_pagemap pgmap;
 	struct list_head node;
+
+	dev_t devt;
+	struct module *provider;
+	/* protects the holder fields and raw_users */
+	struct mutex claim_lock;
+	void *holder;
+	const char *holder_name;
+	const struct daxl_holder_ops *holder_ops;
+	unsigned int raw_users;
 };
 
 int daxl_parse_ranges(const char *spec, struct daxl_phys *ranges,
 		      unsigned int max);
+int daxl_parse_ranges_param(const char *who, const char *spec,
+			    struct daxl_phys *ranges);
 int daxl_check_span(u64 offset, u64 len, u64 size);
 
 struct daxl_region *daxl_region_map(const struct daxl_phys *phys,
@@ -97,6 +129,22 @@ int daxl_region_write(struct daxl_region *region, u64 offset,
 		      const void *buf, size_t len);
 int daxl_region_zero(struct daxl_region *region, u64 offset, u64 len);
 void daxl_region_flush(struct daxl_region *region);
+size_t daxl_region_copy_to_iter(struct daxl_region *region, u64 offset,
+				size_t len, struct iov_iter *iter);
+size_t daxl_region_copy_from_iter(struct daxl_region *region, u64 offset,
+				  size_t len, struct iov_iter *iter);
+
+void daxl_region_publish(struct daxl_region *region, dev_t devt,
+			 struct module *provider);
+void daxl_region_unpublish(struct daxl_region *region);
+int daxl_lookup_devt(const char *path, dev_t *devt);
+struct daxl_region *daxl_region_claim(dev_t devt, void *holder,
+				      const char *holder_name,
+				      const struct daxl_holder_ops *ops);
+void daxl_region_release(struct daxl_region *region, void *holder);
+int daxl_region_raw_get(struct daxl_region *region);
+void daxl_region_raw_dup(struct daxl_region *region);
+void daxl_region_raw_put(struct daxl_region *region);
 
 long daxl_direct_access(struct dax_device *dax_dev, pgoff_t pgoff,
 			long nr_pages, void **kaddr);

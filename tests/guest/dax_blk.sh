@@ -84,7 +84,7 @@ case_bad_too_many() {
 
 case_load_without_ranges() {
 	load_blk
-	expect_dmesg 'dax_blk: no ranges= given'
+	expect_dmesg 'dax_core: dax_blk: no ranges= given'
 	! ls /dev/daxblk* 2> /dev/null || die "unexpected device"
 	rmmod dax_blk
 }

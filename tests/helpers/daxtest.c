@@ -14,6 +14,19 @@
  *   daxtest statx-dax   FILE               exit 0 if STATX_ATTR_DAX is set
  *   daxtest gup         FILE BLKDEV        O_DIRECT read and futex on a
  *                                          DAX mapping (get_user_pages)
+ *   daxtest fault-count FILE OFF LEN [nohuge]
+ *                                          map, read every 4 KiB, print the
+ *                                          minor faults it took; nohuge
+ *                                          forbids PMD mappings first
+ *   daxtest mmap-errno  FILE OFF LEN shared|private
+ *                                          print "ok" or the mmap errno
+ *   daxtest io          FILE read|write OFF LEN
+ *                                          one pread/pwrite; print "ret=N"
+ *                                          or "err=ERRNO"
+ *   daxtest seek-end    FILE               print lseek(0, SEEK_END)
+ *   daxtest mmap-hold   FILE SECS          map 4 MiB, fork, punch a hole
+ *                                          in the mapping, print "mapped",
+ *                                          and keep it all for SECS
  *   daxtest qemu-exit   STATUS             leave QEMU via isa-debug-exit
  *
  * Exit status: 0 success, 1 check failed, 2 usage or system error.
@@ -22,21 +35,26 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/futex.h>
+#include <linux/types.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/io.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+typedef __u64 u64;
 
 #ifndef STATX_ATTR_DAX
 #define STATX_ATTR_DAX 0x00200000
 #endif
 
-#define CHUNK (1UL << 20)
+#define CHUNK 0x100000UL
 
 static int fail(const char *what, const char *path)
 {
@@ -45,18 +63,18 @@ static int fail(const char *what, const char *path)
 }
 
 /* splitmix64 of the seed and the 8-byte word's offset */
-static uint64_t pattern(uint64_t seed, uint64_t off)
+static u64 pattern(u64 seed, u64 off)
 {
-	uint64_t z = seed + (off / 8 + 1) * 0x9e3779b97f4a7c15ULL;
+	u64 z = seed + (off / 8 + 1) * 0x9e3779b97f4a7c15ULL;
 
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
 }
 
-static void fill(unsigned char *buf, uint64_t off, uint64_t len, uint64_t seed)
+static void fill(unsigned char *buf, u64 off, u64 len, u64 seed)
 {
-	uint64_t i, v;
+	u64 i, v;
 
 	for (i = 0; i < len; i++) {
 		v = pattern(seed, off + i);
@@ -65,10 +83,9 @@ static void fill(unsigned char *buf, uint64_t off, uint64_t len, uint64_t seed)
 }
 
 /* Index of the first byte that differs from the pattern, or len. */
-static uint64_t check(const unsigned char *buf, uint64_t off, uint64_t len,
-		      uint64_t seed)
+static u64 check(const unsigned char *buf, u64 off, u64 len, u64 seed)
 {
-	uint64_t i, v;
+	u64 i, v;
 
 	for (i = 0; i < len; i++) {
 		v = pattern(seed, off + i);
@@ -78,7 +95,7 @@ static uint64_t check(const unsigned char *buf, uint64_t off, uint64_t len,
 	return len;
 }
 
-static int report(const char *path, uint64_t off, uint64_t len, uint64_t bad)
+static int report(const char *path, u64 off, u64 len, u64 bad)
 {
 	if (bad == len) {
 		printf("%s: %llu bytes at %llu verified\n", path,
@@ -90,10 +107,10 @@ static int report(const char *path, uint64_t off, uint64_t len, uint64_t bad)
 	return 1;
 }
 
-static int do_mmap(const char *path, uint64_t off, uint64_t len,
-		   uint64_t seed, int write)
+static int do_mmap(const char *path, u64 off, u64 len,
+		   u64 seed, int write)
 {
-	uint64_t start = off & ~(uint64_t)(getpagesize() - 1), bad = len;
+	u64 start = off & ~(u64)(getpagesize() - 1), bad = len;
 	unsigned char *map;
 	struct stat st;
 	int fd;
@@ -102,7 +119,7 @@ static int do_mmap(const char *path, uint64_t off, uint64_t len,
 	if (fd < 0)
 		return fail("open", path);
 	if (write && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (uint64_t)st.st_size < off + len && ftruncate(fd, off + len))
+	    (u64)st.st_size < off + len && ftruncate(fd, off + len))
 		return fail("ftruncate", path);
 	map = mmap(NULL, off + len - start,
 		   write ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED,
@@ -121,11 +138,11 @@ static int do_mmap(const char *path, uint64_t off, uint64_t len,
 	return write ? 0 : report(path, off, len, bad);
 }
 
-static int do_rw(const char *path, uint64_t off, uint64_t len, uint64_t seed,
+static int do_rw(const char *path, u64 off, u64 len, u64 seed,
 		 int write)
 {
 	unsigned char *buf = malloc(CHUNK);
-	uint64_t done, n, bad;
+	u64 done, n, bad;
 	int fd;
 
 	fd = open(path, write ? O_WRONLY | O_CREAT : O_RDONLY, 0644);
@@ -152,9 +169,9 @@ static int do_rw(const char *path, uint64_t off, uint64_t len, uint64_t seed,
 	return write ? 0 : report(path, off, len, len);
 }
 
-static int do_mmap_cat(const char *path, uint64_t off, uint64_t len)
+static int do_mmap_cat(const char *path, u64 off, u64 len)
 {
-	uint64_t start = off & ~(uint64_t)(getpagesize() - 1);
+	u64 start = off & ~(u64)(getpagesize() - 1);
 	unsigned char *map;
 	int fd;
 
@@ -215,6 +232,134 @@ static int do_gup(const char *path, const char *blkdev)
 	return 0;
 }
 
+static const char *errno_name(int err)
+{
+	switch (err) {
+	case EINVAL: return "EINVAL";
+	case EBUSY: return "EBUSY";
+	case ENOSPC: return "ENOSPC";
+	case ENXIO: return "ENXIO";
+	case EFAULT: return "EFAULT";
+	case ENODEV: return "ENODEV";
+	case EPERM: return "EPERM";
+	case EACCES: return "EACCES";
+	case ENOTTY: return "ENOTTY";
+	default: return strerror(err);
+	}
+}
+
+static int do_fault_count(const char *path, u64 off, u64 len, int nohuge)
+{
+	struct rusage before, after;
+	unsigned char *map;
+	unsigned int sum = 0;
+	u64 i;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return fail("open", path);
+	map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, off);
+	if (map == MAP_FAILED)
+		return fail("mmap", path);
+	if (nohuge && madvise(map, len, MADV_NOHUGEPAGE))
+		return fail("madvise", path);
+	getrusage(RUSAGE_SELF, &before);
+	for (i = 0; i < len; i += 4096)
+		sum += *(unsigned char *)__builtin_assume_aligned(map + i, 4096);
+	getrusage(RUSAGE_SELF, &after);
+	printf("%s: %llu MiB at %llu, mapped at %p%s: faults=%ld (sum %u)\n",
+	       path, (unsigned long long)(len >> 20),
+	       (unsigned long long)off, map, nohuge ? ", MADV_NOHUGEPAGE" : "",
+	       after.ru_minflt - before.ru_minflt, sum);
+	munmap(map, len);
+	close(fd);
+	return 0;
+}
+
+static int do_mmap_errno(const char *path, u64 off, u64 len,
+			 const char *kind)
+{
+	int flags = strcmp(kind, "private") ? MAP_SHARED : MAP_PRIVATE;
+	void *map;
+	int fd;
+
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return fail("open", path);
+	map = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, fd, off);
+	if (map == MAP_FAILED) {
+		printf("%s\n", errno_name(errno));
+	} else {
+		printf("ok\n");
+		munmap(map, len);
+	}
+	close(fd);
+	return 0;
+}
+
+static int do_io(const char *path, const char *op, u64 off, u64 len)
+{
+	int write = !strcmp(op, "write");
+	unsigned char *buf = calloc(1, len ? len : 1);
+	ssize_t n;
+	int fd;
+
+	fd = open(path, write ? O_RDWR : O_RDONLY);
+	if (fd < 0 || !buf)
+		return fail("open", path);
+	n = write ? pwrite(fd, buf, len, off) : pread(fd, buf, len, off);
+	if (n < 0)
+		printf("err=%s\n", errno_name(errno));
+	else
+		printf("ret=%zd\n", n);
+	close(fd);
+	free(buf);
+	return 0;
+}
+
+static int do_seek_end(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return fail("open", path);
+	printf("%lld\n", (long long)lseek(fd, 0, SEEK_END));
+	close(fd);
+	return 0;
+}
+
+static int do_mmap_hold(const char *path, int secs)
+{
+	size_t len = 4UL << 20;
+	unsigned char *map;
+	pid_t child;
+	int fd;
+
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return fail("open", path);
+	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		return fail("mmap", path);
+	map[0] = 1;
+	child = fork();
+	if (child < 0)
+		return fail("fork", path);
+	if (child == 0) {
+		sleep(secs);
+		_exit(0);
+	}
+	/* Split the mapping in two around a hole. */
+	if (munmap(map + (1UL << 20), 4096))
+		return fail("munmap", path);
+	printf("mapped\n");
+	fflush(stdout);
+	sleep(secs);
+	waitpid(child, NULL, 0);
+	return 0;
+}
+
 static int do_qemu_exit(int status)
 {
 	if (ioperm(0xf4, 4, 1))
@@ -226,7 +371,7 @@ static int do_qemu_exit(int status)
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
-	uint64_t off, len, seed;
+	u64 off, len, seed;
 
 	if (argc == 6) {
 		off = strtoull(argv[3], NULL, 0);
@@ -248,6 +393,20 @@ int main(int argc, char **argv)
 		return do_statx_dax(argv[2]);
 	if (argc == 4 && !strcmp(cmd, "gup"))
 		return do_gup(argv[2], argv[3]);
+	if ((argc == 5 || argc == 6) && !strcmp(cmd, "fault-count"))
+		return do_fault_count(argv[2], strtoull(argv[3], NULL, 0),
+				      strtoull(argv[4], NULL, 0),
+				      argc == 6 && !strcmp(argv[5], "nohuge"));
+	if (argc == 6 && !strcmp(cmd, "mmap-errno"))
+		return do_mmap_errno(argv[2], strtoull(argv[3], NULL, 0),
+				     strtoull(argv[4], NULL, 0), argv[5]);
+	if (argc == 6 && !strcmp(cmd, "io"))
+		return do_io(argv[2], argv[3], strtoull(argv[4], NULL, 0),
+			     strtoull(argv[5], NULL, 0));
+	if (argc == 3 && !strcmp(cmd, "seek-end"))
+		return do_seek_end(argv[2]);
+	if (argc == 4 && !strcmp(cmd, "mmap-hold"))
+		return do_mmap_hold(argv[2], atoi(argv[3]));
 	if (argc == 3 && !strcmp(cmd, "qemu-exit"))
 		return do_qemu_exit(atoi(argv[2]));
 	fprintf(stderr, "usage: see the comment at the top of daxtest.c\n");

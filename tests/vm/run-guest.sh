@@ -40,14 +40,16 @@ mkdir -p "$DAXLITE_BUILD/logs"
 log=$DAXLITE_BUILD/logs/$suite.log
 initrd=$DAXLITE_BUILD/initrd-$suite.cpio.gz
 
-# The per-run archive: /init, the suites, the helper and the modules.
+# The per-run archive: /init, the suites, the helper and the modules
+# (test-only modules too, when built).
+shopt -s nullglob
 ov=$(mktemp -d)
 trap 'rm -rf "$ov"' EXIT
 mkdir -p "$ov/tests" "$ov/usr/bin" "$ov/daxlite"
 install -m 0755 "$DAXLITE_ROOT/tests/vm/init" "$ov/init"
 cp "$DAXLITE_ROOT"/tests/guest/*.sh "$ov/tests/"
 cp "$DAXLITE_BUILD/daxtest" "$ov/usr/bin/"
-cp "$DAXLITE_ROOT"/*/*.ko "$ov/daxlite/"
+cp "$DAXLITE_ROOT"/*/*.ko "$DAXLITE_ROOT"/tests/kmod/*.ko "$ov/daxlite/"
 {
 	cat "$base"
 	(cd "$ov" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1)

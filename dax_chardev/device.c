@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dax_chardev: character devices /dev/daxN that carry dax_operations.
+ *
+ * Each range named in the ranges= parameter becomes /dev/daxN, in the
+ * order given, with a dax_device from dax_core.  Stock /dev/daxX.Y has a
+ * dax_device without operations, so no filesystem can run fs-dax on it;
+ * these devices have the full set, and dax_core lets a filesystem module
+ * find one by path and hold it exclusively.
+ *
+ * The device can also be used raw: read/write/lseek as on a block device,
+ * and MAP_SHARED mmap served with 4 KiB and, where the mapping is 2 MiB
+ * aligned, 2 MiB faults.  Raw mappings are VM_PFNMAP: they never touch the
+ * struct pages, so they leave no page->mapping behind for fs/dax.c to trip
+ * on when a filesystem later uses the same memory.  Raw mappings and raw
+ * writes are refused while a filesystem holds the device, and a device
+ * that is mapped or being written cannot be held.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cdev.h>
+#include <linux/device.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/pagemap.h>
+#include <linux/pfn_t.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+
+#include <daxlite/compat.h>
+#include <daxlite/dax_core.h>
+
+#include "dax_chardev.h"
+
+/**
+ * struct daxcdev_device - one /dev/daxN
+ * @region: the memory it serves, owned through dax_core
+ * @cdev: its character device
+ * @dev: its device in the dax_chardev class
+ */
+struct daxcdev_device {
+	struct daxl_region *region;
+	struct cdev cdev;
+	struct device *dev;
+};
+
+static struct daxcdev_device *daxcdev_devices[DAXL_MAX_RANGES];
+static unsigned int daxcdev_count;
+static struct class *daxcdev_class;
+static dev_t daxcdev_base;
+
+static vm_fault_t daxcdev_fault_pte(struct vm_fault *vmf,
+				    struct daxl_region *region)
+{
+	if (PFN_PHYS(vmf->pgoff) >= region->size)
+		return VM_FAULT_SIGBUS;
+	return vmf_insert_pfn(vmf->vma, vmf->address,
+			      PHYS_PFN(region->start) + vmf->pgoff);
+}
+
+static vm_fault_t daxcdev_fault_pmd(struct vm_fault *vmf,
+				    struct daxl_region *region)
+{
+	unsigned long pmd_addr = vmf->address & PMD_MASK;
+	pgoff_t pgoff = linear_page_index(vmf->vma, pmd_addr);
+	pfn_t pfn;
+
+	if (!daxcdev_pmd_fits(vmf->vma->vm_start, vmf->vma->vm_end, pmd_addr,
+			      pgoff, region->size))
+		return VM_FAULT_FALLBACK;
+	pfn = phys_to_pfn_t(region->start + PFN_PHYS(pgoff), PFN_DEV);
+	return vmf_insert_pfn_pmd(vmf, pfn, vmf->flags & FAULT_FLAG_WRITE);
+}
+
+static vm_fault_t daxcdev_huge_fault(struct vm_fault *vmf,
+				     enum page_entry_size pe_size)
+{
+	struct daxcdev_device *dev = vmf->vma->vm_file->private_data;
+
+	switch (daxl_compat_fault_pages(pe_size)) {
+	case 1:
+		return daxcdev_fault_pte(vmf, dev->region);
+	case PMD_SIZE >> PAGE_SHIFT:
+		return daxcdev_fault_pmd(vmf, dev->region);
+	default:
+		return VM_FAULT_FALLBACK;
+	}
+}
+
+static vm_fault_t daxcdev_fault(struct vm_fault *vmf)
+{
+	return daxcdev_huge_fault(vmf, PE_SIZE_PTE);
+}
+
+/* Every raw mapping, and every copy or piece of one, counts as a raw user. */
+static void daxcdev_vm_open(struct vm_area_struct *vma)
+{
+	struct daxcdev_device *dev = vma->vm_file->private_data;
+
+	daxl_region_raw_dup(dev->region);
+}
+
+static void daxcdev_vm_close(struct vm_area_struct *vma)
+{
+	struct daxcdev_device *dev = vma->vm_file->private_data;
+
+	daxl_region_raw_put(dev->region);
+}
+
+static const struct vm_operations_struct daxcdev_vm_ops = {
+	.open		= daxcdev_vm_open,
+	.close		= daxcdev_vm_close,
+	.fault		= daxcdev_fault,
+	.huge_fault	= daxcdev_huge_fault,
+};
+
+static int daxcdev_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	struct daxcdev_device *dev = filp->private_data;
+	u64 size = dev->region->size;
+
+	/* VM_SHARED is cleared for read-only files; VM_MAYSHARE is not. */
+	if (!(vma->vm_flags & VM_MAYSHARE)) {
+		dev_info_ratelimited(dev->dev, "%s: MAP_PRIVATE is not supported, use MAP_SHARED\n",
+				     current->comm);
+		return -EINVAL;
+	}
+	if (vma->vm_pgoff > (size >> PAGE_SHIFT) ||
+	    daxl_check_span(PFN_PHYS(vma->vm_pgoff),
+			    vma->vm_end - vma->vm_start, size)) {
+		dev_info_ratelimited(dev->dev, "%s: mapping past the end of the device\n",
+				     current->comm);
+		return -EINVAL;
+	}
+	if (daxl_region_raw_get(dev->region)) {
+		dev_info_ratelimited(dev->dev, "%s: mmap refused, the device is held by a filesystem\n",
+				     current->comm);
+		return -EBUSY;
+	}
+
+	vma->vm_ops = &daxcdev_vm_ops;
+	daxl_compat_vm_flags_set(vma, VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP |
+				 VM_HUGEPAGE);
+	return 0;
+}
+
+static ssize_t daxcdev_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct daxcdev_device *dev = iocb->ki_filp->private_data;
+	ssize_t len;
+	size_t done;
+
+	len = daxcdev_io_len(iocb->ki_pos, iov_iter_count(to),
+			     dev->region->size, false);
+	if (len <= 0)
+		return len;
+	done = daxl_region_copy_to_iter(dev->region, iocb->ki_pos, len, to);
+	iocb->ki_pos += done;
+	return done ? done : -EFAULT;
+}
+
+static ssize_t daxcdev_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct daxcdev_device *dev = iocb->ki_filp->private_data;
+	ssize_t len;
+	size_t done;
+
+	len = daxcdev_io_len(iocb->ki_pos, iov_iter_count(from),
+			     dev->region->size, true);
+	if (len <= 0)
+		return len;
+	if (daxl_region_raw_get(dev->region)) {
+		dev_info_ratelimited(dev->dev, "%s: write refused, the device is held by a filesystem\n",
+				     current->comm);
+		return -EBUSY;
+	}
+	done = daxl_region_copy_from_iter(dev->region, iocb->ki_pos, len, from);
+	if (iocb->ki_flags & IOCB_DSYNC)
+		daxl_region_flush(dev->region);
+	daxl_region_raw_put(dev->region);
+	iocb->ki_pos += done;
+	return done ? done : -EFAULT;
+}
+
+static loff_t daxcdev_llseek(struct file *filp, loff_t offset, int whence)
+{
+	struct daxcdev_device *dev = filp->private_data;
+
+	return fixed_size_llseek(filp, offset, whence, dev->region->size);
+}
+
+static int daxcdev_fsync(struct file *filp, loff_t start, loff_t end,
+			 int datasync)
+{
+	struct daxcdev_device *dev = filp->private_data;
+
+	daxl_region_flush(dev->region);
+	return 0;
+}
+
+static unsigned long daxcdev_get_unmapped_area(struct file *filp,
+					       unsigned long addr,
+					       unsigned long len,
+					       unsigned long pgoff,
+					       unsigned long flags)
+{
+	/* PMD-aligned for an S_DAX mapping, see daxcdev_open() */
+	return thp_get_unmapped_area(filp, addr, len, pgoff, flags);
+}
+
+static int daxcdev_open(struct inode *inode, struct file *filp)
+{
+	struct daxcdev_device *dev =
+		container_of(inode->i_cdev, struct daxcdev_device, cdev);
+
+	filp->private_data = dev;
+	/*
+	 * Map through the dax_device's own S_DAX inode, as device-dax does,
+	 * so the mm treats our mappings as DAX: huge faults are offered and
+	 * thp_get_unmapped_area() aligns them.
+	 */
+	filp->f_mapping = dax_inode(dev->region->dax_dev)->i_mapping;
+	return 0;
+}
+
+static const struct file_operations daxcdev_fops = {
+	.owner			= THIS_MODULE,
+	.open			= daxcdev_open,
+	.llseek			= daxcdev_llseek,
+	.read_iter		= daxcdev_read_iter,
+	.write_iter		= daxcdev_write_iter,
+	.mmap			= daxcdev_mmap,
+	.get_unmapped_area	= daxcdev_get_unmapped_area,
+	.fsync			= daxcdev_fsync,
+};
+
+/*
+ * sysfs: /sys/class/dax_chardev/daxN/{size,start,align,backing}
+ */
+
+static ssize_t size_show(struct device *d, struct device_attribute *attr,
+			 char *buf)
+{
+	struct daxcdev_device *dev = dev_get_drvdata(d);
+
+	return sysfs_emit(buf, "%llu\n", dev->region->size);
+}
+static DEVICE_ATTR_RO(size);
+
+static ssize_t start_show(struct device *d, struct device_attribute *attr,
+			  char *buf)
+{
+	struct daxcdev_device *dev = dev_get_drvdata(d);
+
+	return sysfs_emit(buf, "%#llx\n", (u64)dev->region->start);
+}
+static DEVICE_ATTR_RO(start);
+
+static ssize_t align_show(struct device *d, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%u\n", DAXL_REGION_ALIGN);
+}
+static DEVICE_ATTR_RO(align);
+
+static ssize_t backing_show(struct device *d, struct device_attribute *attr,
+			    char *buf)
+{
+	struct daxcdev_device *dev = dev_get_drvdata(d);
+
+	return sysfs_emit(buf, "%s\n", dev->region->backing == DAXL_PERSISTENT ?
+			  "persistent" : "volatile");
+}
+static DEVICE_ATTR_RO(backing);
+
+static struct attribute *daxcdev_attrs[] = {
+	&dev_attr_size.attr,
+	&dev_attr_start.attr,
+	&dev_attr_align.attr,
+	&dev_attr_backing.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(daxcdev);
+
+/*
+ * And now the module code and kernel interface.
+ */
+
+static char *ranges;
+module_param(ranges, charp, 0444);
+MODULE_PARM_DESC(ranges,
+		 "Reserved memory to serve, as SIZE@START[,SIZE@START...] (e.g. 512M@0x80000000); each range becomes /dev/daxN");
+
+static bool persistent;
+module_param(persistent, bool, 0444);
+MODULE_PARM_DESC(persistent,
+		 "The ranges are persistent memory: bypass the CPU cache on writes and flush on fsync (default: volatile RAM)");
+
+static int daxcdev_add(unsigned int index, const struct daxl_phys *phys)
+{
+	enum daxl_backing backing = persistent ? DAXL_PERSISTENT : DAXL_VOLATILE;
+	dev_t devt = MKDEV(MAJOR(daxcdev_base), index);
+	struct daxcdev_device *dev;
+	struct dax_device *dax_dev;
+	char name[DAXL_OWNER_LEN];
+	int rc;
+
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return -ENOMEM;
+	snprintf(name, sizeof(name), "dax%u", index);
+
+	dev->region = daxl_region_map(phys, backing, name);
+	if (IS_ERR(dev->region)) {
+		rc = PTR_ERR(dev->region);
+		goto out_free_dev;
+	}
+	dax_dev = daxl_region_alloc_dax(dev->region);
+	if (IS_ERR(dax_dev)) {
+		rc = PTR_ERR(dax_dev);
+		goto out_unmap;
+	}
+
+	cdev_init(&dev->cdev, &daxcdev_fops);
+	dev->cdev.owner = THIS_MODULE;
+	rc = cdev_add(&dev->cdev, devt, 1);
+	if (rc)
+		goto out_kill_dax;
+	daxl_region_publish(dev->region, devt, THIS_MODULE);
+
+	dev->dev = device_create_with_groups(daxcdev_class, NULL, devt, dev,
+					     daxcdev_groups, "%s", name);
+	if (IS_ERR(dev->dev)) {
+		rc = PTR_ERR(dev->dev);
+		goto out_unpublish;
+	}
+
+	daxcdev_devices[daxcdev_count++] = dev;
+	return 0;
+
+out_unpublish:
+	daxl_region_unpublish(dev->region);
+	cdev_del(&dev->cdev);
+out_kill_dax:
+	daxl_region_kill_dax(dev->region);
+out_unmap:
+	daxl_region_unmap(dev->region);
+out_free_dev:
+	kfree(dev);
+	return rc;
+}
+
+/* The exact reverse of daxcdev_add(). */
+static void daxcdev_remove(struct daxcdev_device *dev)
+{
+	device_destroy(daxcdev_class, dev->cdev.dev);
+	daxl_region_unpublish(dev->region);
+	cdev_del(&dev->cdev);
+	daxl_region_kill_dax(dev->region);
+	daxl_region_unmap(dev->region);
+	kfree(dev);
+}
+
+static void daxcdev_remove_all(void)
+{
+	while (daxcdev_count)
+		daxcdev_remove(daxcdev_devices[--daxcdev_count]);
+}
+
+static int __init daxcdev_init(void)
+{
+	struct daxl_phys phys[DAXL_MAX_RANGES];
+	int i, n, rc;
+
+	n = daxl_parse_ranges_param(KBUILD_MODNAME, ranges, phys);
+	if (n < 0)
+		return n;
+
+	rc = alloc_chrdev_region(&daxcdev_base, 0, DAXL_MAX_RANGES,
+				 KBUILD_MODNAME);
+	if (rc)
+		return rc;
+	daxcdev_class = daxl_compat_class_create(KBUILD_MODNAME);
+	if (IS_ERR(daxcdev_class)) {
+		rc = PTR_ERR(daxcdev_class);
+		goto out_unregister;
+	}
+
+	for (i = 0; i < n; i++) {
+		rc = daxcdev_add(i, &phys[i]);
+		if (rc)
+			goto out_remove;
+	}
+	return 0;
+
+out_remove:
+	daxcdev_remove_all();
+	class_destroy(daxcdev_class);
+out_unregister:
+	unregister_chrdev_region(daxcdev_base, DAXL_MAX_RANGES);
+	return rc;
+}
+
+static void __exit daxcdev_exit(void)
+{
+	daxcdev_remove_all();
+	class_destroy(daxcdev_class);
+	unregister_chrdev_region(daxcdev_base, DAXL_MAX_RANGES);
+}
+
+module_init(daxcdev_init);
+module_exit(daxcdev_exit);
+
+MODULE_AUTHOR("daxlite maintainers");
+MODULE_DESCRIPTION("daxlite character devices /dev/daxN with dax_operations");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(DAXLITE_VERSION);
+MODULE_IMPORT_NS(DAXL_NS);
