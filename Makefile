@@ -2,10 +2,11 @@
 #
 # daxlite: DAX on memory-like storage for stock Linux kernels.
 #
-#   make                 build the four modules against KDIR
+#   make                 build the four modules against KDIR, and the tools
 #   make KDIR=...        build against another kernel tree or headers
 #   make W=1 / C=1       extra warnings / sparse, passed to Kbuild
 #   make test-modules    also build the test-only modules in tests/kmod
+#   make test-helpers    build the static programs the guest tests use
 #   make check           every test: style, build, guest tests in QEMU
 #   make demo            the user path, run in QEMU
 #   make clean
@@ -16,22 +17,34 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 
 MODULES := dax_core dax_blk dax_chardev famfs_lite
 
-.PHONY: all modules test-modules clean check demo
+.PHONY: all modules tools test-modules test-helpers clean check demo
 
-all: modules
+all: modules tools
 
 modules:
 	@test -n "$(KDIR)" || { echo "no kernel headers found: install linux-headers-amd64 or pass KDIR=" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+tools:
+	$(MAKE) -C tools
 
 # Modules only the tests use (tests/kmod); they link against dax_core.
 test-modules: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/kmod \
 		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/Module.symvers modules
 
+# Static programs the guest tests run (build/).
+test-helpers: tools
+	mkdir -p build
+	$(CC) -O2 -Wall -Wextra -Werror -static -o build/daxtest tests/helpers/daxtest.c
+	$(CC) -O2 -Wall -Wextra -Werror -static -Iinclude -Itools \
+		-o build/famfsl_poke tests/helpers/famfsl_poke.c \
+		tools/famfsl_tool.c famfs_lite/format.c
+
 clean:
 	@test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	@test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR)/tests/kmod clean
+	$(MAKE) -C tools clean
 	rm -rf build
 
 check:

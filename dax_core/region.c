@@ -349,6 +349,28 @@ void daxl_region_flush(struct daxl_region *region)
 EXPORT_SYMBOL_NS_GPL(daxl_region_flush, DAXL_NS);
 
 /**
+ * daxl_region_invalidate() - drop cached copies of a span of a region
+ * @region: the region
+ * @offset: byte offset in the region
+ * @len: number of bytes
+ *
+ * For memory that another host writes (shared persistent memory): the
+ * next read of the span comes from the media, not from a stale CPU cache
+ * line.  A no-op on volatile regions, which only this host writes.
+ *
+ * Return: 0, or -ERANGE if the span leaves the region.
+ */
+int daxl_region_invalidate(struct daxl_region *region, u64 offset, u64 len)
+{
+	if (daxl_check_span(offset, len, region->size))
+		return -ERANGE;
+	if (region->backing == DAXL_PERSISTENT)
+		arch_invalidate_pmem(region->kaddr + offset, len);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(daxl_region_invalidate, DAXL_NS);
+
+/**
  * daxl_region_copy_to_iter() - copy bytes of a region to an iov_iter
  * @region: the region
  * @offset: byte offset in the region

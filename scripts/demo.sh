@@ -8,9 +8,7 @@ cd "$DAXLITE_ROOT"
 
 scripts/install-deps.sh
 echo "== building the modules"
-make -s
-mkdir -p "$DAXLITE_BUILD"
-gcc -O2 -Wall -static -o "$DAXLITE_BUILD/daxtest" tests/helpers/daxtest.c
+make -s all test-helpers
 echo "== booting $(daxlite_krel) in QEMU with memmap=1G\$0x80000000"
 out=$(DAXLITE_RESULTS= tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' demo)
 sed -n 's/^      | //p' <<< "$out"

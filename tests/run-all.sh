@@ -59,8 +59,7 @@ version_consistent() {
 }
 
 build_helpers() {
-	make test-modules &&
-	gcc -O2 -Wall -Wextra -Werror -static -o "$DAXLITE_BUILD/daxtest" tests/helpers/daxtest.c
+	make test-modules test-helpers
 }
 
 # selftest SUITE ERE [RUN-GUEST OPTIONS]: a deliberately broken guest run
@@ -98,6 +97,9 @@ tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' dax_blk
 
 echo "== guest: dax_chardev"
 tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' dax_chardev
+
+echo "== guest: famfs_lite"
+tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' famfs_lite
 
 pass=$(grep -c '^PASS ' "$DAXLITE_RESULTS")
 fail=$(grep -c '^FAIL ' "$DAXLITE_RESULTS")

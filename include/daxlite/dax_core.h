@@ -129,6 +129,7 @@ int daxl_region_write(struct daxl_region *region, u64 offset,
 		      const void *buf, size_t len);
 int daxl_region_zero(struct daxl_region *region, u64 offset, u64 len);
 void daxl_region_flush(struct daxl_region *region);
+int daxl_region_invalidate(struct daxl_region *region, u64 offset, u64 len);
 size_t daxl_region_copy_to_iter(struct daxl_region *region, u64 offset,
 				size_t len, struct iov_iter *iter);
 size_t daxl_region_copy_from_iter(struct daxl_region *region, u64 offset,

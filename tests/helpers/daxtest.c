@@ -18,8 +18,13 @@
  *                                          map, read every 4 KiB, print the
  *                                          minor faults it took; nohuge
  *                                          forbids PMD mappings first
- *   daxtest mmap-errno  FILE OFF LEN shared|private
+ *   daxtest mmap-errno  FILE OFF LEN shared|private|sync
  *                                          print "ok" or the mmap errno
+ *                                          (sync: MAP_SHARED_VALIDATE with
+ *                                          MAP_SYNC)
+ *   daxtest mkfiles     DIR N              create DIR/f0.. until N exist
+ *                                          or one fails; print how many
+ *                                          and the errno
  *   daxtest io          FILE read|write OFF LEN
  *                                          one pread/pwrite; print "ret=N"
  *                                          or "err=ERRNO"
@@ -244,6 +249,9 @@ static const char *errno_name(int err)
 	case EPERM: return "EPERM";
 	case EACCES: return "EACCES";
 	case ENOTTY: return "ENOTTY";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case EROFS: return "EROFS";
+	case EEXIST: return "EEXIST";
 	default: return strerror(err);
 	}
 }
@@ -280,7 +288,9 @@ static int do_fault_count(const char *path, u64 off, u64 len, int nohuge)
 static int do_mmap_errno(const char *path, u64 off, u64 len,
 			 const char *kind)
 {
-	int flags = strcmp(kind, "private") ? MAP_SHARED : MAP_PRIVATE;
+	int flags = !strcmp(kind, "private") ? MAP_PRIVATE :
+		    !strcmp(kind, "sync") ? MAP_SHARED_VALIDATE | MAP_SYNC :
+		    MAP_SHARED;
 	void *map;
 	int fd;
 
@@ -315,6 +325,25 @@ static int do_io(const char *path, const char *op, u64 off, u64 len)
 		printf("ret=%zd\n", n);
 	close(fd);
 	free(buf);
+	return 0;
+}
+
+static int do_mkfiles(const char *dir, long n)
+{
+	char path[4096];
+	long i;
+	int fd;
+
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/f%ld", dir, i);
+		fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0644);
+		if (fd < 0) {
+			printf("created=%ld err=%s\n", i, errno_name(errno));
+			return 0;
+		}
+		close(fd);
+	}
+	printf("created=%ld\n", i);
 	return 0;
 }
 
@@ -403,6 +432,8 @@ int main(int argc, char **argv)
 	if (argc == 6 && !strcmp(cmd, "io"))
 		return do_io(argv[2], argv[3], strtoull(argv[4], NULL, 0),
 			     strtoull(argv[5], NULL, 0));
+	if (argc == 4 && !strcmp(cmd, "mkfiles"))
+		return do_mkfiles(argv[2], atol(argv[3]));
 	if (argc == 3 && !strcmp(cmd, "seek-end"))
 		return do_seek_end(argv[2]);
 	if (argc == 4 && !strcmp(cmd, "mmap-hold"))

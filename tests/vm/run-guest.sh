@@ -48,7 +48,9 @@ trap 'rm -rf "$ov"' EXIT
 mkdir -p "$ov/tests" "$ov/usr/bin" "$ov/daxlite"
 install -m 0755 "$DAXLITE_ROOT/tests/vm/init" "$ov/init"
 cp "$DAXLITE_ROOT"/tests/guest/*.sh "$ov/tests/"
-cp "$DAXLITE_BUILD/daxtest" "$ov/usr/bin/"
+cp "$DAXLITE_BUILD/daxtest" "$DAXLITE_BUILD"/famfsl_poke "$ov/usr/bin/"
+mkdir -p "$ov/sbin"
+cp "$DAXLITE_ROOT"/tools/mkfs.famfs_lite "$DAXLITE_ROOT"/tools/fsck.famfs_lite "$ov/sbin/"
 cp "$DAXLITE_ROOT"/*/*.ko "$DAXLITE_ROOT"/tests/kmod/*.ko "$ov/daxlite/"
 {
 	cat "$base"

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The data area's allocator: a bitmap of 2 MiB units, first fit, one
+ * contiguous extent per request.  The caller serializes calls.
+ */
+#include <linux/bitmap.h>
+#include <linux/slab.h>
+
+#include "famfs_lite.h"
+
+/* [base, end) must be whole 2 MiB units. */
+int famfsl_space_init(struct famfsl_space *s, u64 base, u64 end)
+{
+	s->base = base;
+	s->nr_units = (end - base) / FAMFSL_ALLOC_UNIT;
+	s->nr_free = s->nr_units;
+	s->map = bitmap_zalloc(s->nr_units, GFP_KERNEL);
+	return s->map ? 0 : -ENOMEM;
+}
+
+void famfsl_space_destroy(struct famfsl_space *s)
+{
+	bitmap_free(s->map);
+	s->map = NULL;
+}
+
+/* Unit index and count of [dev_offset, +len), or false if not whole units inside. */
+static bool famfsl_space_units(struct famfsl_space *s, u64 dev_offset, u64 len,
+			       unsigned long *first, unsigned long *nr)
+{
+	if (dev_offset < s->base || !len ||
+	    (dev_offset - s->base) % FAMFSL_ALLOC_UNIT ||
+	    len % FAMFSL_ALLOC_UNIT)
+		return false;
+	*first = (dev_offset - s->base) / FAMFSL_ALLOC_UNIT;
+	*nr = len / FAMFSL_ALLOC_UNIT;
+	return *first < s->nr_units && *nr <= s->nr_units - *first;
+}
+
+/**
+ * famfsl_space_alloc() - allocate one contiguous extent
+ * @s: the allocator
+ * @len: bytes wanted; rounded up to whole units
+ * @dev_offset: receives the extent's device offset
+ *
+ * Return: 0, -EINVAL for a zero length, or -ENOSPC if no run of free
+ * units is long enough.
+ */
+int famfsl_space_alloc(struct famfsl_space *s, u64 len, u64 *dev_offset)
+{
+	u64 nr = DIV_ROUND_UP_ULL(len, FAMFSL_ALLOC_UNIT);
+	unsigned long first;
+
+	if (!len)
+		return -EINVAL;
+	if (nr > s->nr_free)
+		return -ENOSPC;
+	first = bitmap_find_next_zero_area(s->map, s->nr_units, 0, nr, 0);
+	if (first >= s->nr_units)
+		return -ENOSPC;
+	bitmap_set(s->map, first, nr);
+	s->nr_free -= nr;
+	*dev_offset = s->base + first * FAMFSL_ALLOC_UNIT;
+	return 0;
+}
+
+/**
+ * famfsl_space_mark() - record an extent found in the log as in use
+ * @s: the allocator
+ * @dev_offset: device offset of the extent
+ * @len: its length
+ *
+ * Return: 0, or -EUCLEAN if the extent is not whole units inside the
+ * data area or overlaps space already in use.
+ */
+int famfsl_space_mark(struct famfsl_space *s, u64 dev_offset, u64 len)
+{
+	unsigned long first, nr;
+
+	if (!famfsl_space_units(s, dev_offset, len, &first, &nr))
+		return -EUCLEAN;
+	if (find_next_bit(s->map, first + nr, first) < first + nr)
+		return -EUCLEAN;
+	bitmap_set(s->map, first, nr);
+	s->nr_free -= nr;
+	return 0;
+}
+
+/* Give back an extent that famfsl_space_alloc() or _mark() took. */
+void famfsl_space_free(struct famfsl_space *s, u64 dev_offset, u64 len)
+{
+	unsigned long first, nr;
+
+	if (WARN_ON(!famfsl_space_units(s, dev_offset, len, &first, &nr)))
+		return;
+	bitmap_clear(s->map, first, nr);
+	s->nr_free += nr;
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Declarations shared by the files of famfs_lite.ko. */
+#ifndef _FAMFS_LITE_H
+#define _FAMFS_LITE_H
+
+#include <linux/fs.h>
+#include <linux/mutex.h>
+#include <linux/xarray.h>
+
+#include <daxlite/dax_core.h>
+#include <daxlite/famfs_lite_format.h>
+
+/**
+ * struct famfsl_space - free space of the data area, in 2 MiB units
+ * @map: one bit per unit, set when in use
+ * @base: device offset of the first unit
+ * @nr_units: units in the data area
+ * @nr_free: units not in use
+ */
+struct famfsl_space {
+	unsigned long *map;
+	u64 base;
+	u64 nr_units;
+	u64 nr_free;
+};
+
+int famfsl_space_init(struct famfsl_space *s, u64 base, u64 end);
+void famfsl_space_destroy(struct famfsl_space *s);
+int famfsl_space_alloc(struct famfsl_space *s, u64 len, u64 *dev_offset);
+int famfsl_space_mark(struct famfsl_space *s, u64 dev_offset, u64 len);
+void famfsl_space_free(struct famfsl_space *s, u64 dev_offset, u64 len);
+
+/**
+ * struct famfsl_file - the extents of a regular file, once allocated
+ * @nr: number of extents
+ * @ext: extents, laid end to end in the file
+ * @freed: the space went back to the allocator already (the log said the
+ *	file was removed while it was still open here)
+ */
+struct famfsl_file {
+	unsigned int nr;
+	struct famfsl_extent_mem {
+		u64 dev_offset;
+		u64 len;
+	} ext[FAMFSL_MAX_EXTENTS];
+	bool freed;
+};
+
+/**
+ * struct famfsl_sb_info - one mounted famfs_lite
+ * @region: the device's memory, held exclusively through dax_core
+ * @name: the device's name, for messages
+ * @sb: the validated superblock
+ * @capacity: log entry slots
+ * @log_lock: serializes log appends; protects @next_index, @next_ino and
+ *	@log_full_warned (replay runs where no appender can exist)
+ * @next_index: entries written or replayed so far
+ * @next_ino: the next inode number to hand out
+ * @log_full_warned: "log full" was logged once
+ * @space_lock: protects @space; taken inside @log_lock
+ * @space: the data area's allocator
+ * @inodes: live inodes by number
+ */
+struct famfsl_sb_info {
+	struct daxl_region *region;
+	const char *name;
+	struct famfsl_superblock sb;
+	u64 capacity;
+
+	/* see @log_lock above */
+	struct mutex log_lock;
+	u64 next_index;
+	u64 next_ino;
+	bool log_full_warned;
+	/* see @space_lock above */
+	struct mutex space_lock;
+	struct famfsl_space space;
+	struct xarray inodes;
+};
+
+static inline struct famfsl_sb_info *FAMFSL_SB(struct super_block *sb)
+{
+	return sb->s_fs_info;
+}
+
+/* log.c */
+int famfsl_log_append(struct famfsl_sb_info *sbi, struct famfsl_entry *e);
+int famfsl_log_replay(struct super_block *sb, bool at_mount);
+void famfsl_time_to_disk(struct famfsl_time *t, struct timespec64 ts);
+
+/* namei.c */
+extern const struct inode_operations famfsl_dir_inode_ops;
+struct inode *famfsl_new_inode(struct super_block *sb, u64 ino, umode_t mode);
+int famfsl_change_attrs(struct user_namespace *mnt_userns, struct inode *inode,
+			struct iattr *attr);
+
+/* file.c */
+extern const struct inode_operations famfsl_file_inode_ops;
+extern const struct file_operations famfsl_file_ops;
+extern const struct address_space_operations famfsl_dax_aops;
+int famfsl_set_extents(struct inode *inode, const struct famfsl_alloc *a);
+void famfsl_free_extents(struct inode *inode);
+
+#endif /* _FAMFS_LITE_H */

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * famfs_lite format checks: what makes a superblock, a log header and a
+ * log entry valid on their own.  Compiled into the kernel module and into
+ * the tools, so mount and fsck judge media by the same rules.  Checks that
+ * need the whole tree (parents, names, overlapping extents) live with the
+ * tree: the log replay in the kernel, the model in fsck.
+ */
+#ifdef __KERNEL__
+#include <linux/kernel.h>
+#include <linux/stat.h>
+#include <linux/string.h>
+#else
+#include <string.h>
+#include <sys/stat.h>
+#endif
+
+#include <daxlite/famfs_lite_format.h>
+
+/* Fail with errno @err and reason @msg. */
+#define FAIL(err, msg) ({ *why = (msg); (err); })
+
+static u32 famfsl_sb_crc(const struct famfsl_superblock *sb)
+{
+	return famfsl_crc32c(~0U, sb, offsetof(struct famfsl_superblock, crc));
+}
+
+void famfsl_sb_set_crc(struct famfsl_superblock *sb)
+{
+	sb->crc = cpu_to_le32(famfsl_sb_crc(sb));
+}
+
+static u32 famfsl_log_header_crc(const struct famfsl_log_header *h)
+{
+	return famfsl_crc32c(~0U, h, offsetof(struct famfsl_log_header, crc));
+}
+
+void famfsl_log_header_set_crc(struct famfsl_log_header *h)
+{
+	h->crc = cpu_to_le32(famfsl_log_header_crc(h));
+}
+
+static u32 famfsl_entry_crc(const struct famfsl_entry *e)
+{
+	struct famfsl_entry copy = *e;
+
+	copy.crc = 0;
+	return famfsl_crc32c(~0U, &copy, sizeof(copy));
+}
+
+void famfsl_entry_set_crc(struct famfsl_entry *e)
+{
+	e->crc = cpu_to_le32(famfsl_entry_crc(e));
+}
+
+u64 famfsl_log_capacity(u64 log_len)
+{
+	return (log_len - FAMFSL_LOG_HEADER_SIZE) / FAMFSL_ENTRY_SIZE;
+}
+
+static bool famfsl_all_zero(const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+
+	while (len--)
+		if (*p++)
+			return false;
+	return true;
+}
+
+/* A name is 1..FAMFSL_NAME_MAX bytes, not "." or "..", without '/' or NUL. */
+bool famfsl_name_ok(const char *name, unsigned int len)
+{
+	if (!len || len > FAMFSL_NAME_MAX)
+		return false;
+	if ((len == 1 && name[0] == '.') ||
+	    (len == 2 && name[0] == '.' && name[1] == '.'))
+		return false;
+	return !memchr(name, '/', len) && !memchr(name, '\0', len);
+}
+
+int famfsl_check_superblock(const struct famfsl_superblock *sb,
+			    u64 dev_size, const char **why)
+{
+	u64 size = le64_to_cpu(sb->dev_size);
+	u64 log_off = le64_to_cpu(sb->log_offset);
+	u64 log_len = le64_to_cpu(sb->log_len);
+	u64 data = le64_to_cpu(sb->data_offset);
+
+	if (le64_to_cpu(sb->magic) != FAMFSL_SB_MAGIC)
+		return FAIL(-EINVAL, "no famfs_lite superblock (bad magic)");
+	if (le32_to_cpu(sb->crc) != famfsl_sb_crc(sb))
+		return FAIL(-EUCLEAN, "superblock checksum mismatch");
+	if (le32_to_cpu(sb->version) != FAMFSL_VERSION)
+		return FAIL(-EINVAL, "unsupported format version");
+	if (sb->flags)
+		return FAIL(-EINVAL, "unknown superblock flags");
+	if (le32_to_cpu(sb->alloc_unit) != FAMFSL_ALLOC_UNIT)
+		return FAIL(-EUCLEAN, "allocation unit is not 2 MiB");
+	if (le32_to_cpu(sb->entry_size) != FAMFSL_ENTRY_SIZE)
+		return FAIL(-EUCLEAN, "log entry size is not 256");
+	if (log_off != FAMFSL_LOG_OFFSET)
+		return FAIL(-EUCLEAN, "log offset is not 2 MiB");
+	if (log_len < FAMFSL_LOG_LEN_MIN || log_len % FAMFSL_ALLOC_UNIT ||
+	    log_len > size)
+		return FAIL(-EUCLEAN, "log length is not a multiple of 2 MiB within the device");
+	if (data != log_off + log_len)
+		return FAIL(-EUCLEAN, "data offset does not follow the log");
+	if (size % FAMFSL_ALLOC_UNIT || size < data + FAMFSL_ALLOC_UNIT)
+		return FAIL(-EUCLEAN, "file system size is not a multiple of 2 MiB past the log");
+	if (!famfsl_all_zero(sb->reserved, sizeof(sb->reserved)))
+		return FAIL(-EUCLEAN, "reserved superblock bytes are not zero");
+	if (size > dev_size)
+		return FAIL(-EINVAL, "device is smaller than the superblock says");
+	return 0;
+}
+
+int famfsl_check_log_header(const struct famfsl_log_header *h,
+			    const struct famfsl_superblock *sb,
+			    const char **why)
+{
+	u64 capacity = famfsl_log_capacity(le64_to_cpu(sb->log_len));
+
+	if (le64_to_cpu(h->magic) != FAMFSL_LOG_MAGIC)
+		return FAIL(-EUCLEAN, "log header has a bad magic");
+	if (le32_to_cpu(h->crc) != famfsl_log_header_crc(h))
+		return FAIL(-EUCLEAN, "log header checksum mismatch");
+	if (le32_to_cpu(h->entry_size) != FAMFSL_ENTRY_SIZE ||
+	    le64_to_cpu(h->capacity) != capacity)
+		return FAIL(-EUCLEAN, "log header geometry disagrees with the superblock");
+	if (le64_to_cpu(h->next_index) > capacity)
+		return FAIL(-EUCLEAN, "log header counts more entries than the log holds");
+	if (!famfsl_all_zero(h->reserved, sizeof(h->reserved)))
+		return FAIL(-EUCLEAN, "reserved log header bytes are not zero");
+	return 0;
+}
+
+static int famfsl_check_alloc(const struct famfsl_alloc *a,
+			      const struct famfsl_superblock *sb,
+			      const char **why)
+{
+	u64 data = le64_to_cpu(sb->data_offset);
+	u64 size = le64_to_cpu(sb->dev_size);
+	u32 n = le32_to_cpu(a->nr_extents);
+	u64 total = 0;
+	u32 i;
+
+	if (!n || n > FAMFSL_MAX_EXTENTS)
+		return FAIL(-EUCLEAN, "bad extent count");
+	for (i = 0; i < n; i++) {
+		u64 off = le64_to_cpu(a->ext[i].dev_offset);
+		u64 len = le64_to_cpu(a->ext[i].len);
+
+		if (!len || off % FAMFSL_ALLOC_UNIT || len % FAMFSL_ALLOC_UNIT)
+			return FAIL(-EUCLEAN, "extent is not in whole 2 MiB units");
+		if (off < data || off > size || len > size - off)
+			return FAIL(-EUCLEAN, "extent lies outside the data area");
+		total += len;
+	}
+	if (le64_to_cpu(a->size) > total)
+		return FAIL(-EUCLEAN, "file size exceeds its extents");
+	return 0;
+}
+
+int famfsl_check_entry(const struct famfsl_entry *e, u64 index,
+		       const struct famfsl_superblock *sb, const char **why)
+{
+	u32 mode;
+
+	if (le32_to_cpu(e->crc) != famfsl_entry_crc(e))
+		return FAIL(-EUCLEAN, "checksum mismatch");
+	if (le64_to_cpu(e->seq) != index)
+		return FAIL(-EUCLEAN, "sequence number out of order");
+
+	switch (le32_to_cpu(e->type)) {
+	case FAMFSL_CREATE:
+		mode = le32_to_cpu(e->create.mode);
+		if (le64_to_cpu(e->create.ino) <= FAMFSL_ROOT_INO)
+			return FAIL(-EUCLEAN, "create of a reserved inode number");
+		if (!S_ISREG(mode) && !S_ISDIR(mode))
+			return FAIL(-EUCLEAN, "create of neither a file nor a directory");
+		if (!famfsl_name_ok(e->create.name,
+				    le16_to_cpu(e->create.name_len)))
+			return FAIL(-EUCLEAN, "invalid name");
+		return 0;
+	case FAMFSL_ALLOC:
+		return famfsl_check_alloc(&e->alloc, sb, why);
+	case FAMFSL_SETATTR:
+		if (le32_to_cpu(e->setattr.valid) & ~FAMFSL_ATTR_ALL)
+			return FAIL(-EUCLEAN, "unknown attribute flags");
+		return 0;
+	case FAMFSL_UNLINK:
+		if (le64_to_cpu(e->unlink.ino) <= FAMFSL_ROOT_INO)
+			return FAIL(-EUCLEAN, "unlink of the root or of inode 0");
+		return 0;
+	case FAMFSL_RENAME:
+		if (le64_to_cpu(e->rename.ino) <= FAMFSL_ROOT_INO)
+			return FAIL(-EUCLEAN, "rename of the root or of inode 0");
+		if (!famfsl_name_ok(e->rename.name,
+				    le16_to_cpu(e->rename.name_len)))
+			return FAIL(-EUCLEAN, "invalid name");
+		return 0;
+	default:
+		return FAIL(-EUCLEAN, "unknown entry type");
+	}
+}

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * famfs_lite: a minimal DAX file system on a daxlite character device.
+ *
+ *   mount -t famfs_lite /dev/daxN /mnt [-o ro]
+ *
+ * The device is held exclusively through dax_core.  Mount checks the
+ * superblock and replays the metadata log kept in the memory itself into
+ * an in-memory tree, so every file is there after a plain mount (famfs
+ * needs its user space to replay the log).  A read-only remount replays
+ * what another host appended since.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/crc32c.h>
+#include <linux/fs.h>
+#include <linux/fs_context.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/statfs.h>
+
+#include <daxlite/compat.h>
+
+#include "famfs_lite.h"
+
+u32 famfsl_crc32c(u32 crc, const void *buf, size_t len)
+{
+	return crc32c(crc, buf, len);
+}
+
+static int famfsl_notify_failure(void *holder, u64 offset, u64 len,
+				 int mf_flags)
+{
+	struct super_block *sb = holder;
+
+	pr_err("%s: memory failure at device offset %#llx, %llu bytes\n",
+	       FAMFSL_SB(sb)->name, offset, len);
+	/* Let the kernel find and signal the processes that map it. */
+	return -EOPNOTSUPP;
+}
+
+static const struct daxl_holder_ops famfsl_holder_ops = {
+	.notify_failure	= famfsl_notify_failure,
+};
+
+static int famfsl_statfs(struct dentry *dentry, struct kstatfs *buf)
+{
+	struct famfsl_sb_info *sbi = FAMFSL_SB(dentry->d_sb);
+	u64 per_unit = FAMFSL_ALLOC_UNIT >> PAGE_SHIFT;
+	u64 *uuid = (u64 *)sbi->sb.uuid;
+
+	buf->f_type = FAMFSL_SUPER_MAGIC;
+	buf->f_bsize = PAGE_SIZE;
+	buf->f_frsize = PAGE_SIZE;
+	mutex_lock(&sbi->space_lock);
+	buf->f_blocks = sbi->space.nr_units * per_unit;
+	buf->f_bfree = sbi->space.nr_free * per_unit;
+	mutex_unlock(&sbi->space_lock);
+	buf->f_bavail = buf->f_bfree;
+	buf->f_files = sbi->capacity;
+	buf->f_ffree = sbi->capacity - READ_ONCE(sbi->next_index);
+	buf->f_namelen = FAMFSL_NAME_MAX;
+	buf->f_fsid = u64_to_fsid(uuid[0] ^ uuid[1]);
+	return 0;
+}
+
+static void famfsl_evict_inode(struct inode *inode)
+{
+	struct famfsl_sb_info *sbi = FAMFSL_SB(inode->i_sb);
+
+	truncate_inode_pages_final(&inode->i_data);
+	clear_inode(inode);
+	if (S_ISREG(inode->i_mode)) {
+		famfsl_free_extents(inode);
+		kfree(inode->i_private);
+	}
+	xa_cmpxchg(&sbi->inodes, inode->i_ino, inode, NULL, GFP_KERNEL);
+}
+
+static const struct super_operations famfsl_super_ops = {
+	.statfs		= famfsl_statfs,
+	.evict_inode	= famfsl_evict_inode,
+};
+
+/* Read and check the superblock of the held device. */
+static int famfsl_read_super(struct famfsl_sb_info *sbi)
+{
+	const char *why;
+	int rc;
+
+	daxl_region_invalidate(sbi->region, 0, sizeof(sbi->sb));
+	if (daxl_region_read(sbi->region, 0, &sbi->sb, sizeof(sbi->sb)))
+		return -EIO;
+	rc = famfsl_check_superblock(&sbi->sb, sbi->region->size, &why);
+	if (rc) {
+		pr_err("%s: %s\n", sbi->name, why);
+		return rc;
+	}
+	sbi->capacity = famfsl_log_capacity(le64_to_cpu(sbi->sb.log_len));
+	return famfsl_space_init(&sbi->space, le64_to_cpu(sbi->sb.data_offset),
+				 le64_to_cpu(sbi->sb.dev_size));
+}
+
+static int famfsl_fill_super(struct super_block *sb, struct fs_context *fc)
+{
+	struct famfsl_sb_info *sbi;
+	struct daxl_region *region;
+	struct inode *root;
+	dev_t devt;
+	int rc;
+
+	sbi = kzalloc(sizeof(*sbi), GFP_KERNEL);
+	if (!sbi)
+		return -ENOMEM;
+	mutex_init(&sbi->log_lock);
+	mutex_init(&sbi->space_lock);
+	xa_init(&sbi->inodes);
+	sb->s_fs_info = sbi;
+
+	if (!fc->source)
+		return invalf(fc, "famfs_lite: no device given");
+	rc = daxl_lookup_devt(fc->source, &devt);
+	if (rc) {
+		pr_err("%s: not a character device (%d)\n", fc->source, rc);
+		return rc;
+	}
+	region = daxl_region_claim(devt, sb, KBUILD_MODNAME, &famfsl_holder_ops);
+	if (IS_ERR(region)) {
+		rc = PTR_ERR(region);
+		pr_err("%s: %s (%d)\n", fc->source, rc == -EBUSY ?
+		       "device busy: mounted, or in use through the device" :
+		       "not a dax_chardev device", rc);
+		return rc;
+	}
+	sbi->region = region;
+	sbi->name = region->owner;
+
+	rc = famfsl_read_super(sbi);
+	if (rc)
+		return rc;
+
+	sb->s_magic = FAMFSL_SUPER_MAGIC;
+	sb->s_op = &famfsl_super_ops;
+	sb->s_blocksize = PAGE_SIZE;
+	sb->s_blocksize_bits = PAGE_SHIFT;
+	sb->s_maxbytes = MAX_LFS_FILESIZE;
+	sb->s_time_gran = 1;
+	memcpy(&sb->s_uuid, sbi->sb.uuid, sizeof(sb->s_uuid));
+	/* a bdi that is not noop, so sync(2) and syncfs(2) reach the files */
+	rc = super_setup_bdi(sb);
+	if (rc)
+		return rc;
+
+	root = famfsl_new_inode(sb, FAMFSL_ROOT_INO, S_IFDIR | 0755);
+	if (IS_ERR(root))
+		return PTR_ERR(root);
+	root->i_atime.tv_sec = le64_to_cpu(sbi->sb.mkfs_time);
+	root->i_atime.tv_nsec = 0;
+	root->i_mtime = root->i_atime;
+	root->i_ctime = root->i_atime;
+	sb->s_root = d_make_root(root);
+	if (!sb->s_root)
+		return -ENOMEM;
+	sbi->next_ino = FAMFSL_ROOT_INO + 1;
+
+	rc = famfsl_log_replay(sb, true);
+	if (rc)
+		return rc;
+	pr_info("%s: mounted%s: %llu of %llu log entries used, %llu of %llu MiB free\n",
+		sbi->name, sb_rdonly(sb) ? " read-only" : "", sbi->next_index,
+		sbi->capacity, sbi->space.nr_free * (FAMFSL_ALLOC_UNIT >> 20),
+		sbi->space.nr_units * (FAMFSL_ALLOC_UNIT >> 20));
+	return 0;
+}
+
+static int famfsl_get_tree(struct fs_context *fc)
+{
+	return get_tree_nodev(fc, famfsl_fill_super);
+}
+
+/*
+ * A read-only mount replays what the writer appended since it last looked
+ * (before any switch to read-write).  A writer has nothing to replay.
+ */
+static int famfsl_reconfigure(struct fs_context *fc)
+{
+	struct super_block *sb = fc->root->d_sb;
+
+	sync_filesystem(sb);
+	if (!sb_rdonly(sb))
+		return 0;
+	return famfsl_log_replay(sb, false);
+}
+
+static const struct fs_context_operations famfsl_context_ops = {
+	.get_tree	= famfsl_get_tree,
+	.reconfigure	= famfsl_reconfigure,
+};
+
+static int famfsl_init_fs_context(struct fs_context *fc)
+{
+	fc->ops = &famfsl_context_ops;
+	return 0;
+}
+
+static void famfsl_kill_sb(struct super_block *sb)
+{
+	struct famfsl_sb_info *sbi = FAMFSL_SB(sb);
+
+	kill_litter_super(sb);
+	if (!sbi)
+		return;
+	if (sbi->region)
+		daxl_region_release(sbi->region, sb);
+	famfsl_space_destroy(&sbi->space);
+	xa_destroy(&sbi->inodes);
+	kfree(sbi);
+}
+
+static struct file_system_type famfsl_fs_type = {
+	.owner			= THIS_MODULE,
+	.name			= "famfs_lite",
+	.init_fs_context	= famfsl_init_fs_context,
+	.kill_sb		= famfsl_kill_sb,
+};
+MODULE_ALIAS_FS("famfs_lite");
+
+static int __init famfsl_init(void)
+{
+	return register_filesystem(&famfsl_fs_type);
+}
+
+static void __exit famfsl_exit(void)
+{
+	unregister_filesystem(&famfsl_fs_type);
+}
+
+module_init(famfsl_init);
+module_exit(famfsl_exit);
+
+MODULE_AUTHOR("daxlite maintainers");
+MODULE_DESCRIPTION("famfs_lite: a minimal DAX file system on /dev/daxN");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(DAXLITE_VERSION);
+MODULE_IMPORT_NS(DAXL_NS);

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fsck.famfs_lite: check a famfs_lite file system without changing it.
+ *
+ * Checks the superblock, the log header and every committed entry with
+ * the same code the kernel uses (famfs_lite/format.c), then replays the
+ * log into a model of the tree to check what only the whole tree shows:
+ * parents, names, types, and extents that overlap.  Exit status as
+ * e2fsck: 0 clean, 4 errors left uncorrected, 8 operational error.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "famfsl_tool.h"
+
+#define FSCK_OK		0
+#define FSCK_ERRORS	4
+#define FSCK_FAILED	8
+
+struct node {
+	u64 ino;
+	u64 parent;
+	bool dir;
+	bool live;
+	bool allocated;
+	u32 children;
+	u64 size;
+	u32 nr;
+	struct famfsl_extent ext[FAMFSL_MAX_EXTENTS];
+	char name[FAMFSL_NAME_MAX + 1];
+};
+
+static struct node *nodes;
+static u64 nr_nodes;
+static u32 *unit_owner;		/* node index + 1 per data unit, 0 if free */
+static u64 nr_units, data_offset;
+static bool verbose;
+
+/* The live node with inode number @ino, or NULL. */
+static struct node *find(u64 ino)
+{
+	u64 i;
+
+	for (i = 0; i < nr_nodes; i++)
+		if (nodes[i].live && nodes[i].ino == ino)
+			return &nodes[i];
+	return NULL;
+}
+
+static struct node *find_dir(u64 ino)
+{
+	struct node *n = find(ino);
+
+	return n && n->dir ? n : NULL;
+}
+
+/* The live node named @name in directory @parent, or NULL. */
+static struct node *find_name(u64 parent, const char *name)
+{
+	u64 i;
+
+	for (i = 0; i < nr_nodes; i++)
+		if (nodes[i].live && nodes[i].parent == parent &&
+		    nodes[i].ino != FAMFSL_ROOT_INO &&
+		    !strcmp(nodes[i].name, name))
+			return &nodes[i];
+	return NULL;
+}
+
+static void copy_name(char *dst, const char *src, __le16 len)
+{
+	memcpy(dst, src, le16_to_cpu(len));
+	dst[le16_to_cpu(len)] = '\0';
+}
+
+static void free_units(struct node *n)
+{
+	u64 u, first, last;
+	u32 i;
+
+	for (i = 0; n->allocated && i < n->nr; i++) {
+		first = (le64_to_cpu(n->ext[i].dev_offset) - data_offset) /
+			FAMFSL_ALLOC_UNIT;
+		last = first + le64_to_cpu(n->ext[i].len) / FAMFSL_ALLOC_UNIT;
+		for (u = first; u < last; u++)
+			unit_owner[u] = 0;
+	}
+}
+
+static void remove_node(struct node *n)
+{
+	struct node *parent = find(n->parent);
+
+	free_units(n);
+	n->live = false;
+	if (parent)
+		parent->children--;
+}
+
+/* Apply one entry to the model; on a mismatch return its reason. */
+static const char *apply(const struct famfsl_entry *e)
+{
+	struct node *n, *p, *t;
+	char name[FAMFSL_NAME_MAX + 1];
+	u64 u, first, last, up;
+	u32 i;
+
+	switch (le32_to_cpu(e->type)) {
+	case FAMFSL_CREATE:
+		if (find(le64_to_cpu(e->create.ino)))
+			return "create of an inode number in use";
+		p = find_dir(le64_to_cpu(e->create.parent));
+		if (!p)
+			return "create in a directory that does not exist";
+		copy_name(name, e->create.name, e->create.name_len);
+		if (find_name(p->ino, name))
+			return "create of a name that exists";
+		n = &nodes[nr_nodes++];
+		memset(n, 0, sizeof(*n));
+		n->ino = le64_to_cpu(e->create.ino);
+		n->parent = p->ino;
+		n->dir = S_ISDIR(le32_to_cpu(e->create.mode));
+		n->live = true;
+		strcpy(n->name, name);
+		p->children++;
+		if (verbose)
+			printf("  create %s '%s' inode %llu in %llu\n",
+			       n->dir ? "dir" : "file", name,
+			       (unsigned long long)n->ino,
+			       (unsigned long long)p->ino);
+		return NULL;
+	case FAMFSL_ALLOC:
+		n = find(le64_to_cpu(e->alloc.ino));
+		if (!n)
+			return "allocation for an inode that does not exist";
+		if (n->dir)
+			return "allocation for a directory";
+		if (n->allocated)
+			return "second allocation for a file";
+		n->nr = le32_to_cpu(e->alloc.nr_extents);
+		n->size = le64_to_cpu(e->alloc.size);
+		memcpy(n->ext, e->alloc.ext, sizeof(n->ext));
+		for (i = 0; i < n->nr; i++) {
+			first = (le64_to_cpu(n->ext[i].dev_offset) - data_offset) /
+				FAMFSL_ALLOC_UNIT;
+			last = first + le64_to_cpu(n->ext[i].len) / FAMFSL_ALLOC_UNIT;
+			for (u = first; u < last; u++) {
+				if (unit_owner[u])
+					return "extent overlaps another file";
+				unit_owner[u] = n - nodes + 1;
+			}
+		}
+		n->allocated = true;
+		if (verbose)
+			printf("  alloc inode %llu: %llu bytes in %u extent(s)\n",
+			       (unsigned long long)n->ino,
+			       (unsigned long long)n->size, n->nr);
+		return NULL;
+	case FAMFSL_SETATTR:
+		if (!find(le64_to_cpu(e->setattr.ino)))
+			return "attributes for an inode that does not exist";
+		return NULL;
+	case FAMFSL_UNLINK:
+		n = find(le64_to_cpu(e->unlink.ino));
+		if (!n || n->parent != le64_to_cpu(e->unlink.parent))
+			return "unlink from a directory that does not hold the inode";
+		if (n->dir && n->children)
+			return "removal of a directory that is not empty";
+		if (verbose)
+			printf("  unlink '%s' inode %llu\n", n->name,
+			       (unsigned long long)n->ino);
+		remove_node(n);
+		return NULL;
+	case FAMFSL_RENAME:
+		n = find(le64_to_cpu(e->rename.ino));
+		p = find_dir(le64_to_cpu(e->rename.new_parent));
+		if (!n || !p || !find_dir(le64_to_cpu(e->rename.old_parent)))
+			return "rename names an inode or directory that does not exist";
+		if (n->parent != le64_to_cpu(e->rename.old_parent))
+			return "rename from a directory that does not hold the inode";
+		for (up = p->ino; n->dir; up = find(up)->parent) {
+			if (up == n->ino)
+				return "rename of a directory into itself";
+			if (up == FAMFSL_ROOT_INO)
+				break;
+		}
+		copy_name(name, e->rename.name, e->rename.name_len);
+		t = find_name(p->ino, name);
+		if ((t ? t->ino : 0) != le64_to_cpu(e->rename.replaced) || t == n)
+			return "rename target does not match the replaced inode";
+		if (t && (t->dir != n->dir || t->children))
+			return "rename over a non-empty directory or an inode of another type";
+		if (t)
+			remove_node(t);
+		find(n->parent)->children--;
+		p->children++;
+		n->parent = p->ino;
+		strcpy(n->name, name);
+		return NULL;
+	}
+	return "unknown entry type";
+}
+
+static void print_help(FILE *f)
+{
+	fprintf(f,
+		"usage: fsck.famfs_lite [-v] DEVICE\n"
+		"Check the famfs_lite file system on DEVICE; nothing is changed.\n"
+		"  -v, --verbose  print every log entry\n"
+		"  -h, --help     this help\n"
+		"Exit status: 0 clean, 4 errors found, 8 operational error.\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ }
+	};
+	u64 i, end, capacity, files = 0, dirs = 0, used = 0;
+	struct famfsl_superblock sb;
+	struct famfsl_log_header h;
+	struct famfsl_entry e;
+	struct famfsl_dev dev;
+	const char *why;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			verbose = true;
+			break;
+		case 'h':
+			print_help(stdout);
+			return FSCK_OK;
+		default:
+			print_help(stderr);
+			return FSCK_FAILED;
+		}
+	}
+	if (optind != argc - 1) {
+		print_help(stderr);
+		return FSCK_FAILED;
+	}
+	if (famfsl_dev_open(&dev, argv[optind], false) ||
+	    famfsl_dev_read(&dev, 0, &sb, sizeof(sb)))
+		return FSCK_FAILED;
+
+	rc = famfsl_check_superblock(&sb, dev.size, &why);
+	if (rc) {
+		printf("%s: superblock: %s\n", dev.path, why);
+		return le64_to_cpu(sb.magic) == FAMFSL_SB_MAGIC ?
+		       FSCK_ERRORS : FSCK_FAILED;
+	}
+	if (famfsl_dev_read(&dev, le64_to_cpu(sb.log_offset), &h, sizeof(h)))
+		return FSCK_FAILED;
+	if (famfsl_check_log_header(&h, &sb, &why)) {
+		printf("%s: log header: %s\n", dev.path, why);
+		return FSCK_ERRORS;
+	}
+
+	capacity = le64_to_cpu(h.capacity);
+	end = le64_to_cpu(h.next_index);
+	data_offset = le64_to_cpu(sb.data_offset);
+	nr_units = (le64_to_cpu(sb.dev_size) - data_offset) / FAMFSL_ALLOC_UNIT;
+	nodes = calloc(end + 1, sizeof(*nodes));
+	unit_owner = calloc(nr_units, sizeof(*unit_owner));
+	if (!nodes || !unit_owner) {
+		perror("fsck.famfs_lite");
+		return FSCK_FAILED;
+	}
+	nodes[0].ino = FAMFSL_ROOT_INO;
+	nodes[0].parent = FAMFSL_ROOT_INO;
+	nodes[0].dir = true;
+	nodes[0].live = true;
+	nr_nodes = 1;
+
+	for (i = 0; i < end; i++) {
+		if (famfsl_dev_read(&dev, famfsl_entry_offset(&sb, i), &e,
+				    sizeof(e)))
+			return FSCK_FAILED;
+		rc = famfsl_check_entry(&e, i, &sb, &why);
+		if (!rc) {
+			why = apply(&e);
+			rc = why ? -1 : 0;
+		}
+		if (rc) {
+			printf("%s: log entry %llu: %s (%llu later entries not checked)\n",
+			       dev.path, (unsigned long long)i, why,
+			       (unsigned long long)(end - i - 1));
+			return FSCK_ERRORS;
+		}
+	}
+	if (end < capacity &&
+	    !famfsl_dev_read(&dev, famfsl_entry_offset(&sb, end), &e, sizeof(e)) &&
+	    e.type && le64_to_cpu(e.seq) == end)
+		printf("%s: note: uncommitted log entry %llu ignored (torn tail)\n",
+		       dev.path, (unsigned long long)end);
+
+	for (i = 1; i < nr_nodes; i++) {
+		if (!nodes[i].live)
+			continue;
+		if (nodes[i].dir)
+			dirs++;
+		else
+			files++;
+	}
+	for (i = 0; i < nr_units; i++)
+		used += !!unit_owner[i];
+	printf("%s: clean: %llu files, %llu directories, ", dev.path,
+	       (unsigned long long)files, (unsigned long long)dirs);
+	printf("%llu of %llu MiB used, log %llu of %llu entries\n",
+	       (unsigned long long)(used * (FAMFSL_ALLOC_UNIT >> 20)),
+	       (unsigned long long)(nr_units * (FAMFSL_ALLOC_UNIT >> 20)),
+	       (unsigned long long)end, (unsigned long long)capacity);
+	return FSCK_OK;
+}
