@@ -65,6 +65,21 @@ static int famfsl_iomap_begin(struct inode *inode, loff_t pos, loff_t length,
 		}
 		file_off += fe->ext[i].len;
 	}
+	/*
+	 * Past the extents, so past EOF: dax_iomap_rw() asks for the rest of
+	 * a read that crosses EOF before it clamps to i_size.  Writes and
+	 * faults are stopped at i_size earlier and never get here.
+	 */
+	if (!(flags & (IOMAP_WRITE | IOMAP_FAULT))) {
+		iomap->offset = pos;
+		iomap->length = length;
+		iomap->addr = IOMAP_NULL_ADDR;
+		iomap->type = IOMAP_HOLE;
+		iomap->flags = 0;
+		iomap->bdev = NULL;
+		iomap->dax_dev = sbi->region->dax_dev;
+		return 0;
+	}
 	pr_err_ratelimited("%s: inode %lu: no extent at offset %lld\n",
 			   sbi->name, inode->i_ino, pos);
 	return -EIO;

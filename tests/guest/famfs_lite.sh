@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # famfs_lite in the stock kernel, on dax_chardev devices.  The guest boots
-# with memmap=1G$0x80000000: dax0 is 512 MiB, dax1 64 MiB (for corrupted
-# and full file systems).
+# with memmap=1G$0x80000000: dax0 is 512 MiB for the main file system,
+# dax1 64 MiB for corrupted, read-only and full ones.
 . /tests/lib.sh
 
 MB=1048576
 M=/mnt/famfs
+C=/mnt/small
 
 case_load() {
 	modprobe libcrc32c
@@ -13,39 +14,410 @@ case_load() {
 	insmod $MODDIR/dax_chardev.ko ranges=512M@0x80000000,64M@0xa0000000
 	insmod $MODDIR/famfs_lite.ko
 	grep -w famfs_lite /proc/filesystems
+	mkdir -p $M $C /mnt/other
+}
+
+# exits DESC RC CMD...: CMD exits with status RC.
+exits() {
+	_want=$1
+	shift
+	_rc=0
+	"$@" || _rc=$?
+	[ "$_rc" = "$_want" ] || die "expected exit $_want, got $_rc: $*"
 }
 
 case_mkfs() {
+	mkfs.famfs_lite --help | grep -q 'usage: mkfs.famfs_lite'
+	fsck.famfs_lite --help | grep -q 'usage: fsck.famfs_lite'
+	exits 1 mkfs.famfs_lite -l 64M /dev/dax1
+	exits 2 mkfs.famfs_lite -l 3M /dev/dax1
 	mkfs.famfs_lite /dev/dax0
-	fsck.famfs_lite /dev/dax0
+	exits 1 mkfs.famfs_lite /dev/dax0
+	mkfs.famfs_lite -f /dev/dax0
+	fsck.famfs_lite /dev/dax0 | grep 'clean: 0 files, 0 directories'
 }
 
 case_mount_and_fill() {
-	mkdir -p $M
 	mount -t famfs_lite /dev/dax0 $M
 	grep "^/dev/dax0 $M famfs_lite rw" /proc/mounts
-	mkdir -p $M/a/b
+	expect_dmesg 'famfs_lite: dax0: mounted: 0 of 32752 log entries used, 502 of 502 MiB free'
+	mkdir -p $M/a/b $M/c
 	truncate -s $((8 * MB)) $M/a/data
 	daxtest write $M/a/data 0 $((8 * MB)) 51
 	fallocate -l $((16 * MB)) $M/a/b/mapped
 	daxtest mmap-fill $M/a/b/mapped 0 $((16 * MB)) 52
+	truncate -s 100 $M/c/small
+	printf 'hello famfs_lite\n' | dd of=$M/c/small conv=notrunc 2> /dev/null
+	daxtest statx-dax $M/a/data
 	daxtest statx-dax $M/a/b/mapped
-	ls -lR $M
-	df -k $M
+	# 2 MiB units: 8 + 16 + 2 MiB in use of 502.
+	df -k $M | grep " 514048 *26624 *487424 "
 }
 
-case_remount_verify() {
-	umount $M
-	fsck.famfs_lite -v /dev/dax0
-	mount -t famfs_lite /dev/dax0 $M
-	ls -lR $M
-	daxtest read-verify $M/a/data 0 $((8 * MB)) 51
+case_namespace_ops() {
+	truncate -s $MB $M/c/x
+	truncate -s $MB $M/c/y
+	mv $M/c/x $M/c/y
+	[ ! -e $M/c/x ] && [ "$(stat -c %s $M/c/y)" = $MB ]
+	mv $M/a/data $M/data
+	mv $M/c $M/a/c
+	mkdir $M/gone
+	rmdir $M/gone
+	expect_fail_errno 'not empty' rmdir $M/a
+	truncate -s $MB $M/doomed
+	rm $M/doomed
+	chmod 0640 $M/data
+	chown 1000:2000 $M/data
+	touch -d '2020-01-02 03:04:05' $M/data
+	[ "$(stat -c '%a %u %g %Y' $M/data)" = "640 1000 2000 1577934245" ]
+	chmod 0700 $M/a/b
+	long=$(printf '%0193d' 0)
+	expect_fail_errno 'too long' touch $M/$long
+	touch $M/$(printf '%0192d' 0)
+	expect_fail_errno 'not permitted' ln $M/data $M/hardlink
+	expect_fail_errno 'not permitted' ln -s data $M/symlink
+	find $M | sort
+}
+
+case_space_semantics() {
+	f=$M/data
+	[ "$(daxtest io $f write $((8 * MB - 100)) 4096)" = ret=100 ]
+	[ "$(daxtest io $f write $((8 * MB)) 4096)" = err=ENOSPC ]
+	[ "$(daxtest io $f read $((8 * MB - 100)) 4096)" = ret=100 ]
+	touch $M/empty
+	[ "$(daxtest io $M/empty write 0 4096)" = err=ENOSPC ]
+	expect_fail_errno 'Invalid argument' truncate -s $((4 * MB)) $f
+	truncate -s $((8 * MB)) $f
+	fallocate -l $((4 * MB)) $f
+	expect_fail_errno 'Invalid argument' fallocate -l $((9 * MB)) $f
+	expect_dmesg 'famfs_lite: dax0: inode [0-9]+: a file.s size is set once'
+	# O_TRUNC would change the size too.
+	if echo x > $f; then die "O_TRUNC write succeeded"; fi
+	daxtest read-verify $f 0 $((8 * MB - 100)) 51
+	expect_no_dmesg 'no extent at offset'
+}
+
+case_fiemap() {
+	filefrag -v $M/data
+	ext=$(filefrag -v $M/data | awk '$1 == "0:" { print $4, $6 }' | tr -d .:)
+	phys=${ext% *}
+	len=${ext#* }
+	[ "$len" = 2048 ] || die "extent length $len blocks, expected 2048"
+	[ $((phys % 512)) = 0 ] || die "extent at block $phys is not 2 MiB aligned"
+	filefrag -v $M/data | grep -q 'last'
+}
+
+case_pmd_faults() {
+	fallocate -l $((64 * MB)) $M/big
+	out=$(daxtest fault-count $M/big 0 $((64 * MB)))
+	echo "$out"
+	n=${out##*faults=}
+	n=${n%% *}
+	[ "$n" -ge 32 ] && [ "$n" -le 40 ] || die "$n faults for 64 MiB, expected about 32"
+	out=$(daxtest fault-count $M/big 0 $((64 * MB)) nohuge)
+	echo "$out"
+	n=${out##*faults=}
+	[ "${n%% *}" -ge 16384 ] || die "PTE-only mapping took only ${n%% *} faults"
+}
+
+case_fsync_msync_map_sync() {
+	fallocate -l $((4 * MB)) $M/synced
+	daxtest write $M/synced 0 $((4 * MB)) 53
+	daxtest mmap-fill $M/synced $MB $MB 54
+	[ "$(daxtest mmap-errno $M/synced 0 4096 sync)" = ok ]
+	sync
+	daxtest read-verify $M/synced $MB $MB 54
+	# The last change to data's attributes was in space-semantics.
+	stat -c '%a %u %g %Y %s' $M/data | tee /tmp/data.stat | grep "^640 1000 2000 "
+}
+
+# What the tree must hold after every remount.
+verify_tree() {
+	daxtest read-verify $M/data 0 $((8 * MB - 100)) 51
 	daxtest mmap-verify $M/a/b/mapped 0 $((16 * MB)) 52
-	daxtest read-verify $M/a/b/mapped 0 $((16 * MB)) 52
+	daxtest read-verify $M/synced $MB $MB 54
+	[ "$(head -c 16 $M/a/c/small)" = 'hello famfs_lite' ]
+	[ "$(stat -c '%a %u %g %Y %s' $M/data)" = "$(cat /tmp/data.stat)" ]
+	[ "$(stat -c %a $M/a/b)" = 700 ]
+	[ "$(stat -c %s $M/a/c/y)" = $MB ]
+	[ ! -e $M/a/c/x ] && [ ! -e $M/doomed ] && [ ! -e $M/gone ] && [ ! -e $M/c ]
+	[ -e $M/$(printf '%0192d' 0) ] && [ -e $M/empty ]
+}
+
+case_persist_across_umount() {
 	umount $M
+	fsck.famfs_lite /dev/dax0 | grep 'clean: 8 files, 3 directories, 96 of 502 MiB used'
+	mount -t famfs_lite /dev/dax0 $M
+	verify_tree
+}
+
+case_persist_across_reload() {
+	umount $M
+	rmmod famfs_lite dax_chardev
+	insmod $MODDIR/dax_chardev.ko ranges=512M@0x80000000,64M@0xa0000000
+	insmod $MODDIR/famfs_lite.ko
+	mount -t famfs_lite /dev/dax0 $M
+	verify_tree
+}
+
+case_double_mount_refused() {
+	expect_fail_errno 'Device or resource busy' \
+		mount -t famfs_lite /dev/dax0 /mnt/other
+	expect_dmesg 'dax_core: dax0: held by famfs_lite, refusing famfs_lite'
+	! grep -q ' /mnt/other ' /proc/mounts
+}
+
+case_busy_while_mounted() {
+	[ "$(daxtest io /dev/dax0 write 0 4096)" = err=EBUSY ]
+	[ "$(daxtest mmap-errno /dev/dax0 0 4096 shared)" = EBUSY ]
+	exits 1 mkfs.famfs_lite -f /dev/dax0
+	expect_fail_errno 'in use' rmmod famfs_lite
+	expect_fail_errno 'in use' rmmod dax_chardev
+	verify_tree
+}
+
+case_mount_refused_while_raw_mapped() {
+	umount $M
+	daxtest mmap-hold /dev/dax0 3 > /tmp/hold.out &
+	while ! grep -q mapped /tmp/hold.out; do sleep 0.1; done
+	expect_fail_errno 'Device or resource busy' mount -t famfs_lite /dev/dax0 $M
+	expect_dmesg 'dax0: mapped or being written through the device, refusing famfs_lite'
+	wait
+	mount -t famfs_lite /dev/dax0 $M
+	verify_tree
+}
+
+# A small file system on dax1 with a directory and two allocated files.
+make_small() {
+	mkfs.famfs_lite -f -l 2M /dev/dax1 > /dev/null
+	mount -t famfs_lite /dev/dax1 $C
+	mkdir $C/d
+	truncate -s $((2 * MB)) $C/d/f
+	truncate -s $((2 * MB)) $C/g
+	daxtest write $C/g 0 $((2 * MB)) 61
+	umount $C
+}
+
+case_read_only_leaves_media_unchanged() {
+	make_small
+	before=$(md5sum < /dev/dax1)
+	mount -t famfs_lite -o ro /dev/dax1 $C
+	grep "^/dev/dax1 $C famfs_lite ro" /proc/mounts
+	ls -lR $C
+	daxtest read-verify $C/g 0 $((2 * MB)) 61
+	daxtest mmap-verify $C/g 0 $((2 * MB)) 61
+	expect_fail_errno 'Read-only' touch $C/new
+	expect_fail_errno 'Read-only' mkdir $C/newdir
+	expect_fail_errno 'Read-only' chmod 600 $C/g
+	[ "$(daxtest io $C/g write 0 10)" != ret=10 ]
+	mount -o remount,ro $C
+	umount $C
+	[ "$(md5sum < /dev/dax1)" = "$before" ] || die "a read-only mount changed the media"
+}
+
+# nth_entry TYPE N: the index of the Nth entry of TYPE on dax1.
+nth_entry() {
+	_i=0
+	_n=0
+	while :; do
+		_t=$(famfsl_poke /dev/dax1 get entry $_i type)
+		[ "$_t" = 0 ] && return 1
+		if [ "$_t" = "$1" ]; then
+			_n=$((_n + 1))
+			[ $_n = "$2" ] && echo $_i && return 0
+		fi
+		_i=$((_i + 1))
+	done
+}
+
+save_small() {
+	make_small
+	dd if=/dev/dax1 of=/tmp/small.img bs=$MB count=4 2> /dev/null
+}
+
+# bad_image ERRNO-TEXT REASON POKE-ARGS...: after the poke, mount fails
+# with ERRNO-TEXT and the kernel names REASON; fsck finds it too.
+bad_image() {
+	_err=$1
+	_why=$2
+	shift 2
+	bad_image_pokes "$_err" "$_why" "$*"
+}
+
+# bad_image_pokes ERRNO-TEXT REASON "POKE-ARGS" ...: bad_image with
+# several pokes, applied in order to a fresh copy of the small image.
+bad_image_pokes() {
+	_err=$1
+	_why=$2
+	shift 2
+	dd if=/tmp/small.img of=/dev/dax1 bs=$MB conv=notrunc 2> /dev/null
+	for _poke in "$@"; do
+		famfsl_poke /dev/dax1 $_poke
+	done
+	dmesg_mark
+	expect_fail_errno "$_err" mount -t famfs_lite /dev/dax1 $C
+	expect_dmesg "famfs_lite: dax1: .*$_why"
+	! grep -q " $C " /proc/mounts || die "mounted anyway"
+	_rc=0
+	fsck.famfs_lite /dev/dax1 > /tmp/fsck.out || _rc=$?
+	cat /tmp/fsck.out
+	[ $_rc = 4 ] || [ $_rc = 8 ] || die "fsck exit $_rc on a corrupt image"
+	grep -q "$_why" /tmp/fsck.out || die "fsck did not say: $_why"
+}
+
+EUCLEAN='Structure needs cleaning'
+EINVAL='Invalid argument'
+
+case_corrupt_superblock() {
+	save_small
+	bad_image "$EINVAL" 'bad magic' sb magic 0x1234
+	bad_image "$EUCLEAN" 'superblock checksum mismatch' sb crc 1
+	bad_image "$EUCLEAN" 'superblock checksum mismatch' sb dev_size 0 raw
+	bad_image "$EINVAL" 'unsupported format version' sb version 2
+	bad_image "$EINVAL" 'unknown superblock flags' sb flags 1
+	bad_image "$EUCLEAN" 'allocation unit' sb alloc_unit 4096
+	bad_image "$EUCLEAN" 'entry size' sb entry_size 128
+	bad_image "$EUCLEAN" 'log offset' sb log_offset 0
+	bad_image "$EUCLEAN" 'log length' sb log_len $((3 * MB))
+	bad_image "$EUCLEAN" 'data offset' sb data_offset $((6 * MB))
+	bad_image "$EUCLEAN" 'file system size' sb dev_size $((64 * MB - 4096))
+	bad_image "$EINVAL" 'device is smaller than the superblock says' \
+		sb dev_size $((128 * MB))
+	bad_image "$EUCLEAN" 'reserved superblock bytes' sb reserved 7
+}
+
+case_corrupt_log_header() {
+	bad_image "$EUCLEAN" 'log header has a bad magic' log magic 5
+	bad_image "$EUCLEAN" 'log header checksum mismatch' log crc 5
+	bad_image "$EUCLEAN" 'geometry disagrees' log capacity 100
+	bad_image "$EUCLEAN" 'geometry disagrees' log entry_size 512
+	bad_image "$EUCLEAN" 'counts more entries than the log holds' \
+		log next_index 8177
+	bad_image "$EUCLEAN" 'reserved log header bytes' log reserved 1
+	# A header that says more entries exist than were written.
+	bad_image "$EUCLEAN" 'log entry 7: checksum mismatch' log next_index 9
+}
+
+case_corrupt_entries() {
+	f=$(nth_entry 1 2)
+	a=$(nth_entry 2 1)
+	bad_image "$EUCLEAN" "log entry $f: checksum mismatch" entry $f crc 1
+	bad_image "$EUCLEAN" "log entry $f: checksum mismatch" entry $f create.ino 9 raw
+	bad_image "$EUCLEAN" "log entry $f: sequence number" entry $f seq 99
+	bad_image "$EUCLEAN" "log entry $f: unknown entry type" entry $f type 99
+	bad_image "$EUCLEAN" "log entry $f: invalid name" entry $f create.name '/'
+	bad_image "$EUCLEAN" "log entry $f: invalid name" entry $f create.name_len 0
+	bad_image "$EUCLEAN" "log entry $f: invalid name" entry $f create.name_len 5
+	bad_image "$EUCLEAN" "log entry $f: invalid name" entry $f create.name '.'
+	bad_image "$EUCLEAN" "log entry $f: create of neither" entry $f create.mode 0120777
+	bad_image "$EUCLEAN" "log entry $f: create of a reserved" entry $f create.ino 1
+	bad_image "$EUCLEAN" "log entry $a: extent lies outside" \
+		entry $a alloc.ext[0].dev_offset $((64 * MB))
+	bad_image "$EUCLEAN" "log entry $a: extent lies outside" \
+		entry $a alloc.ext[0].dev_offset $((2 * MB))
+	bad_image "$EUCLEAN" "log entry $a: extent is not in whole 2 MiB units" \
+		entry $a alloc.ext[0].len 4096
+	bad_image "$EUCLEAN" "log entry $a: bad extent count" entry $a alloc.nr_extents 0
+	bad_image "$EUCLEAN" "log entry $a: file size exceeds" entry $a alloc.size $((3 * MB))
+}
+
+case_log_tree_mismatches() {
+	d=$(nth_entry 1 1)
+	f=$(nth_entry 1 2)
+	g=$(nth_entry 1 3)
+	a1=$(nth_entry 2 1)
+	a2=$(nth_entry 2 2)
+	off1=$(famfsl_poke /dev/dax1 get entry $a1 alloc.ext[0].dev_offset)
+	ino_f=$(famfsl_poke /dev/dax1 get entry $a1 alloc.ino)
+	ino_d=$(famfsl_poke /dev/dax1 get entry $d create.ino)
+	bad_image "$EUCLEAN" "log entry $f: create in a directory that does not exist" \
+		entry $f create.parent 99
+	bad_image "$EUCLEAN" "log entry $g: create of an inode number in use" \
+		entry $g create.ino $ino_f
+	bad_image "$EUCLEAN" "log entry $g: create in a directory that does not exist" \
+		entry $g create.parent $ino_f
+	bad_image "$EUCLEAN" "log entry $a2: extent overlaps another file" \
+		entry $a2 alloc.ext[0].dev_offset $off1
+	bad_image "$EUCLEAN" "log entry $a2: second allocation for a file" \
+		entry $a2 alloc.ino $ino_f
+	bad_image "$EUCLEAN" "log entry $a1: allocation for a directory" \
+		entry $a1 alloc.ino $ino_d
+	bad_image "$EUCLEAN" "log entry $a1: allocation for an inode that does not exist" \
+		entry $a1 alloc.ino 77
+	# Turn the create of g into an unlink of d, which is not empty.
+	bad_image_pokes "$EUCLEAN" "log entry $g: removal of a directory that is not empty" \
+		"entry $g type 4" "entry $g unlink.ino $ino_d" "entry $g unlink.parent 1"
+}
+
+case_torn_tail_ignored() {
+	dd if=/tmp/small.img of=/dev/dax1 bs=$MB conv=notrunc 2> /dev/null
+	g=$(nth_entry 1 3)
+	famfsl_poke /dev/dax1 log next_index $g
+	fsck.famfs_lite /dev/dax1 | tee /tmp/fsck.out
+	grep -q "uncommitted log entry $g ignored" /tmp/fsck.out
+	mount -t famfs_lite /dev/dax1 $C
+	expect_dmesg "famfs_lite: dax1: ignoring uncommitted log entry $g \(torn tail\)"
+	[ -e $C/d/f ] && [ ! -e $C/g ]
+	umount $C
+}
+
+case_log_full() {
+	mkfs.famfs_lite -f -l 2M /dev/dax1
+	mount -t famfs_lite /dev/dax1 $C
+	mkdir $C/dir
+	out=$(daxtest mkfiles $C/dir 9000)
+	echo "$out"
+	[ "$out" = 'created=8175 err=ENOSPC' ] || die "unexpected: $out"
+	expect_fail_errno 'No space left' mkdir $C/more
+	expect_fail_errno 'No space left' rm $C/dir/f0
+	[ "$(dmesg_new | grep -c 'famfs_lite: dax1: log full (8176 entries)')" = 1 ] ||
+		die "log full was not reported exactly once"
+	umount $C
+	fsck.famfs_lite /dev/dax1 | grep 'clean: 8175 files, 1 directories'
+	mount -t famfs_lite /dev/dax1 $C
+	[ "$(ls $C/dir | wc -l)" = 8175 ]
+	umount $C
+}
+
+case_allocation_enospc() {
+	mkfs.famfs_lite -f -l 2M /dev/dax1
+	mount -t famfs_lite /dev/dax1 $C
+	touch $C/a $C/b $C/c $C/d
+	expect_fail_errno 'No space left' fallocate -l $((62 * MB)) $C/a
+	fallocate -l $((40 * MB)) $C/b
+	expect_fail_errno 'No space left' fallocate -l $((30 * MB)) $C/c
+	fallocate -l $((20 * MB)) $C/d
+	df -k $C | grep ' 61440 *61440 *0 '
+	rm $C/b
+	fallocate -l $((30 * MB)) $C/c
+	umount $C
+	fsck.famfs_lite /dev/dax1 | grep 'clean: 3 files, 0 directories, 50 of 60 MiB used'
+}
+
+case_unload() {
+	umount $M
+	rmmod famfs_lite dax_chardev dax_core
 }
 
 run_case load case_load
-run_case mkfs case_mkfs
+run_case mkfs-and-its-refusals case_mkfs
 run_case mount-and-fill case_mount_and_fill
-run_case remount-verify case_remount_verify
+run_case namespace-ops case_namespace_ops
+run_case space-semantics case_space_semantics
+run_case fiemap-extents case_fiemap
+run_case pmd-faults case_pmd_faults
+run_case fsync-msync-map-sync case_fsync_msync_map_sync
+run_case persist-across-umount case_persist_across_umount
+run_case persist-across-module-reload case_persist_across_reload
+run_case double-mount-refused case_double_mount_refused
+run_case device-busy-while-mounted case_busy_while_mounted
+run_case mount-refused-while-raw-mapped case_mount_refused_while_raw_mapped
+run_case read-only-leaves-media-unchanged case_read_only_leaves_media_unchanged
+run_case corrupt-superblock-refused case_corrupt_superblock
+run_case corrupt-log-header-refused case_corrupt_log_header
+run_case corrupt-entries-refused case_corrupt_entries
+run_case log-tree-mismatches-refused case_log_tree_mismatches
+run_case torn-tail-ignored case_torn_tail_ignored
+run_case log-full case_log_full
+run_case allocation-enospc case_allocation_enospc
+run_case unload case_unload

@@ -29,9 +29,10 @@
  *                                          one pread/pwrite; print "ret=N"
  *                                          or "err=ERRNO"
  *   daxtest seek-end    FILE               print lseek(0, SEEK_END)
- *   daxtest mmap-hold   FILE SECS          map 4 MiB, fork, punch a hole
- *                                          in the mapping, print "mapped",
- *                                          and keep it all for SECS
+ *   daxtest mmap-hold   FILE SECS          map 4 MiB, read from it, fork,
+ *                                          punch a hole in the mapping,
+ *                                          print "mapped", and keep it all
+ *                                          for SECS; writes nothing
  *   daxtest qemu-exit   STATUS             leave QEMU via isa-debug-exit
  *
  * Exit status: 0 success, 1 check failed, 2 usage or system error.
@@ -371,7 +372,7 @@ static int do_mmap_hold(const char *path, int secs)
 	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (map == MAP_FAILED)
 		return fail("mmap", path);
-	map[0] = 1;
+	printf("first byte %u\n", map[0]);
 	child = fork();
 	if (child < 0)
 		return fail("fork", path);
