@@ -52,7 +52,36 @@ demo() {
 	show daxtest read-verify /mnt/ext4/data 0 33554432 7
 	show md5sum /mnt/xfs/copy
 	show umount /mnt/ext4 /mnt/xfs
-	show rmmod dax_blk dax_core
+	show rmmod dax_blk
+	echo
+	echo "# famfs_lite: the same memory as a character device with a DAX file system."
+	show modprobe libcrc32c
+	show insmod $MODDIR/dax_chardev.ko ranges=512M@0x80000000
+	show insmod $MODDIR/famfs_lite.ko
+	show ls -l /dev/dax0
+	show cat /sys/class/dax_chardev/dax0/size /sys/class/dax_chardev/dax0/backing
+	show mkfs.famfs_lite -f /dev/dax0
+	mkdir -p /mnt/famfs
+	show mount -t famfs_lite /dev/dax0 /mnt/famfs
+	show mkdir -p /mnt/famfs/datasets/2026
+	echo "# Files are allocated once, in 2 MiB-aligned extents, by fallocate or truncate."
+	show fallocate -l 64M /mnt/famfs/datasets/2026/table.bin
+	show daxtest write /mnt/famfs/datasets/2026/table.bin 0 67108864 9
+	show truncate -s 4096 /mnt/famfs/datasets/notes
+	show sh -c 'echo "shared memory, no page cache" | dd of=/mnt/famfs/datasets/notes conv=notrunc 2>/dev/null'
+	show filefrag -v /mnt/famfs/datasets/2026/table.bin
+	show daxtest fault-count /mnt/famfs/datasets/2026/table.bin 0 67108864
+	show df -h /mnt/famfs
+	show umount /mnt/famfs
+	show fsck.famfs_lite /dev/dax0
+	echo
+	echo "# Mount again: the kernel replays the log kept in the memory itself."
+	show mount -t famfs_lite -o ro /dev/dax0 /mnt/famfs
+	show ls -lR /mnt/famfs
+	show head -c 29 /mnt/famfs/datasets/notes
+	show daxtest mmap-verify /mnt/famfs/datasets/2026/table.bin 0 67108864 9
+	show umount /mnt/famfs
+	show rmmod famfs_lite dax_chardev dax_core
 }
 
 run_case demo demo
