@@ -9,6 +9,7 @@
 #   make test-helpers    build the static programs the guest tests use
 #   make check           every test: style, build, guest tests in QEMU
 #   make demo            the user path, run in QEMU
+#   make kunit           the KUnit suites, on a KUnit kernel built once and cached
 #   make clean
 
 # The running kernel's build tree, else the newest Debian amd64 headers.
@@ -17,7 +18,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 
 MODULES := dax_core dax_blk dax_chardev famfs_lite
 
-.PHONY: all modules tools test-modules test-helpers clean check demo
+.PHONY: all modules tools test-modules test-helpers clean check demo kunit
 
 all: modules tools
 
@@ -52,3 +53,6 @@ check:
 
 demo:
 	scripts/demo.sh
+
+kunit:
+	scripts/kunit.sh

@@ -15,6 +15,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/bio.h>
 #include <linux/blkdev.h>
 #include <linux/highmem.h>
@@ -23,6 +24,8 @@
 
 #include <daxlite/compat.h>
 #include <daxlite/dax_core.h>
+
+#include "dax_blk.h"
 
 /**
  * struct daxblk_device - one /dev/daxblkN
@@ -38,9 +41,9 @@ static struct daxblk_device *daxblk_devices[DAXL_MAX_RANGES];
 static unsigned int daxblk_count;
 
 /* Copy one segment of a bio to or from the device. */
-static blk_status_t daxblk_do_bvec(struct daxl_region *region,
-				   struct bio_vec *bv, sector_t sector,
-				   bool write)
+VISIBLE_IF_KUNIT blk_status_t daxblk_do_bvec(struct daxl_region *region,
+					     struct bio_vec *bv, sector_t sector,
+					     bool write)
 {
 	u64 offset = (u64)sector << SECTOR_SHIFT;
 	void *mem = bvec_kmap_local(bv);
@@ -55,6 +58,7 @@ static blk_status_t daxblk_do_bvec(struct daxl_region *region,
 	kunmap_local(mem);
 	return errno_to_blk_status(rc);
 }
+EXPORT_SYMBOL_IF_KUNIT(daxblk_do_bvec);
 
 static void daxblk_submit_bio(struct bio *bio)
 {

@@ -3,6 +3,7 @@
  * Offset and length arithmetic of dax_chardev, kept apart from the driver
  * so that it can be tested on plain values.
  */
+#include <kunit/visibility.h>
 #include <linux/mm.h>
 #include <linux/pgtable.h>
 
@@ -29,6 +30,7 @@ ssize_t daxcdev_io_len(loff_t pos, size_t count, u64 size, bool write)
 		return write ? -ENOSPC : 0;
 	return min_t(u64, count, min_t(u64, size - pos, MAX_RW_COUNT));
 }
+EXPORT_SYMBOL_IF_KUNIT(daxcdev_io_len);
 
 /**
  * daxcdev_pmd_fits() - can a fault be served with one 2 MiB mapping
@@ -52,3 +54,4 @@ bool daxcdev_pmd_fits(unsigned long vm_start, unsigned long vm_end,
 		return false;
 	return (u64)pgoff <= (size - PMD_SIZE) >> PAGE_SHIFT;
 }
+EXPORT_SYMBOL_IF_KUNIT(daxcdev_pmd_fits);

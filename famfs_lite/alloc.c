@@ -3,6 +3,7 @@
  * The data area's allocator: a bitmap of 2 MiB units, first fit, one
  * contiguous extent per request.  The caller serializes calls.
  */
+#include <kunit/visibility.h>
 #include <linux/bitmap.h>
 #include <linux/slab.h>
 
@@ -17,12 +18,14 @@ int famfsl_space_init(struct famfsl_space *s, u64 base, u64 end)
 	s->map = bitmap_zalloc(s->nr_units, GFP_KERNEL);
 	return s->map ? 0 : -ENOMEM;
 }
+EXPORT_SYMBOL_IF_KUNIT(famfsl_space_init);
 
 void famfsl_space_destroy(struct famfsl_space *s)
 {
 	bitmap_free(s->map);
 	s->map = NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(famfsl_space_destroy);
 
 /* Unit index and count of [dev_offset, +len), or false if not whole units inside. */
 static bool famfsl_space_units(struct famfsl_space *s, u64 dev_offset, u64 len,
@@ -63,6 +66,7 @@ int famfsl_space_alloc(struct famfsl_space *s, u64 len, u64 *dev_offset)
 	*dev_offset = s->base + first * FAMFSL_ALLOC_UNIT;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(famfsl_space_alloc);
 
 /**
  * famfsl_space_mark() - record an extent found in the log as in use
@@ -85,6 +89,7 @@ int famfsl_space_mark(struct famfsl_space *s, u64 dev_offset, u64 len)
 	s->nr_free -= nr;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(famfsl_space_mark);
 
 /* Give back an extent that famfsl_space_alloc() or _mark() took. */
 void famfsl_space_free(struct famfsl_space *s, u64 dev_offset, u64 len)
@@ -96,3 +101,4 @@ void famfsl_space_free(struct famfsl_space *s, u64 dev_offset, u64 len)
 	bitmap_clear(s->map, first, nr);
 	s->nr_free += nr;
 }
+EXPORT_SYMBOL_IF_KUNIT(famfsl_space_free);

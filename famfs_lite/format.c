@@ -29,6 +29,7 @@ void famfsl_sb_set_crc(struct famfsl_superblock *sb)
 {
 	sb->crc = cpu_to_le32(famfsl_sb_crc(sb));
 }
+EXPORT_SYMBOL_IF_KUNIT(famfsl_sb_set_crc);
 
 static u32 famfsl_log_header_crc(const struct famfsl_log_header *h)
 {
@@ -39,6 +40,7 @@ void famfsl_log_header_set_crc(struct famfsl_log_header *h)
 {
 	h->crc = cpu_to_le32(famfsl_log_header_crc(h));
 }
+EXPORT_SYMBOL_IF_KUNIT(famfsl_log_header_set_crc);
 
 static u32 famfsl_entry_crc(const struct famfsl_entry *e)
 {
@@ -52,11 +54,13 @@ void famfsl_entry_set_crc(struct famfsl_entry *e)
 {
 	e->crc = cpu_to_le32(famfsl_entry_crc(e));
 }
+EXPORT_SYMBOL_IF_KUNIT(famfsl_entry_set_crc);
 
 u64 famfsl_log_capacity(u64 log_len)
 {
 	return (log_len - FAMFSL_LOG_HEADER_SIZE) / FAMFSL_ENTRY_SIZE;
 }
+EXPORT_SYMBOL_IF_KUNIT(famfsl_log_capacity);
 
 static bool famfsl_all_zero(const void *buf, size_t len)
 {
@@ -78,6 +82,7 @@ bool famfsl_name_ok(const char *name, unsigned int len)
 		return false;
 	return !memchr(name, '/', len) && !memchr(name, '\0', len);
 }
+EXPORT_SYMBOL_IF_KUNIT(famfsl_name_ok);
 
 int famfsl_check_superblock(const struct famfsl_superblock *sb,
 			    u64 dev_size, const char **why)
@@ -114,6 +119,7 @@ int famfsl_check_superblock(const struct famfsl_superblock *sb,
 		return FAIL(-EINVAL, "device is smaller than the superblock says");
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(famfsl_check_superblock);
 
 int famfsl_check_log_header(const struct famfsl_log_header *h,
 			    const struct famfsl_superblock *sb,
@@ -134,6 +140,7 @@ int famfsl_check_log_header(const struct famfsl_log_header *h,
 		return FAIL(-EUCLEAN, "reserved log header bytes are not zero");
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(famfsl_check_log_header);
 
 static int famfsl_check_alloc(const struct famfsl_alloc *a,
 			      const struct famfsl_superblock *sb,
@@ -204,3 +211,4 @@ int famfsl_check_entry(const struct famfsl_entry *e, u64 index,
 		return FAIL(-EUCLEAN, "unknown entry type");
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(famfsl_check_entry);

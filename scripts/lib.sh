@@ -5,6 +5,27 @@ DAXLITE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DAXLITE_CACHE=${DAXLITE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/daxlite}
 DAXLITE_BUILD=$DAXLITE_ROOT/build
 
+# daxlite_summary RESULTS: print the failed and skipped cases and the
+# closing "N passed, N failed[, N skipped]" line; fail if anything failed.
+daxlite_summary() {
+	local pass fail skip
+	pass=$(grep -c '^PASS ' "$1")
+	fail=$(grep -c '^FAIL ' "$1")
+	skip=$(grep -c '^SKIP ' "$1")
+	if [ "$fail" != 0 ]; then
+		echo "failed:"
+		sed -n 's/^FAIL /  /p' "$1"
+	fi
+	if [ "$skip" != 0 ]; then
+		echo "skipped:"
+		sed -n 's/^SKIP /  /p' "$1"
+		echo "$pass passed, $fail failed, $skip skipped"
+	else
+		echo "$pass passed, $fail failed"
+	fi
+	[ "$fail" = 0 ]
+}
+
 # The Debian amd64 headers to build against: KDIR if given, else the newest.
 daxlite_kdir() {
 	if [ -n "${KDIR:-}" ]; then

@@ -101,18 +101,7 @@ tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' dax_chardev
 echo "== guest: famfs_lite"
 tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' famfs_lite
 
-pass=$(grep -c '^PASS ' "$DAXLITE_RESULTS")
-fail=$(grep -c '^FAIL ' "$DAXLITE_RESULTS")
-skip=$(grep -c '^SKIP ' "$DAXLITE_RESULTS")
-if [ "$fail" != 0 ]; then
-	echo "failed:"
-	sed -n 's/^FAIL /  /p' "$DAXLITE_RESULTS"
-fi
-if [ "$skip" != 0 ]; then
-	echo "skipped:"
-	sed -n 's/^SKIP /  /p' "$DAXLITE_RESULTS"
-	echo "$pass passed, $fail failed, $skip skipped"
-else
-	echo "$pass passed, $fail failed"
-fi
-[ "$fail" = 0 ]
+echo "== KUnit, on a KUnit-enabled 6.1 kernel"
+scripts/kunit.sh
+
+daxlite_summary "$DAXLITE_RESULTS"

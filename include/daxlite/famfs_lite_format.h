@@ -14,6 +14,7 @@
 #define _DAXLITE_FAMFS_LITE_FORMAT_H
 
 #ifdef __KERNEL__
+#include <kunit/visibility.h>
 #include <linux/build_bug.h>
 #include <linux/errno.h>
 #include <linux/stddef.h>
@@ -37,6 +38,7 @@ typedef __u64 u64;
 #define cpu_to_le16(x)	htole16(x)
 #define cpu_to_le32(x)	htole32(x)
 #define cpu_to_le64(x)	htole64(x)
+#define EXPORT_SYMBOL_IF_KUNIT(sym)
 #endif
 
 #define FAMFSL_SB_MAGIC		0x31544c53464d4146ULL	/* "FAMFSLT1" */

@@ -4,11 +4,13 @@
 # guest suite (tests/guest/SUITE.sh).  Prints each case as it is judged
 # and appends "PASS|FAIL|SKIP NAME" lines to $DAXLITE_RESULTS if set.
 #
-#   run-guest.sh [-m MEM] [-a APPEND] [-T TIMEOUT] [-q] SUITE
+#   run-guest.sh [-m MEM] [-a APPEND] [-T TIMEOUT] [-q] [-k VMLINUX -K DIR] SUITE
 #     -m  guest memory (default 3G)
 #     -a  extra kernel command line, e.g. 'memmap=1G$0x80000000'
 #     -T  seconds before the boot counts as hung (default 300)
 #     -q  print only the case lines, not their output
+#     -k  boot this kernel instead of the stock one (the KUnit kernel)
+#     -K  take the modules from DIR/*/*.ko (built for that kernel)
 #
 # A boot fails, whatever its cases say, if it ends without a result
 # (panic, hang) or if the kernel log shows a WARNING, BUG, Oops, general
@@ -20,8 +22,12 @@ mem=3G
 append=
 timeout=300
 quiet=0
-while getopts "m:a:T:q" o; do
+vmlinux=
+kodir=$DAXLITE_ROOT
+while getopts "m:a:T:qk:K:" o; do
 	case $o in
+	k) vmlinux=$OPTARG ;;
+	K) kodir=$OPTARG ;;
 	m) mem=$OPTARG ;;
 	a) append=$OPTARG ;;
 	T) timeout=$OPTARG ;;
@@ -35,6 +41,7 @@ suite=${1:?usage: run-guest.sh [-m MEM] [-a APPEND] [-T TIMEOUT] SUITE}
 SPLATS='WARNING:|BUG:|Oops|general protection|KASAN|lockdep|possible recursive locking|circular locking|kmemleak|Kernel panic|Call Trace:'
 
 kdir=$("$DAXLITE_ROOT/scripts/stock-kernel.sh") || exit 2
+vmlinux=${vmlinux:-$kdir/vmlinux}
 base=$("$DAXLITE_ROOT/tests/vm/build-initramfs.sh" "$kdir") || exit 2
 mkdir -p "$DAXLITE_BUILD/logs"
 log=$DAXLITE_BUILD/logs/$suite.log
@@ -51,7 +58,8 @@ cp "$DAXLITE_ROOT"/tests/guest/*.sh "$ov/tests/"
 cp "$DAXLITE_BUILD/daxtest" "$DAXLITE_BUILD"/famfsl_poke "$ov/usr/bin/"
 mkdir -p "$ov/sbin"
 cp "$DAXLITE_ROOT"/tools/mkfs.famfs_lite "$DAXLITE_ROOT"/tools/fsck.famfs_lite "$ov/sbin/"
-cp "$DAXLITE_ROOT"/*/*.ko "$DAXLITE_ROOT"/tests/kmod/*.ko "$ov/daxlite/"
+cp "$kodir"/*/*.ko "$ov/daxlite/"
+[ "$kodir" = "$DAXLITE_ROOT" ] && cp "$DAXLITE_ROOT"/tests/kmod/*.ko "$ov/daxlite/"
 {
 	cat "$base"
 	(cd "$ov" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1)
@@ -63,7 +71,7 @@ start=$(date +%s)
 timeout --foreground -k 5 "$timeout" \
 	qemu-system-x86_64 -accel "$accel" -cpu max -smp 2 -m "$mem" -machine pc \
 	-nographic -no-reboot -monitor none -nic none -serial "file:$log" \
-	-kernel "$kdir/vmlinux" -initrd "$initrd" -append "$cmdline" \
+	-kernel "$vmlinux" -initrd "$initrd" -append "$cmdline" \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 < /dev/null
 qrc=$?
 secs=$(($(date +%s) - start))

@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit suite for dax_core: range parsing and span arithmetic on plain
+ * values, and regions, dax_operations, flush policy and holders on real
+ * memory.  The region cases need DAXL_TEST_START..+DAXL_TEST_SIZE reserved
+ * at boot (the KUnit runner boots with memmap=64M$0x30000000); without it
+ * they are skipped, and say so.
+ */
+#include <kunit/test.h>
+#include <linux/dax.h>
+#include <linux/ioport.h>
+#include <linux/module.h>
+#include <linux/pfn_t.h>
+#include <linux/slab.h>
+
+#include <daxlite/compat.h>
+#include <daxlite/dax_core.h>
+
+#define DAXL_TEST_START	0x30000000ULL
+#define DAXL_TEST_SIZE	(64ULL << 20)
+
+static void parse_single(struct kunit *test)
+{
+	struct daxl_phys r[DAXL_MAX_RANGES];
+
+	KUNIT_ASSERT_EQ(test, daxl_parse_ranges("512M@0x80000000", r, 16), 1);
+	KUNIT_EXPECT_EQ(test, r[0].size, 512ULL << 20);
+	KUNIT_EXPECT_EQ(test, r[0].start, 0x80000000ULL);
+}
+
+static void parse_multiple_in_order(struct kunit *test)
+{
+	struct daxl_phys r[DAXL_MAX_RANGES];
+
+	KUNIT_ASSERT_EQ(test, daxl_parse_ranges("2M@4G,1G@0x100000000,4096@8192",
+						r, 16), 3);
+	KUNIT_EXPECT_EQ(test, r[0].start, 4ULL << 30);
+	KUNIT_EXPECT_EQ(test, r[1].size, 1ULL << 30);
+	KUNIT_EXPECT_EQ(test, r[2].size, 4096ULL);
+	KUNIT_EXPECT_EQ(test, r[2].start, 8192ULL);
+}
+
+static void parse_suffixes(struct kunit *test)
+{
+	struct daxl_phys r[DAXL_MAX_RANGES];
+
+	KUNIT_ASSERT_EQ(test, daxl_parse_ranges("1k@1K,1m@1M,1g@1G,1t@1T", r, 16), 4);
+	KUNIT_EXPECT_EQ(test, r[0].size, 1024ULL);
+	KUNIT_EXPECT_EQ(test, r[1].start, 1ULL << 20);
+	KUNIT_EXPECT_EQ(test, r[2].size, 1ULL << 30);
+	KUNIT_EXPECT_EQ(test, r[3].start, 1ULL << 40);
+}
+
+static void parse_octal_and_hex_like_memparse(struct kunit *test)
+{
+	struct daxl_phys r[DAXL_MAX_RANGES];
+
+	KUNIT_ASSERT_EQ(test, daxl_parse_ranges("010@0x10,0x1E@0X20", r, 16), 2);
+	KUNIT_EXPECT_EQ(test, r[0].size, 8ULL);
+	KUNIT_EXPECT_EQ(test, r[0].start, 16ULL);
+	KUNIT_EXPECT_EQ(test, r[1].size, 30ULL);
+	KUNIT_EXPECT_EQ(test, r[1].start, 32ULL);
+	KUNIT_EXPECT_EQ(test, daxl_parse_ranges("09@0", r, 16), -EINVAL);
+}
+
+static void parse_trailing_newline_and_empty(struct kunit *test)
+{
+	struct daxl_phys r[DAXL_MAX_RANGES];
+
+	KUNIT_EXPECT_EQ(test, daxl_parse_ranges("2M@0\n", r, 16), 1);
+	KUNIT_EXPECT_EQ(test, daxl_parse_ranges("", r, 16), 0);
+	KUNIT_EXPECT_EQ(test, daxl_parse_ranges(NULL, r, 16), 0);
+	KUNIT_EXPECT_EQ(test, daxl_parse_ranges("\n", r, 16), 0);
+}
+
+static void parse_garbage_refused(struct kunit *test)
+{
+	static const char * const bad[] = {
+		"foo", "512M", "512M@", "@0x1000", "512M@0x1000junk",
+		"512M@0x1000,", ",512M@0x1000", "512M@@0x1000", "512X@0",
+		"2M@0\n\n", "-2M@0", "2M 0",
+	};
+	struct daxl_phys r[DAXL_MAX_RANGES];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_EQ_MSG(test, daxl_parse_ranges(bad[i], r, 16),
+				    -EINVAL, "spec \"%s\"", bad[i]);
+}
+
+static void parse_overflow_refused(struct kunit *test)
+{
+	struct daxl_phys r[DAXL_MAX_RANGES];
+
+	KUNIT_EXPECT_EQ(test, daxl_parse_ranges("99999999999999999999@0", r, 16),
+			-ERANGE);
+	KUNIT_EXPECT_EQ(test, daxl_parse_ranges("16777216T@0", r, 16), -ERANGE);
+	KUNIT_EXPECT_EQ(test, daxl_parse_ranges("2M@0x10000000000000000", r, 16),
+			-ERANGE);
+	KUNIT_EXPECT_EQ(test, daxl_parse_ranges("16777215T@0", r, 16), 1);
+}
+
+static void parse_range_count_limit(struct kunit *test)
+{
+	struct daxl_phys r[DAXL_MAX_RANGES];
+	char spec[512] = "";
+	int i;
+
+	for (i = 0; i < DAXL_MAX_RANGES; i++)
+		strlcat(spec, i ? ",2M@0" : "2M@0", sizeof(spec));
+	KUNIT_EXPECT_EQ(test, daxl_parse_ranges(spec, r, DAXL_MAX_RANGES),
+			DAXL_MAX_RANGES);
+	strlcat(spec, ",2M@0", sizeof(spec));
+	KUNIT_EXPECT_EQ(test, daxl_parse_ranges(spec, r, DAXL_MAX_RANGES),
+			-E2BIG);
+}
+
+static void span_inside_and_at_edges(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, daxl_check_span(0, 4096, 4096), 0);
+	KUNIT_EXPECT_EQ(test, daxl_check_span(4095, 1, 4096), 0);
+	KUNIT_EXPECT_EQ(test, daxl_check_span(4096, 0, 4096), 0);
+	KUNIT_EXPECT_EQ(test, daxl_check_span(4096, 1, 4096), -ERANGE);
+	KUNIT_EXPECT_EQ(test, daxl_check_span(4000, 97, 4096), -ERANGE);
+}
+
+static void span_overflow(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, daxl_check_span(U64_MAX, 2, U64_MAX), -ERANGE);
+	KUNIT_EXPECT_EQ(test, daxl_check_span(2, U64_MAX, U64_MAX), -ERANGE);
+	KUNIT_EXPECT_EQ(test, daxl_check_span(0, U64_MAX, U64_MAX), 0);
+}
+
+static void map_refuses_bad_ranges(struct kunit *test)
+{
+	struct daxl_phys unaligned = { DAXL_TEST_START + 4096, 2 << 20 };
+	struct daxl_phys odd_size = { DAXL_TEST_START, (2 << 20) + 4096 };
+	struct daxl_phys empty = { DAXL_TEST_START, 0 };
+	struct daxl_phys wraps = { ~0ULL - (2 << 20) + 1, 4 << 20 };
+	struct daxl_phys ram = { 0x1000000, 2 << 20 };
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(daxl_region_map(&unaligned, DAXL_VOLATILE, "t")),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(daxl_region_map(&odd_size, DAXL_VOLATILE, "t")),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(daxl_region_map(&empty, DAXL_VOLATILE, "t")),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(daxl_region_map(&wraps, DAXL_VOLATILE, "t")),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(daxl_region_map(&ram, DAXL_VOLATILE, "t")),
+			-EINVAL);
+}
+
+static void map_refuses_unreserved_memory(struct kunit *test)
+{
+	struct daxl_phys nothing = { 1ULL << 40, 2 << 20 };
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(daxl_region_map(&nothing, DAXL_VOLATILE, "t")),
+			-EINVAL);
+}
+
+/* Map the test's reserved memory, or skip the case if there is none. */
+static struct daxl_region *map_test_memory(struct kunit *test, u64 off,
+					   u64 size, enum daxl_backing backing,
+					   const char *owner)
+{
+	struct daxl_phys phys = { DAXL_TEST_START + off, size };
+	struct daxl_region *region;
+
+	if (region_intersects(DAXL_TEST_START, DAXL_TEST_SIZE, IORESOURCE_MEM,
+			      IORES_DESC_RESERVED) != REGION_INTERSECTS)
+		kunit_skip(test, "boot with memmap=64M$0x30000000 to run this case");
+	region = daxl_region_map(&phys, backing, owner);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(region), "map: %ld", PTR_ERR(region));
+	return region;
+}
+
+static void map_unmap_and_overlap(struct kunit *test)
+{
+	struct daxl_region *a, *b;
+	struct daxl_phys inside = { DAXL_TEST_START + (4 << 20), 2 << 20 };
+
+	a = map_test_memory(test, 0, 8 << 20, DAXL_VOLATILE, "test-a");
+	KUNIT_EXPECT_EQ(test, a->start, DAXL_TEST_START);
+	KUNIT_EXPECT_EQ(test, a->size, 8ULL << 20);
+	KUNIT_EXPECT_PTR_EQ(test, a->kaddr, __va(DAXL_TEST_START));
+	KUNIT_EXPECT_EQ(test, PTR_ERR(daxl_region_map(&inside, DAXL_VOLATILE, "test-b")),
+			-EBUSY);
+	/* The neighbouring range is free. */
+	b = map_test_memory(test, 8 << 20, 2 << 20, DAXL_VOLATILE, "test-b");
+	daxl_region_unmap(b);
+	daxl_region_unmap(a);
+	/* Unmapped means free again. */
+	a = map_test_memory(test, 4 << 20, 2 << 20, DAXL_VOLATILE, "test-a");
+	daxl_region_unmap(a);
+}
+
+static void map_claims_iomem_under_owner_name(struct kunit *test)
+{
+	struct daxl_region *region;
+
+	region = map_test_memory(test, 2 << 20, 2 << 20, DAXL_PERSISTENT,
+				 "test-owner");
+	KUNIT_EXPECT_STREQ(test, region->owner, "test-owner");
+	KUNIT_EXPECT_STREQ(test, region->res->name, "test-owner");
+	KUNIT_EXPECT_EQ(test, (u64)region->res->start, DAXL_TEST_START + (2 << 20));
+	KUNIT_EXPECT_EQ(test, (u64)resource_size(region->res), 2ULL << 20);
+	KUNIT_EXPECT_EQ(test, region->backing, DAXL_PERSISTENT);
+	daxl_region_unmap(region);
+}
+
+static void direct_access_contiguity_and_end(struct kunit *test)
+{
+	struct daxl_region *region;
+	struct dax_device *dax_dev;
+	void *kaddr;
+	pfn_t pfn;
+	long n;
+	int id;
+
+	region = map_test_memory(test, 0, 4 << 20, DAXL_VOLATILE, "test-da");
+	dax_dev = daxl_region_alloc_dax(region);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dax_dev));
+
+	id = dax_read_lock();
+	n = dax_direct_access(dax_dev, 0, 1, DAX_ACCESS, &kaddr, &pfn);
+	KUNIT_EXPECT_EQ(test, n, 1L);
+	KUNIT_EXPECT_PTR_EQ(test, kaddr, region->kaddr);
+	KUNIT_EXPECT_EQ(test, pfn_t_to_pfn(pfn), (unsigned long)PHYS_PFN(DAXL_TEST_START));
+	KUNIT_EXPECT_TRUE(test, pfn_t_devmap(pfn));
+	/* Everything from pgoff to the end is contiguous. */
+	n = dax_direct_access(dax_dev, 10, 2048, DAX_ACCESS, &kaddr, NULL);
+	KUNIT_EXPECT_EQ(test, n, 1024L - 10);
+	KUNIT_EXPECT_PTR_EQ(test, kaddr, region->kaddr + 10 * PAGE_SIZE);
+	n = dax_direct_access(dax_dev, 1023, 1, DAX_ACCESS, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, n, 1L);
+	n = dax_direct_access(dax_dev, 1024, 1, DAX_ACCESS, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, n, (long)-ERANGE);
+	n = daxl_direct_access(dax_dev, 1000, 100, &kaddr);
+	KUNIT_EXPECT_EQ(test, n, 24L);
+	dax_read_unlock(id);
+
+	daxl_region_kill_dax(region);
+	daxl_region_unmap(region);
+}
+
+static void zero_page_range_zeroes_one_page(struct kunit *test)
+{
+	struct daxl_region *region;
+	struct dax_device *dax_dev;
+	unsigned char *p;
+
+	region = map_test_memory(test, 0, 2 << 20, DAXL_PERSISTENT, "test-zero");
+	dax_dev = daxl_region_alloc_dax(region);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dax_dev));
+	p = region->kaddr;
+	memset(p, 0xa5, 3 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, dax_zero_page_range(dax_dev, 1, 1), 0);
+	KUNIT_EXPECT_EQ(test, p[PAGE_SIZE - 1], 0xa5);
+	KUNIT_EXPECT_EQ(test, p[PAGE_SIZE], 0);
+	KUNIT_EXPECT_EQ(test, p[2 * PAGE_SIZE - 1], 0);
+	KUNIT_EXPECT_EQ(test, p[2 * PAGE_SIZE], 0xa5);
+	daxl_region_kill_dax(region);
+	daxl_region_unmap(region);
+}
+
+static void flush_policy_follows_backing(struct kunit *test)
+{
+	struct daxl_region *vol, *pm;
+
+	vol = map_test_memory(test, 0, 2 << 20, DAXL_VOLATILE, "test-vol");
+	pm = map_test_memory(test, 2 << 20, 2 << 20, DAXL_PERSISTENT, "test-pm");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(daxl_region_alloc_dax(vol)));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(daxl_region_alloc_dax(pm)));
+	KUNIT_EXPECT_FALSE(test, dax_write_cache_enabled(vol->dax_dev));
+	KUNIT_EXPECT_TRUE(test, dax_write_cache_enabled(pm->dax_dev));
+	KUNIT_EXPECT_TRUE(test, dax_synchronous(vol->dax_dev));
+	KUNIT_EXPECT_TRUE(test, dax_synchronous(pm->dax_dev));
+	daxl_region_kill_dax(pm);
+	daxl_region_kill_dax(vol);
+	daxl_region_unmap(pm);
+	daxl_region_unmap(vol);
+}
+
+static void region_copies_are_bounded(struct kunit *test)
+{
+	char buf[16] = "0123456789abcde";
+	char out[16] = "";
+	struct daxl_region *region;
+	u64 end;
+
+	region = map_test_memory(test, 0, 2 << 20, DAXL_PERSISTENT, "test-copy");
+	end = region->size;
+	KUNIT_EXPECT_EQ(test, daxl_region_write(region, end - 16, buf, 16), 0);
+	KUNIT_EXPECT_EQ(test, daxl_region_read(region, end - 16, out, 16), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(out, buf, 16), 0);
+	KUNIT_EXPECT_EQ(test, daxl_region_write(region, end - 15, buf, 16), -ERANGE);
+	KUNIT_EXPECT_EQ(test, daxl_region_read(region, end, out, 1), -ERANGE);
+	KUNIT_EXPECT_EQ(test, daxl_region_zero(region, end - 8, 8), 0);
+	KUNIT_EXPECT_EQ(test, daxl_region_read(region, end - 16, out, 16), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(out, "01234567\0\0\0\0\0\0\0\0", 16), 0);
+	KUNIT_EXPECT_EQ(test, daxl_region_zero(region, end - 8, 9), -ERANGE);
+	daxl_region_unmap(region);
+}
+
+static void holder_excludes_holder_and_raw_use(struct kunit *test)
+{
+	dev_t devt = MKDEV(4095, 1);
+	struct daxl_region *region, *got;
+	int a, b;
+
+	region = map_test_memory(test, 0, 2 << 20, DAXL_VOLATILE, "test-hold");
+	KUNIT_EXPECT_EQ(test, PTR_ERR(daxl_region_claim(devt, &a, "a", NULL)),
+			-ENODEV);
+	daxl_region_publish(region, devt, THIS_MODULE);
+
+	got = daxl_region_claim(devt, &a, "a", NULL);
+	KUNIT_EXPECT_PTR_EQ(test, got, region);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(daxl_region_claim(devt, &b, "b", NULL)),
+			-EBUSY);
+	KUNIT_EXPECT_EQ(test, daxl_region_raw_get(region), -EBUSY);
+	daxl_region_release(region, &a);
+
+	KUNIT_EXPECT_EQ(test, daxl_region_raw_get(region), 0);
+	daxl_region_raw_dup(region);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(daxl_region_claim(devt, &b, "b", NULL)),
+			-EBUSY);
+	daxl_region_raw_put(region);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(daxl_region_claim(devt, &b, "b", NULL)),
+			-EBUSY);
+	daxl_region_raw_put(region);
+	got = daxl_region_claim(devt, &b, "b", NULL);
+	KUNIT_EXPECT_PTR_EQ(test, got, region);
+	if (!IS_ERR(got))
+		daxl_region_release(region, &b);
+
+	daxl_region_unpublish(region);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(daxl_region_claim(devt, &a, "a", NULL)),
+			-ENODEV);
+	daxl_region_unmap(region);
+}
+
+static struct kunit_case dax_core_cases[] = {
+	KUNIT_CASE(parse_single),
+	KUNIT_CASE(parse_multiple_in_order),
+	KUNIT_CASE(parse_suffixes),
+	KUNIT_CASE(parse_octal_and_hex_like_memparse),
+	KUNIT_CASE(parse_trailing_newline_and_empty),
+	KUNIT_CASE(parse_garbage_refused),
+	KUNIT_CASE(parse_overflow_refused),
+	KUNIT_CASE(parse_range_count_limit),
+	KUNIT_CASE(span_inside_and_at_edges),
+	KUNIT_CASE(span_overflow),
+	KUNIT_CASE(map_refuses_bad_ranges),
+	KUNIT_CASE(map_refuses_unreserved_memory),
+	KUNIT_CASE(map_unmap_and_overlap),
+	KUNIT_CASE(map_claims_iomem_under_owner_name),
+	KUNIT_CASE(direct_access_contiguity_and_end),
+	KUNIT_CASE(zero_page_range_zeroes_one_page),
+	KUNIT_CASE(flush_policy_follows_backing),
+	KUNIT_CASE(region_copies_are_bounded),
+	KUNIT_CASE(holder_excludes_holder_and_raw_use),
+	{}
+};
+
+static struct kunit_suite dax_core_suite = {
+	.name = "dax_core",
+	.test_cases = dax_core_cases,
+};
+
+kunit_test_suite(dax_core_suite);
+
+MODULE_AUTHOR("daxlite maintainers");
+MODULE_DESCRIPTION("KUnit tests for dax_core");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(DAXL_NS);

@@ -1,0 +1,511 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit suite for famfs_lite: the format checks shared with the tools
+ * (superblock, log header, entries, names) on buffers built here, and the
+ * data-area allocator.
+ */
+#include <kunit/test.h>
+#include <linux/module.h>
+#include <linux/stat.h>
+#include <linux/string.h>
+
+#include "famfs_lite.h"
+
+#define DEV	(64ULL << 20)
+#define LOG	(2ULL << 20)
+#define DATA	(FAMFSL_LOG_OFFSET + LOG)
+#define UNIT	FAMFSL_ALLOC_UNIT
+
+static void make_sb(struct famfsl_superblock *sb)
+{
+	memset(sb, 0, sizeof(*sb));
+	sb->magic = cpu_to_le64(FAMFSL_SB_MAGIC);
+	sb->version = cpu_to_le32(FAMFSL_VERSION);
+	sb->dev_size = cpu_to_le64(DEV);
+	sb->log_offset = cpu_to_le64(FAMFSL_LOG_OFFSET);
+	sb->log_len = cpu_to_le64(LOG);
+	sb->data_offset = cpu_to_le64(DATA);
+	sb->alloc_unit = cpu_to_le32(UNIT);
+	sb->entry_size = cpu_to_le32(FAMFSL_ENTRY_SIZE);
+	famfsl_sb_set_crc(sb);
+}
+
+/* Check @sb after famfsl_sb_set_crc(), against a device of @dev bytes. */
+static int check_sb(struct famfsl_superblock *sb, u64 dev, const char **why)
+{
+	famfsl_sb_set_crc(sb);
+	return famfsl_check_superblock(sb, dev, why);
+}
+
+static void sb_valid(struct kunit *test)
+{
+	struct famfsl_superblock sb;
+	const char *why = NULL;
+
+	make_sb(&sb);
+	KUNIT_EXPECT_EQ(test, famfsl_check_superblock(&sb, DEV, &why), 0);
+	KUNIT_EXPECT_EQ(test, famfsl_check_superblock(&sb, DEV * 2, &why), 0);
+}
+
+static void sb_bad_magic_or_crc(struct kunit *test)
+{
+	struct famfsl_superblock sb;
+	const char *why;
+
+	make_sb(&sb);
+	sb.magic = cpu_to_le64(1);
+	KUNIT_EXPECT_EQ(test, check_sb(&sb, DEV, &why), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, why, "no famfs_lite superblock (bad magic)");
+	make_sb(&sb);
+	sb.crc ^= cpu_to_le32(1);
+	KUNIT_EXPECT_EQ(test, famfsl_check_superblock(&sb, DEV, &why), -EUCLEAN);
+	make_sb(&sb);
+	sb.uuid[3] ^= 1;	/* any covered byte, without a new CRC */
+	KUNIT_EXPECT_EQ(test, famfsl_check_superblock(&sb, DEV, &why), -EUCLEAN);
+}
+
+static void sb_bad_version_or_flags(struct kunit *test)
+{
+	struct famfsl_superblock sb;
+	const char *why;
+
+	make_sb(&sb);
+	sb.version = cpu_to_le32(FAMFSL_VERSION + 1);
+	KUNIT_EXPECT_EQ(test, check_sb(&sb, DEV, &why), -EINVAL);
+	make_sb(&sb);
+	sb.flags = cpu_to_le32(1);
+	KUNIT_EXPECT_EQ(test, check_sb(&sb, DEV, &why), -EINVAL);
+}
+
+static void sb_bad_geometry_fields(struct kunit *test)
+{
+	struct famfsl_superblock sb;
+	const char *why;
+
+	make_sb(&sb);
+	sb.alloc_unit = cpu_to_le32(4096);
+	KUNIT_EXPECT_EQ(test, check_sb(&sb, DEV, &why), -EUCLEAN);
+	make_sb(&sb);
+	sb.entry_size = cpu_to_le32(128);
+	KUNIT_EXPECT_EQ(test, check_sb(&sb, DEV, &why), -EUCLEAN);
+	make_sb(&sb);
+	sb.log_offset = cpu_to_le64(0);
+	KUNIT_EXPECT_EQ(test, check_sb(&sb, DEV, &why), -EUCLEAN);
+}
+
+static void sb_bad_log_and_data_layout(struct kunit *test)
+{
+	struct famfsl_superblock sb;
+	const char *why;
+
+	make_sb(&sb);
+	sb.log_len = cpu_to_le64(3ULL << 20);
+	KUNIT_EXPECT_EQ(test, check_sb(&sb, DEV, &why), -EUCLEAN);
+	make_sb(&sb);
+	sb.log_len = cpu_to_le64(0);
+	KUNIT_EXPECT_EQ(test, check_sb(&sb, DEV, &why), -EUCLEAN);
+	make_sb(&sb);
+	sb.data_offset = cpu_to_le64(DATA + UNIT);
+	KUNIT_EXPECT_EQ(test, check_sb(&sb, DEV, &why), -EUCLEAN);
+}
+
+static void sb_bad_sizes(struct kunit *test)
+{
+	struct famfsl_superblock sb;
+	const char *why;
+
+	make_sb(&sb);
+	sb.dev_size = cpu_to_le64(DEV - 4096);
+	KUNIT_EXPECT_EQ(test, check_sb(&sb, DEV, &why), -EUCLEAN);
+	make_sb(&sb);
+	sb.dev_size = cpu_to_le64(DATA);	/* no room for data */
+	KUNIT_EXPECT_EQ(test, check_sb(&sb, DEV, &why), -EUCLEAN);
+	make_sb(&sb);
+	KUNIT_EXPECT_EQ(test, check_sb(&sb, DEV - UNIT, &why), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, why, "device is smaller than the superblock says");
+}
+
+static void sb_reserved_must_be_zero(struct kunit *test)
+{
+	struct famfsl_superblock sb;
+	const char *why;
+
+	make_sb(&sb);
+	sb.reserved[sizeof(sb.reserved) - 1] = 1;
+	KUNIT_EXPECT_EQ(test, check_sb(&sb, DEV, &why), -EUCLEAN);
+}
+
+static void make_header(struct famfsl_log_header *h, u64 next)
+{
+	memset(h, 0, sizeof(*h));
+	h->magic = cpu_to_le64(FAMFSL_LOG_MAGIC);
+	h->capacity = cpu_to_le64(famfsl_log_capacity(LOG));
+	h->entry_size = cpu_to_le32(FAMFSL_ENTRY_SIZE);
+	h->next_index = cpu_to_le64(next);
+	famfsl_log_header_set_crc(h);
+}
+
+static void log_header_checks(struct kunit *test)
+{
+	struct famfsl_superblock sb;
+	struct famfsl_log_header h;
+	u64 cap = famfsl_log_capacity(LOG);
+	const char *why;
+
+	make_sb(&sb);
+	KUNIT_EXPECT_EQ(test, cap, (LOG - 4096) / 256);
+	make_header(&h, 0);
+	KUNIT_EXPECT_EQ(test, famfsl_check_log_header(&h, &sb, &why), 0);
+	make_header(&h, cap);
+	KUNIT_EXPECT_EQ(test, famfsl_check_log_header(&h, &sb, &why), 0);
+	make_header(&h, cap + 1);
+	KUNIT_EXPECT_EQ(test, famfsl_check_log_header(&h, &sb, &why), -EUCLEAN);
+	make_header(&h, 0);
+	h.capacity = cpu_to_le64(cap - 1);
+	famfsl_log_header_set_crc(&h);
+	KUNIT_EXPECT_EQ(test, famfsl_check_log_header(&h, &sb, &why), -EUCLEAN);
+	make_header(&h, 0);
+	h.magic = 0;
+	KUNIT_EXPECT_EQ(test, famfsl_check_log_header(&h, &sb, &why), -EUCLEAN);
+}
+
+static void log_header_commit_point_outside_crc(struct kunit *test)
+{
+	struct famfsl_superblock sb;
+	struct famfsl_log_header h;
+	const char *why;
+
+	make_sb(&sb);
+	make_header(&h, 0);
+	/* Committing is one store to next_index, without a new CRC. */
+	h.next_index = cpu_to_le64(5);
+	KUNIT_EXPECT_EQ(test, famfsl_check_log_header(&h, &sb, &why), 0);
+	h.entry_size = cpu_to_le32(FAMFSL_ENTRY_SIZE * 2);
+	KUNIT_EXPECT_EQ(test, famfsl_check_log_header(&h, &sb, &why), -EUCLEAN);
+}
+
+static void make_create(struct famfsl_entry *e, u64 seq, u64 ino, const char *name)
+{
+	memset(e, 0, sizeof(*e));
+	e->seq = cpu_to_le64(seq);
+	e->type = cpu_to_le32(FAMFSL_CREATE);
+	e->create.ino = cpu_to_le64(ino);
+	e->create.parent = cpu_to_le64(FAMFSL_ROOT_INO);
+	e->create.mode = cpu_to_le32(S_IFREG | 0644);
+	e->create.name_len = cpu_to_le16(strlen(name));
+	memcpy(e->create.name, name, strlen(name));
+	famfsl_entry_set_crc(e);
+}
+
+static void make_alloc(struct famfsl_entry *e, u64 seq, u64 off, u64 len, u64 size)
+{
+	memset(e, 0, sizeof(*e));
+	e->seq = cpu_to_le64(seq);
+	e->type = cpu_to_le32(FAMFSL_ALLOC);
+	e->alloc.ino = cpu_to_le64(2);
+	e->alloc.size = cpu_to_le64(size);
+	e->alloc.nr_extents = cpu_to_le32(1);
+	e->alloc.ext[0].dev_offset = cpu_to_le64(off);
+	e->alloc.ext[0].len = cpu_to_le64(len);
+	famfsl_entry_set_crc(e);
+}
+
+static void entry_crc_and_sequence(struct kunit *test)
+{
+	struct famfsl_superblock sb;
+	struct famfsl_entry e;
+	const char *why;
+
+	make_sb(&sb);
+	make_create(&e, 7, 2, "file");
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 7, &sb, &why), 0);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 8, &sb, &why), -EUCLEAN);
+	KUNIT_EXPECT_STREQ(test, why, "sequence number out of order");
+	e.create.name[0] = 'F';
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 7, &sb, &why), -EUCLEAN);
+	KUNIT_EXPECT_STREQ(test, why, "checksum mismatch");
+	/* A zeroed slot, as after mkfs, is not an entry. */
+	memset(&e, 0, sizeof(e));
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), -EUCLEAN);
+}
+
+static void entry_types(struct kunit *test)
+{
+	struct famfsl_superblock sb;
+	struct famfsl_entry e;
+	const char *why;
+
+	make_sb(&sb);
+	make_create(&e, 0, 2, "x");
+	e.type = cpu_to_le32(99);
+	famfsl_entry_set_crc(&e);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), -EUCLEAN);
+	KUNIT_EXPECT_STREQ(test, why, "unknown entry type");
+	make_create(&e, 0, 1, "x");
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), -EUCLEAN);
+	make_create(&e, 0, 2, "x");
+	e.create.mode = cpu_to_le32(S_IFLNK | 0777);
+	famfsl_entry_set_crc(&e);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), -EUCLEAN);
+	make_create(&e, 0, 2, "x");
+	e.type = cpu_to_le32(FAMFSL_UNLINK);
+	e.unlink.ino = cpu_to_le64(FAMFSL_ROOT_INO);
+	famfsl_entry_set_crc(&e);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), -EUCLEAN);
+	make_create(&e, 0, 2, "x");
+	e.type = cpu_to_le32(FAMFSL_SETATTR);
+	e.setattr.valid = cpu_to_le32(FAMFSL_ATTR_ALL + 1);
+	famfsl_entry_set_crc(&e);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), -EUCLEAN);
+}
+
+static void name_rules(struct kunit *test)
+{
+	char longest[FAMFSL_NAME_MAX + 1];
+
+	memset(longest, 'n', sizeof(longest));
+	KUNIT_EXPECT_TRUE(test, famfsl_name_ok("a", 1));
+	KUNIT_EXPECT_TRUE(test, famfsl_name_ok("...", 3));
+	KUNIT_EXPECT_TRUE(test, famfsl_name_ok(longest, FAMFSL_NAME_MAX));
+	KUNIT_EXPECT_FALSE(test, famfsl_name_ok(longest, FAMFSL_NAME_MAX + 1));
+	KUNIT_EXPECT_FALSE(test, famfsl_name_ok("", 0));
+	KUNIT_EXPECT_FALSE(test, famfsl_name_ok(".", 1));
+	KUNIT_EXPECT_FALSE(test, famfsl_name_ok("..", 2));
+	KUNIT_EXPECT_FALSE(test, famfsl_name_ok("a/b", 3));
+	KUNIT_EXPECT_FALSE(test, famfsl_name_ok("a\0b", 3));
+}
+
+static void alloc_extent_rules(struct kunit *test)
+{
+	struct famfsl_superblock sb;
+	struct famfsl_entry e;
+	const char *why;
+
+	make_sb(&sb);
+	make_alloc(&e, 0, DATA, UNIT, UNIT);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), 0);
+	make_alloc(&e, 0, DEV - UNIT, UNIT, 1);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), 0);
+	make_alloc(&e, 0, DEV, UNIT, 1);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), -EUCLEAN);
+	make_alloc(&e, 0, DATA - UNIT, UNIT, 1);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), -EUCLEAN);
+	make_alloc(&e, 0, DATA + 4096, UNIT, 1);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), -EUCLEAN);
+	make_alloc(&e, 0, DATA, UNIT, UNIT + 1);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), -EUCLEAN);
+	make_alloc(&e, 0, DEV - UNIT, U64_MAX - UNIT + 1, 1);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), -EUCLEAN);
+}
+
+static void alloc_extent_count(struct kunit *test)
+{
+	struct famfsl_superblock sb;
+	struct famfsl_entry e;
+	const char *why;
+
+	make_sb(&sb);
+	make_alloc(&e, 0, DATA, UNIT, UNIT);
+	e.alloc.nr_extents = cpu_to_le32(0);
+	famfsl_entry_set_crc(&e);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), -EUCLEAN);
+	e.alloc.nr_extents = cpu_to_le32(FAMFSL_MAX_EXTENTS + 1);
+	famfsl_entry_set_crc(&e);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), -EUCLEAN);
+	/* Two extents: the size may use both. */
+	e.alloc.nr_extents = cpu_to_le32(2);
+	e.alloc.ext[1].dev_offset = cpu_to_le64(DATA + 4 * UNIT);
+	e.alloc.ext[1].len = cpu_to_le64(UNIT);
+	e.alloc.size = cpu_to_le64(2 * UNIT);
+	famfsl_entry_set_crc(&e);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), 0);
+}
+
+static void rename_entry_checks(struct kunit *test)
+{
+	struct famfsl_superblock sb;
+	struct famfsl_entry e;
+	const char *why;
+
+	make_sb(&sb);
+	memset(&e, 0, sizeof(e));
+	e.type = cpu_to_le32(FAMFSL_RENAME);
+	e.rename.ino = cpu_to_le64(5);
+	e.rename.old_parent = cpu_to_le64(1);
+	e.rename.new_parent = cpu_to_le64(1);
+	e.rename.name_len = cpu_to_le16(3);
+	memcpy(e.rename.name, "new", 3);
+	famfsl_entry_set_crc(&e);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), 0);
+	memcpy(e.rename.name, "n/w", 3);
+	famfsl_entry_set_crc(&e);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), -EUCLEAN);
+	memcpy(e.rename.name, "new", 3);
+	e.rename.ino = cpu_to_le64(FAMFSL_ROOT_INO);
+	famfsl_entry_set_crc(&e);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), -EUCLEAN);
+}
+
+static void setattr_flags(struct kunit *test)
+{
+	struct famfsl_superblock sb;
+	struct famfsl_entry e;
+	const char *why;
+	u32 bit;
+
+	make_sb(&sb);
+	for (bit = 1; bit <= FAMFSL_ATTR_ALL; bit <<= 1) {
+		memset(&e, 0, sizeof(e));
+		e.type = cpu_to_le32(FAMFSL_SETATTR);
+		e.setattr.ino = cpu_to_le64(2);
+		e.setattr.valid = cpu_to_le32(bit);
+		famfsl_entry_set_crc(&e);
+		KUNIT_EXPECT_EQ_MSG(test, famfsl_check_entry(&e, 0, &sb, &why), 0,
+				    "flag %#x", bit);
+	}
+}
+
+static void log_capacities(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, famfsl_log_capacity(FAMFSL_LOG_LEN_DEFAULT), 32752ULL);
+	KUNIT_EXPECT_EQ(test, famfsl_log_capacity(FAMFSL_LOG_LEN_MIN), 8176ULL);
+	KUNIT_EXPECT_EQ(test, FAMFSL_DEV_SIZE_MIN, 6ULL << 20);
+}
+
+static int space_init(struct kunit *test)
+{
+	struct famfsl_space *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+
+	if (!s || famfsl_space_init(s, DATA, DATA + 16 * UNIT))
+		return -ENOMEM;
+	test->priv = s;
+	return 0;
+}
+
+static void space_exit(struct kunit *test)
+{
+	famfsl_space_destroy(test->priv);
+}
+
+static void space_first_fit_and_alignment(struct kunit *test)
+{
+	struct famfsl_space *s = test->priv;
+	u64 a, b, c;
+
+	KUNIT_ASSERT_EQ(test, famfsl_space_alloc(s, 1, &a), 0);
+	KUNIT_ASSERT_EQ(test, famfsl_space_alloc(s, UNIT + 1, &b), 0);
+	KUNIT_ASSERT_EQ(test, famfsl_space_alloc(s, UNIT, &c), 0);
+	KUNIT_EXPECT_EQ(test, a, DATA);
+	KUNIT_EXPECT_EQ(test, b, DATA + UNIT);
+	KUNIT_EXPECT_EQ(test, c, DATA + 3 * UNIT);
+	KUNIT_EXPECT_EQ(test, s->nr_free, 12ULL);
+	KUNIT_EXPECT_EQ(test, famfsl_space_alloc(s, 0, &a), -EINVAL);
+}
+
+static void space_exhaustion(struct kunit *test)
+{
+	struct famfsl_space *s = test->priv;
+	u64 off;
+
+	KUNIT_EXPECT_EQ(test, famfsl_space_alloc(s, 17 * UNIT, &off), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, famfsl_space_alloc(s, 16 * UNIT, &off), 0);
+	KUNIT_EXPECT_EQ(test, s->nr_free, 0ULL);
+	KUNIT_EXPECT_EQ(test, famfsl_space_alloc(s, 1, &off), -ENOSPC);
+}
+
+static void space_free_and_reuse(struct kunit *test)
+{
+	struct famfsl_space *s = test->priv;
+	u64 a, b;
+
+	KUNIT_ASSERT_EQ(test, famfsl_space_alloc(s, 4 * UNIT, &a), 0);
+	famfsl_space_free(s, a, 4 * UNIT);
+	KUNIT_EXPECT_EQ(test, s->nr_free, 16ULL);
+	KUNIT_ASSERT_EQ(test, famfsl_space_alloc(s, 4 * UNIT, &b), 0);
+	KUNIT_EXPECT_EQ(test, b, a);
+}
+
+static void space_fragmentation(struct kunit *test)
+{
+	struct famfsl_space *s = test->priv;
+	u64 off[8], big;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		KUNIT_ASSERT_EQ(test, famfsl_space_alloc(s, 2 * UNIT, &off[i]), 0);
+	for (i = 0; i < 8; i += 2)
+		famfsl_space_free(s, off[i], 2 * UNIT);
+	/* 8 units free, but in runs of 2: a 3-unit extent does not fit. */
+	KUNIT_EXPECT_EQ(test, s->nr_free, 8ULL);
+	KUNIT_EXPECT_EQ(test, famfsl_space_alloc(s, 3 * UNIT, &big), -ENOSPC);
+	famfsl_space_free(s, off[1], 2 * UNIT);
+	KUNIT_EXPECT_EQ(test, famfsl_space_alloc(s, 3 * UNIT, &big), 0);
+	KUNIT_EXPECT_EQ(test, big, off[0]);
+}
+
+static void space_mark_overlap_and_bounds(struct kunit *test)
+{
+	struct famfsl_space *s = test->priv;
+	u64 off;
+
+	KUNIT_EXPECT_EQ(test, famfsl_space_mark(s, DATA + UNIT, 2 * UNIT), 0);
+	KUNIT_EXPECT_EQ(test, famfsl_space_mark(s, DATA + 2 * UNIT, UNIT), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, famfsl_space_mark(s, DATA, 2 * UNIT), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, famfsl_space_mark(s, DATA - UNIT, UNIT), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, famfsl_space_mark(s, DATA + 15 * UNIT, 2 * UNIT),
+			-EUCLEAN);
+	KUNIT_EXPECT_EQ(test, famfsl_space_mark(s, DATA + 4096, UNIT), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, s->nr_free, 14ULL);
+	/* Allocation goes around what the log marked. */
+	KUNIT_ASSERT_EQ(test, famfsl_space_alloc(s, 2 * UNIT, &off), 0);
+	KUNIT_EXPECT_EQ(test, off, DATA + 3 * UNIT);
+}
+
+static struct kunit_case famfsl_format_cases[] = {
+	KUNIT_CASE(sb_valid),
+	KUNIT_CASE(sb_bad_magic_or_crc),
+	KUNIT_CASE(sb_bad_version_or_flags),
+	KUNIT_CASE(sb_bad_geometry_fields),
+	KUNIT_CASE(sb_bad_log_and_data_layout),
+	KUNIT_CASE(sb_bad_sizes),
+	KUNIT_CASE(sb_reserved_must_be_zero),
+	KUNIT_CASE(log_header_checks),
+	KUNIT_CASE(log_header_commit_point_outside_crc),
+	KUNIT_CASE(entry_crc_and_sequence),
+	KUNIT_CASE(entry_types),
+	KUNIT_CASE(name_rules),
+	KUNIT_CASE(alloc_extent_rules),
+	KUNIT_CASE(alloc_extent_count),
+	KUNIT_CASE(rename_entry_checks),
+	KUNIT_CASE(setattr_flags),
+	KUNIT_CASE(log_capacities),
+	{}
+};
+
+static struct kunit_case famfsl_space_cases[] = {
+	KUNIT_CASE(space_first_fit_and_alignment),
+	KUNIT_CASE(space_exhaustion),
+	KUNIT_CASE(space_free_and_reuse),
+	KUNIT_CASE(space_fragmentation),
+	KUNIT_CASE(space_mark_overlap_and_bounds),
+	{}
+};
+
+static struct kunit_suite famfsl_format_suite = {
+	.name = "famfs_lite_format",
+	.test_cases = famfsl_format_cases,
+};
+
+static struct kunit_suite famfsl_space_suite = {
+	.name = "famfs_lite_space",
+	.init = space_init,
+	.exit = space_exit,
+	.test_cases = famfsl_space_cases,
+};
+
+kunit_test_suites(&famfsl_format_suite, &famfsl_space_suite);
+
+MODULE_AUTHOR("daxlite maintainers");
+MODULE_DESCRIPTION("KUnit tests for famfs_lite");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
