@@ -10,6 +10,10 @@
 #   make check           every test: style, build, guest tests in QEMU
 #   make demo            the user path, run in QEMU
 #   make kunit           the KUnit suites, on a KUnit kernel built once and cached
+#   make install         tools, man pages, udev rules, examples (PREFIX, DESTDIR)
+#   make uninstall       remove what make install put there
+#   make dkms-install    dkms add, build and install, for KVER (default: running)
+#   make dkms-remove     dkms remove, for every kernel
 #   make clean
 
 # The running kernel's build tree, else the newest Debian amd64 headers.
@@ -18,7 +22,20 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 
 MODULES := dax_core dax_blk dax_chardev famfs_lite
 
-.PHONY: all modules tools test-modules test-helpers clean check demo kunit
+.PHONY: all modules tools test-modules test-helpers clean check demo kunit \
+	install uninstall dkms-install dkms-remove
+
+# make install: tools, man pages, udev rules and configuration examples.
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/daxlite
+UDEVDIR ?= /etc/udev/rules.d
+INSTALLED := $(SBINDIR)/mkfs.famfs_lite $(SBINDIR)/fsck.famfs_lite \
+	$(MANDIR)/man8/mkfs.famfs_lite.8 $(MANDIR)/man8/fsck.famfs_lite.8 \
+	$(UDEVDIR)/60-daxlite.rules \
+	$(DOCDIR)/examples/modprobe.d/daxlite.conf \
+	$(DOCDIR)/examples/modules-load.d/daxlite.conf
 
 all: modules tools
 
@@ -56,3 +73,25 @@ demo:
 
 kunit:
 	scripts/kunit.sh
+
+install: tools
+	install -D -m 0755 tools/mkfs.famfs_lite $(DESTDIR)$(SBINDIR)/mkfs.famfs_lite
+	install -D -m 0755 tools/fsck.famfs_lite $(DESTDIR)$(SBINDIR)/fsck.famfs_lite
+	install -D -m 0644 docs/man/mkfs.famfs_lite.8 $(DESTDIR)$(MANDIR)/man8/mkfs.famfs_lite.8
+	install -D -m 0644 docs/man/fsck.famfs_lite.8 $(DESTDIR)$(MANDIR)/man8/fsck.famfs_lite.8
+	install -D -m 0644 packaging/60-daxlite.rules $(DESTDIR)$(UDEVDIR)/60-daxlite.rules
+	install -D -m 0644 packaging/daxlite-modprobe.conf \
+		$(DESTDIR)$(DOCDIR)/examples/modprobe.d/daxlite.conf
+	install -D -m 0644 packaging/daxlite-modules-load.conf \
+		$(DESTDIR)$(DOCDIR)/examples/modules-load.d/daxlite.conf
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir -p --ignore-fail-on-non-empty $(DESTDIR)$(DOCDIR)/examples/modprobe.d \
+		$(DESTDIR)$(DOCDIR)/examples/modules-load.d
+
+dkms-install:
+	scripts/dkms.sh install $(KVER)
+
+dkms-remove:
+	scripts/dkms.sh remove

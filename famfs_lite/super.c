@@ -224,6 +224,8 @@ static struct file_system_type famfsl_fs_type = {
 	.kill_sb		= famfsl_kill_sb,
 };
 MODULE_ALIAS_FS("famfs_lite");
+/* famfs_lite mounts dax_chardev devices: load the driver with it. */
+MODULE_SOFTDEP("pre: dax_chardev");
 
 static int __init famfsl_init(void)
 {

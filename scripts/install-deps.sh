@@ -7,7 +7,7 @@ set -euo pipefail
 PKGS=(
 	make gcc libc6-dev bc perl python3 xz-utils cpio kmod
 	linux-headers-amd64 linux-source-6.1 sparse
-	qemu-system-x86 busybox-static e2fsprogs xfsprogs util-linux
+	qemu-system-x86 busybox-static e2fsprogs xfsprogs util-linux dkms
 )
 
 missing=()

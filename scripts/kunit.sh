@@ -35,10 +35,7 @@ echo "  KUnit kernel ready in $(($(date +%s) - start))s: $kernel"
 # The modules again, in a copy of the tree, so the stock build stays.
 src=$DAXLITE_BUILD/kunit-src
 rm -rf "$src"
-mkdir -p "$src"
-tar cf - --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' --exclude='*.mod*' \
-	--exclude='*.d' Kbuild VERSION include dax_core dax_blk dax_chardev famfs_lite |
-	tar xf - -C "$src"
+daxlite_copy_module_sources "$src"
 if make -C "$kernel" M="$src" W=1 modules > "$DAXLITE_BUILD/logs/kunit-build.log" 2>&1 &&
    ! grep -qE 'warning:|error:' "$DAXLITE_BUILD/logs/kunit-build.log"; then
 	record PASS "kunit/build-with-test-modules"

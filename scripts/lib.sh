@@ -26,6 +26,18 @@ daxlite_summary() {
 	[ "$fail" = 0 ]
 }
 
+# daxlite_copy_module_sources DEST: copy what building the modules needs
+# (and nothing built) to DEST, for DKMS and for the KUnit build.
+daxlite_copy_module_sources() {
+	mkdir -p "$1"
+	(cd "$DAXLITE_ROOT" &&
+	 tar cf - --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		--exclude='*.mod' --exclude='*.mod.c' --exclude='*.d' \
+		--exclude='modules.order' \
+		Kbuild dkms.conf include dax_core dax_blk dax_chardev famfs_lite) |
+		tar xf - -C "$1"
+}
+
 # The Debian amd64 headers to build against: KDIR if given, else the newest.
 daxlite_kdir() {
 	if [ -n "${KDIR:-}" ]; then

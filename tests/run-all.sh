@@ -48,14 +48,34 @@ checkpatch_all() {
 	"$DAXLITE_ROOT/scripts/checkpatch.sh" $(git ls-files '*.c' '*.h')
 }
 
-# One version everywhere: VERSION, dkms.conf and every module's modinfo.
+# One version everywhere: dkms.conf's, in every module's modinfo.
 version_consistent() {
 	local v m
-	v=$(cat VERSION)
-	grep -qx "PACKAGE_VERSION=\"$v\"" dkms.conf || { echo "dkms.conf is not at $v"; return 1; }
-	for m in */*.ko; do
+	v=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
+	[ -n "$v" ] || { echo "dkms.conf has no PACKAGE_VERSION"; return 1; }
+	for m in dax_core/dax_core.ko dax_blk/dax_blk.ko dax_chardev/dax_chardev.ko \
+		 famfs_lite/famfs_lite.ko; do
 		[ "$(/sbin/modinfo -F version "$m")" = "$v" ] || { echo "$m is not at $v"; return 1; }
 	done
+}
+
+# make install puts every file in place under DESTDIR; uninstall takes
+# them all away again.
+install_uninstall() {
+	local d=$DAXLITE_BUILD/install-test
+	rm -rf "$d"
+	make install DESTDIR="$d" &&
+	for f in usr/local/sbin/mkfs.famfs_lite usr/local/sbin/fsck.famfs_lite \
+		 usr/local/share/man/man8/mkfs.famfs_lite.8 \
+		 usr/local/share/man/man8/fsck.famfs_lite.8 \
+		 etc/udev/rules.d/60-daxlite.rules \
+		 usr/local/share/doc/daxlite/examples/modprobe.d/daxlite.conf \
+		 usr/local/share/doc/daxlite/examples/modules-load.d/daxlite.conf; do
+		[ -s "$d/$f" ] || { echo "missing: $f"; return 1; }
+	done &&
+	"$d/usr/local/sbin/mkfs.famfs_lite" --help > /dev/null &&
+	make uninstall DESTDIR="$d" &&
+	[ -z "$(find "$d" -type f)" ]
 }
 
 build_helpers() {
@@ -86,6 +106,8 @@ host_case host/sparse-clean sparse_all
 host_case host/build-w1-clean build_w1
 host_case host/version-consistent version_consistent
 host_case host/build-test-helpers build_helpers
+host_case host/dkms-add-build-install-remove tests/dkms-test.sh
+host_case host/make-install-uninstall install_uninstall
 
 echo "== harness: a broken guest run is reported as failed"
 host_case harness/catches-kernel-warning selftest selftest_warning 'kernel-log-clean'
@@ -100,6 +122,9 @@ tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' dax_chardev
 
 echo "== guest: famfs_lite"
 tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' famfs_lite
+
+echo "== guest: DKMS-built modules, modprobe and mount only"
+tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' -U "$DAXLITE_BUILD/dkms-modules" dkms_modprobe
 
 echo "== KUnit, on a KUnit-enabled 6.1 kernel"
 scripts/kunit.sh

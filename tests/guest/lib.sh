@@ -12,6 +12,8 @@ insmod() { /sbin/insmod "$@"; }
 rmmod() { /sbin/rmmod "$@"; }
 modprobe() { /sbin/modprobe "$@"; }
 blkdiscard() { /sbin/blkdiscard "$@"; }
+depmod() { /sbin/depmod "$@"; }
+modinfo() { /sbin/modinfo "$@"; }
 
 # run_case NAME FUNCTION [ARGS...]
 run_case() {

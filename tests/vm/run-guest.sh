@@ -11,6 +11,8 @@
 #     -q  print only the case lines, not their output
 #     -k  boot this kernel instead of the stock one (the KUnit kernel)
 #     -K  take the modules from DIR/*/*.ko (built for that kernel)
+#     -U  install DIR/*.ko in the guest's /lib/modules/KREL/updates/dkms,
+#         where DKMS puts them (the suite runs depmod)
 #
 # A boot fails, whatever its cases say, if it ends without a result
 # (panic, hang) or if the kernel log shows a WARNING, BUG, Oops, general
@@ -24,8 +26,10 @@ timeout=300
 quiet=0
 vmlinux=
 kodir=$DAXLITE_ROOT
-while getopts "m:a:T:qk:K:" o; do
+updates=
+while getopts "m:a:T:qk:K:U:" o; do
 	case $o in
+	U) updates=$OPTARG ;;
 	k) vmlinux=$OPTARG ;;
 	K) kodir=$OPTARG ;;
 	m) mem=$OPTARG ;;
@@ -60,6 +64,10 @@ mkdir -p "$ov/sbin"
 cp "$DAXLITE_ROOT"/tools/mkfs.famfs_lite "$DAXLITE_ROOT"/tools/fsck.famfs_lite "$ov/sbin/"
 cp "$kodir"/*/*.ko "$ov/daxlite/"
 [ "$kodir" = "$DAXLITE_ROOT" ] && cp "$DAXLITE_ROOT"/tests/kmod/*.ko "$ov/daxlite/"
+if [ -n "$updates" ]; then
+	mkdir -p "$ov/lib/modules/$(basename "$kdir" | sed 's/^kernel-//')/updates/dkms"
+	cp "$updates"/*.ko* "$ov/lib/modules/$(basename "$kdir" | sed 's/^kernel-//')/updates/dkms/"
+fi
 {
 	cat "$base"
 	(cd "$ov" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1)
