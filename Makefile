@@ -31,7 +31,7 @@ SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 DOCDIR ?= $(PREFIX)/share/doc/daxlite
 UDEVDIR ?= /etc/udev/rules.d
-INSTALLED := $(SBINDIR)/mkfs.famfs_lite $(SBINDIR)/fsck.famfs_lite \
+INSTALLED := $(SBINDIR)/mkfs.famfs_lite $(SBINDIR)/fsck.famfs_lite $(SBINDIR)/daxlite-ctl \
 	$(MANDIR)/man8/mkfs.famfs_lite.8 $(MANDIR)/man8/fsck.famfs_lite.8 \
 	$(UDEVDIR)/60-daxlite.rules \
 	$(DOCDIR)/examples/modprobe.d/daxlite.conf \
@@ -77,6 +77,7 @@ kunit:
 install: tools
 	install -D -m 0755 tools/mkfs.famfs_lite $(DESTDIR)$(SBINDIR)/mkfs.famfs_lite
 	install -D -m 0755 tools/fsck.famfs_lite $(DESTDIR)$(SBINDIR)/fsck.famfs_lite
+	install -D -m 0755 tools/daxlite-ctl $(DESTDIR)$(SBINDIR)/daxlite-ctl
 	install -D -m 0644 docs/man/mkfs.famfs_lite.8 $(DESTDIR)$(MANDIR)/man8/mkfs.famfs_lite.8
 	install -D -m 0644 docs/man/fsck.famfs_lite.8 $(DESTDIR)$(MANDIR)/man8/fsck.famfs_lite.8
 	install -D -m 0644 packaging/60-daxlite.rules $(DESTDIR)$(UDEVDIR)/60-daxlite.rules

@@ -15,6 +15,15 @@
  * on when a filesystem later uses the same memory.  Raw mappings and raw
  * writes are refused while a filesystem holds the device, and a device
  * that is mapped or being written cannot be held.
+ *
+ * Besides the ranges of its parameter, dax_chardev serves NVDIMM
+ * namespaces (raw, or label-less) on request: writing "namespaceX.Y" to
+ * /sys/class/dax_chardev/attach binds a namespace that no driver holds,
+ * and writing "daxN" to .../detach gives it back.  The driver's own
+ * bind/unbind files are suppressed, because an unbind cannot be refused
+ * and would pull the memory from under a mounted file system; detach is
+ * refused while the device is open, mapped or held.  The driver takes no
+ * namespace it was not asked for, so it never races nd_pmem.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -23,6 +32,7 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/nd.h>
 #include <linux/pagemap.h>
 #include <linux/pfn_t.h>
 #include <linux/slab.h>
@@ -38,17 +48,32 @@
  * @region: the memory it serves, owned through dax_core
  * @cdev: its character device
  * @dev: its device in the dax_chardev class
+ * @minor: N, its slot in daxcdev_devices
+ * @namespace: the NVDIMM namespace it was attached from, or NULL
+ * @open_lock: protects @opens and @dying
+ * @opens: open files (a mapping keeps its file open)
+ * @dying: detach is under way; opens fail
  */
 struct daxcdev_device {
 	struct daxl_region *region;
 	struct cdev cdev;
 	struct device *dev;
+	unsigned int minor;
+	struct device *namespace;
+	/* see @open_lock above */
+	struct mutex open_lock;
+	unsigned int opens;
+	bool dying;
 };
 
+/* Devices by minor; daxcdev_lock protects the table, attach and detach. */
 static struct daxcdev_device *daxcdev_devices[DAXL_MAX_RANGES];
-static unsigned int daxcdev_count;
+static DEFINE_MUTEX(daxcdev_lock);
 static struct class *daxcdev_class;
 static dev_t daxcdev_base;
+static struct nd_device_driver daxcdev_nd_driver;
+/* The namespace attach_store() is binding; probe takes no other. */
+static struct device *daxcdev_wanted;
 
 static vm_fault_t daxcdev_fault_pte(struct vm_fault *vmf,
 				    struct daxl_region *region)
@@ -214,6 +239,14 @@ static int daxcdev_open(struct inode *inode, struct file *filp)
 	struct daxcdev_device *dev =
 		container_of(inode->i_cdev, struct daxcdev_device, cdev);
 
+	mutex_lock(&dev->open_lock);
+	if (dev->dying) {
+		mutex_unlock(&dev->open_lock);
+		return -ENXIO;
+	}
+	dev->opens++;
+	mutex_unlock(&dev->open_lock);
+
 	filp->private_data = dev;
 	/*
 	 * Map through the dax_device's own S_DAX inode, as device-dax does,
@@ -224,9 +257,20 @@ static int daxcdev_open(struct inode *inode, struct file *filp)
 	return 0;
 }
 
+static int daxcdev_release(struct inode *inode, struct file *filp)
+{
+	struct daxcdev_device *dev = filp->private_data;
+
+	mutex_lock(&dev->open_lock);
+	dev->opens--;
+	mutex_unlock(&dev->open_lock);
+	return 0;
+}
+
 static const struct file_operations daxcdev_fops = {
 	.owner			= THIS_MODULE,
 	.open			= daxcdev_open,
+	.release		= daxcdev_release,
 	.llseek			= daxcdev_llseek,
 	.read_iter		= daxcdev_read_iter,
 	.write_iter		= daxcdev_write_iter,
@@ -297,19 +341,36 @@ module_param(persistent, bool, 0444);
 MODULE_PARM_DESC(persistent,
 		 "The ranges are persistent memory: bypass the CPU cache on writes and flush on fsync (default: volatile RAM)");
 
-static int daxcdev_add(unsigned int index, const struct daxl_phys *phys)
+/*
+ * Create /dev/daxN on @phys, in the first free slot; @namespace is the
+ * NVDIMM namespace it comes from, or NULL for a range of the parameter.
+ */
+static struct daxcdev_device *daxcdev_add(const struct daxl_phys *phys,
+					  enum daxl_backing backing,
+					  struct device *namespace)
 {
-	enum daxl_backing backing = persistent ? DAXL_PERSISTENT : DAXL_VOLATILE;
-	dev_t devt = MKDEV(MAJOR(daxcdev_base), index);
 	struct daxcdev_device *dev;
 	struct dax_device *dax_dev;
 	char name[DAXL_OWNER_LEN];
+	unsigned int minor;
+	dev_t devt;
 	int rc;
+
+	lockdep_assert_held(&daxcdev_lock);
+	for (minor = 0; minor < DAXL_MAX_RANGES; minor++)
+		if (!daxcdev_devices[minor])
+			break;
+	if (minor == DAXL_MAX_RANGES)
+		return ERR_PTR(-ENOSPC);
+	devt = MKDEV(MAJOR(daxcdev_base), minor);
 
 	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
 	if (!dev)
-		return -ENOMEM;
-	snprintf(name, sizeof(name), "dax%u", index);
+		return ERR_PTR(-ENOMEM);
+	dev->minor = minor;
+	dev->namespace = namespace;
+	mutex_init(&dev->open_lock);
+	snprintf(name, sizeof(name), "dax%u", minor);
 
 	dev->region = daxl_region_map(phys, backing, name);
 	if (IS_ERR(dev->region)) {
@@ -329,15 +390,15 @@ static int daxcdev_add(unsigned int index, const struct daxl_phys *phys)
 		goto out_kill_dax;
 	daxl_region_publish(dev->region, devt, THIS_MODULE);
 
-	dev->dev = device_create_with_groups(daxcdev_class, NULL, devt, dev,
-					     daxcdev_groups, "%s", name);
+	dev->dev = device_create_with_groups(daxcdev_class, namespace, devt,
+					     dev, daxcdev_groups, "%s", name);
 	if (IS_ERR(dev->dev)) {
 		rc = PTR_ERR(dev->dev);
 		goto out_unpublish;
 	}
 
-	daxcdev_devices[daxcdev_count++] = dev;
-	return 0;
+	daxcdev_devices[minor] = dev;
+	return dev;
 
 out_unpublish:
 	daxl_region_unpublish(dev->region);
@@ -348,12 +409,14 @@ out_unmap:
 	daxl_region_unmap(dev->region);
 out_free_dev:
 	kfree(dev);
-	return rc;
+	return ERR_PTR(rc);
 }
 
 /* The exact reverse of daxcdev_add(). */
 static void daxcdev_remove(struct daxcdev_device *dev)
 {
+	lockdep_assert_held(&daxcdev_lock);
+	daxcdev_devices[dev->minor] = NULL;
 	device_destroy(daxcdev_class, dev->cdev.dev);
 	daxl_region_unpublish(dev->region);
 	cdev_del(&dev->cdev);
@@ -362,16 +425,153 @@ static void daxcdev_remove(struct daxcdev_device *dev)
 	kfree(dev);
 }
 
-static void daxcdev_remove_all(void)
+static void daxcdev_remove_ranges(void)
 {
-	while (daxcdev_count)
-		daxcdev_remove(daxcdev_devices[--daxcdev_count]);
+	unsigned int minor;
+
+	mutex_lock(&daxcdev_lock);
+	for (minor = DAXL_MAX_RANGES; minor-- > 0;)
+		if (daxcdev_devices[minor] && !daxcdev_devices[minor]->namespace)
+			daxcdev_remove(daxcdev_devices[minor]);
+	mutex_unlock(&daxcdev_lock);
 }
+
+/*
+ * NVDIMM namespaces.  probe and remove run under the namespace's device
+ * lock, called by attach_store() and detach_store() (which hold
+ * daxcdev_lock) or at driver unregistration.
+ */
+
+static int daxcdev_nd_probe(struct device *ndev)
+{
+	struct nd_namespace_common *ndns;
+	struct nd_namespace_io *nsio;
+	struct daxcdev_device *dev;
+	struct daxl_phys phys;
+	u64 start, end;
+
+	if (ndev != READ_ONCE(daxcdev_wanted))
+		return -ENODEV;
+	ndns = nvdimm_namespace_common_probe(ndev);
+	if (IS_ERR(ndns))
+		return PTR_ERR(ndns);
+	nsio = to_nd_namespace_io(&ndns->dev);
+	/* Only whole 2 MiB pages of the namespace are served. */
+	start = round_up(nsio->res.start, DAXL_REGION_ALIGN);
+	end = round_down(nsio->res.end + 1, DAXL_REGION_ALIGN);
+	if (end <= start) {
+		dev_err(ndev, "no whole 2 MiB page in %pR\n", &nsio->res);
+		return -EINVAL;
+	}
+	phys.start = start;
+	phys.size = end - start;
+	dev = daxcdev_add(&phys, DAXL_PERSISTENT, ndev);
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
+	dev_set_drvdata(ndev, dev);
+	dev_info(ndev, "attached as %s\n", dev_name(dev->dev));
+	return 0;
+}
+
+static void daxcdev_nd_remove(struct device *ndev)
+{
+	struct daxcdev_device *dev = dev_get_drvdata(ndev);
+
+	dev_info(ndev, "detached from %s\n", dev_name(dev->dev));
+	daxcdev_remove(dev);
+	dev_set_drvdata(ndev, NULL);
+}
+
+static struct nd_device_driver daxcdev_nd_driver = {
+	.probe = daxcdev_nd_probe,
+	.remove = daxcdev_nd_remove,
+	.drv = {
+		.name = KBUILD_MODNAME,
+		.suppress_bind_attrs = true,
+	},
+	.type = ND_DRIVER_NAMESPACE_IO | ND_DRIVER_NAMESPACE_PMEM,
+};
+
+/* echo namespaceX.Y > /sys/class/dax_chardev/attach */
+static ssize_t attach_store(struct class *class, struct class_attribute *attr,
+			    const char *buf, size_t len)
+{
+	char name[32];
+	struct device *ndev;
+	int rc;
+
+	strscpy(name, buf, sizeof(name));
+	strim(name);
+	ndev = bus_find_device_by_name(daxcdev_nd_driver.drv.bus, NULL, name);
+	if (!ndev) {
+		pr_err("attach: no NVDIMM namespace named '%s'\n", name);
+		return -ENODEV;
+	}
+	mutex_lock(&daxcdev_lock);
+	if (ndev->driver) {
+		pr_err("attach: %s is bound to %s; unbind it first\n", name,
+		       ndev->driver->name);
+		rc = -EBUSY;
+	} else {
+		WRITE_ONCE(daxcdev_wanted, ndev);
+		rc = device_driver_attach(&daxcdev_nd_driver.drv, ndev);
+		WRITE_ONCE(daxcdev_wanted, NULL);
+	}
+	mutex_unlock(&daxcdev_lock);
+	put_device(ndev);
+	return rc ? rc : len;
+}
+static CLASS_ATTR_WO(attach);
+
+/* echo daxN > /sys/class/dax_chardev/detach */
+static ssize_t detach_store(struct class *class, struct class_attribute *attr,
+			    const char *buf, size_t len)
+{
+	struct daxcdev_device *dev = NULL;
+	unsigned int minor;
+	char name[32];
+	int rc = 0;
+
+	strscpy(name, buf, sizeof(name));
+	strim(name);
+	mutex_lock(&daxcdev_lock);
+	for (minor = 0; minor < DAXL_MAX_RANGES; minor++)
+		if (daxcdev_devices[minor] &&
+		    !strcmp(dev_name(daxcdev_devices[minor]->dev), name))
+			dev = daxcdev_devices[minor];
+	if (!dev || !dev->namespace) {
+		pr_err("detach: no device '%s' attached from a namespace\n", name);
+		rc = -ENODEV;
+		goto out_unlock;
+	}
+
+	mutex_lock(&dev->open_lock);
+	if (dev->opens)
+		rc = -EBUSY;
+	else
+		dev->dying = true;
+	mutex_unlock(&dev->open_lock);
+	if (!rc)
+		rc = daxl_region_retire(dev->region);
+	if (rc) {
+		pr_err("detach: %s is open, mapped or held\n", name);
+		mutex_lock(&dev->open_lock);
+		dev->dying = false;
+		mutex_unlock(&dev->open_lock);
+		goto out_unlock;
+	}
+	device_release_driver(dev->namespace);
+out_unlock:
+	mutex_unlock(&daxcdev_lock);
+	return rc ? rc : len;
+}
+static CLASS_ATTR_WO(detach);
 
 static int __init daxcdev_init(void)
 {
+	enum daxl_backing backing = persistent ? DAXL_PERSISTENT : DAXL_VOLATILE;
 	struct daxl_phys phys[DAXL_MAX_RANGES];
-	int i, n, rc;
+	int i, n, rc = 0;
 
 	n = daxl_parse_ranges_param(KBUILD_MODNAME, ranges, phys);
 	if (n < 0)
@@ -387,24 +587,48 @@ static int __init daxcdev_init(void)
 		goto out_unregister;
 	}
 
-	for (i = 0; i < n; i++) {
-		rc = daxcdev_add(i, &phys[i]);
-		if (rc)
-			goto out_remove;
-	}
+	mutex_lock(&daxcdev_lock);
+	for (i = 0; i < n && !rc; i++)
+		rc = PTR_ERR_OR_ZERO(daxcdev_add(&phys[i], backing, NULL));
+	mutex_unlock(&daxcdev_lock);
+	if (rc)
+		goto out_remove;
+
+	rc = nd_driver_register(&daxcdev_nd_driver);
+	if (rc)
+		goto out_remove;
+	rc = class_create_file(daxcdev_class, &class_attr_attach);
+	if (rc)
+		goto out_nd_unregister;
+	rc = class_create_file(daxcdev_class, &class_attr_detach);
+	if (rc)
+		goto out_remove_attach;
 	return 0;
 
+out_remove_attach:
+	class_remove_file(daxcdev_class, &class_attr_attach);
+out_nd_unregister:
+	nd_driver_unregister(&daxcdev_nd_driver);
 out_remove:
-	daxcdev_remove_all();
+	daxcdev_remove_ranges();
 	class_destroy(daxcdev_class);
 out_unregister:
 	unregister_chrdev_region(daxcdev_base, DAXL_MAX_RANGES);
 	return rc;
 }
 
+/*
+ * The module cannot be unloaded while a device is open or held, so
+ * unregistering the nd driver detaches idle namespaces only.
+ */
 static void __exit daxcdev_exit(void)
 {
-	daxcdev_remove_all();
+	class_remove_file(daxcdev_class, &class_attr_detach);
+	class_remove_file(daxcdev_class, &class_attr_attach);
+	mutex_lock(&daxcdev_lock);
+	nd_driver_unregister(&daxcdev_nd_driver);
+	mutex_unlock(&daxcdev_lock);
+	daxcdev_remove_ranges();
 	class_destroy(daxcdev_class);
 	unregister_chrdev_region(daxcdev_base, DAXL_MAX_RANGES);
 }

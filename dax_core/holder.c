@@ -57,6 +57,34 @@ void daxl_region_unpublish(struct daxl_region *region)
 EXPORT_SYMBOL_NS_GPL(daxl_region_unpublish, DAXL_NS);
 
 /**
+ * daxl_region_retire() - unpublish a region, unless it is in use
+ * @region: a published region
+ *
+ * For a driver that is asked to give a device up while it is loaded: the
+ * region stops being findable only if nothing holds it and nothing maps
+ * or writes it raw, atomically with those checks.  Afterwards no new
+ * holder can claim it.
+ *
+ * Context: process context; may sleep.
+ * Return: 0, or -EBUSY if the region is held or in raw use.
+ */
+int daxl_region_retire(struct daxl_region *region)
+{
+	int rc = 0;
+
+	daxl_regions_lock();
+	mutex_lock(&region->claim_lock);
+	if (region->holder || region->raw_users)
+		rc = -EBUSY;
+	else
+		region->devt = 0;
+	mutex_unlock(&region->claim_lock);
+	daxl_regions_unlock();
+	return rc;
+}
+EXPORT_SYMBOL_NS_GPL(daxl_region_retire, DAXL_NS);
+
+/**
  * daxl_lookup_devt() - find the character device a path names
  * @path: a path such as "/dev/dax0"
  * @devt: receives the device number

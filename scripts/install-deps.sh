@@ -8,6 +8,7 @@ PKGS=(
 	make gcc libc6-dev bc perl python3 xz-utils cpio kmod
 	linux-headers-amd64 linux-source-6.1 sparse
 	qemu-system-x86 busybox-static e2fsprogs xfsprogs util-linux dkms
+	ndctl daxctl
 )
 
 missing=()

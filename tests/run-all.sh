@@ -66,6 +66,7 @@ install_uninstall() {
 	rm -rf "$d"
 	make install DESTDIR="$d" &&
 	for f in usr/local/sbin/mkfs.famfs_lite usr/local/sbin/fsck.famfs_lite \
+		 usr/local/sbin/daxlite-ctl \
 		 usr/local/share/man/man8/mkfs.famfs_lite.8 \
 		 usr/local/share/man/man8/fsck.famfs_lite.8 \
 		 etc/udev/rules.d/60-daxlite.rules \
@@ -122,6 +123,10 @@ tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' dax_chardev
 
 echo "== guest: famfs_lite"
 tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' famfs_lite
+
+echo "== guest: NVDIMM namespaces through dax_chardev"
+rm -f "$DAXLITE_BUILD/nv-test.img"
+tests/vm/run-guest.sh -m 2G -n "$DAXLITE_BUILD/nv-test.img:512M" nvdimm
 
 echo "== guest: DKMS-built modules, modprobe and mount only"
 tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' -U "$DAXLITE_BUILD/dkms-modules" dkms_modprobe

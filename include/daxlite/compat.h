@@ -58,6 +58,12 @@ static inline pfn_t daxl_compat_dev_pfn(phys_addr_t phys)
 struct inode *dax_inode(struct dax_device *dax_dev);
 
 /*
+ * nvdimm_namespace_common_probe(): exported by libnvdimm but declared only
+ * in the private drivers/nvdimm/nd.h.
+ */
+struct nd_namespace_common *nvdimm_namespace_common_probe(struct device *dev);
+
+/*
  * class_create(): 6.1 takes the owning module; 6.4 and later take the
  * name only.
  */

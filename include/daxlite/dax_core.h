@@ -138,6 +138,7 @@ size_t daxl_region_copy_from_iter(struct daxl_region *region, u64 offset,
 void daxl_region_publish(struct daxl_region *region, dev_t devt,
 			 struct module *provider);
 void daxl_region_unpublish(struct daxl_region *region);
+int daxl_region_retire(struct daxl_region *region);
 int daxl_lookup_devt(const char *path, dev_t *devt);
 struct daxl_region *daxl_region_claim(dev_t devt, void *holder,
 				      const char *holder_name,

@@ -11,6 +11,7 @@ load_cdev() {
 }
 
 case_bad_params() {
+	modprobe libnvdimm
 	insmod $MODDIR/dax_core.ko
 	expect_fail_errno 'Invalid parameters' load_cdev ranges=garbage
 	expect_dmesg 'dax_core: dax_chardev: ranges="garbage": cannot parse'

@@ -55,7 +55,7 @@ demo() {
 	show rmmod dax_blk
 	echo
 	echo "# famfs_lite: the same memory as a character device with a DAX file system."
-	show modprobe libcrc32c
+	show modprobe -a libcrc32c libnvdimm
 	show insmod $MODDIR/dax_chardev.ko ranges=512M@0x80000000
 	show insmod $MODDIR/famfs_lite.ko
 	show ls -l /dev/dax0

@@ -44,7 +44,8 @@ for a in modprobe insmod rmmod lsmod modinfo depmod; do
 	ln -s kmod "$st/sbin/$a"
 done
 for t in /usr/sbin/mke2fs /usr/sbin/e2fsck /usr/sbin/filefrag /usr/sbin/mkfs.xfs \
-	 /usr/sbin/xfs_io /usr/sbin/blkdiscard /usr/bin/lsblk; do
+	 /usr/sbin/xfs_io /usr/sbin/blkdiscard /usr/bin/lsblk /usr/bin/ndctl \
+	 /usr/bin/daxctl; do
 	copy_bin "$t" "sbin/$(basename "$t")"
 done
 ln -s mke2fs "$st/sbin/mkfs.ext4"
@@ -56,7 +57,7 @@ echo 'root:x:0:' > "$st/etc/group"
 
 # Stock modules the tests load, with their dependencies (from modules.dep,
 # ignoring the host's modprobe.d).
-mods="ext4 xfs"
+mods="ext4 xfs nfit nd_pmem"
 for m in $mods; do
 	modprobe -C /dev/null -d "$kdir" -S "$krel" --show-depends "$m" |
 		awk '$1 == "insmod" { print $2 }'

@@ -13,6 +13,10 @@
 #     -K  take the modules from DIR/*/*.ko (built for that kernel)
 #     -U  install DIR/*.ko in the guest's /lib/modules/KREL/updates/dkms,
 #         where DKMS puts them (the suite runs depmod)
+#     -n  an NVDIMM backed by host file FILE (created SIZE bytes if
+#         missing; shared, so it outlives the guest and other guests see it)
+#     -g  pass ARG to the suite as $1, and name the log SUITE-ARG
+#     -l  name this run's log and results LABEL instead of SUITE
 #
 # A boot fails, whatever its cases say, if it ends without a result
 # (panic, hang) or if the kernel log shows a WARNING, BUG, Oops, general
@@ -27,9 +31,15 @@ quiet=0
 vmlinux=
 kodir=$DAXLITE_ROOT
 updates=
-while getopts "m:a:T:qk:K:U:" o; do
+nvdimm=
+arg=
+label=
+while getopts "m:a:T:qk:K:U:n:g:l:" o; do
 	case $o in
 	U) updates=$OPTARG ;;
+	n) nvdimm=$OPTARG ;;
+	g) arg=$OPTARG ;;
+	l) label=$OPTARG ;;
 	k) vmlinux=$OPTARG ;;
 	K) kodir=$OPTARG ;;
 	m) mem=$OPTARG ;;
@@ -47,9 +57,10 @@ SPLATS='WARNING:|BUG:|Oops|general protection|KASAN|lockdep|possible recursive l
 kdir=$("$DAXLITE_ROOT/scripts/stock-kernel.sh") || exit 2
 vmlinux=${vmlinux:-$kdir/vmlinux}
 base=$("$DAXLITE_ROOT/tests/vm/build-initramfs.sh" "$kdir") || exit 2
+label=${label:-$suite${arg:+-$arg}}
 mkdir -p "$DAXLITE_BUILD/logs"
-log=$DAXLITE_BUILD/logs/$suite.log
-initrd=$DAXLITE_BUILD/initrd-$suite.cpio.gz
+log=$DAXLITE_BUILD/logs/$label.log
+initrd=$DAXLITE_BUILD/initrd-$label.cpio.gz
 
 # The per-run archive: /init, the suites, the helper and the modules
 # (test-only modules too, when built).
@@ -61,7 +72,8 @@ install -m 0755 "$DAXLITE_ROOT/tests/vm/init" "$ov/init"
 cp "$DAXLITE_ROOT"/tests/guest/*.sh "$ov/tests/"
 cp "$DAXLITE_BUILD/daxtest" "$DAXLITE_BUILD"/famfsl_poke "$ov/usr/bin/"
 mkdir -p "$ov/sbin"
-cp "$DAXLITE_ROOT"/tools/mkfs.famfs_lite "$DAXLITE_ROOT"/tools/fsck.famfs_lite "$ov/sbin/"
+cp "$DAXLITE_ROOT"/tools/mkfs.famfs_lite "$DAXLITE_ROOT"/tools/fsck.famfs_lite \
+	"$DAXLITE_ROOT"/tools/daxlite-ctl "$ov/sbin/"
 cp "$kodir"/*/*.ko "$ov/daxlite/"
 [ "$kodir" = "$DAXLITE_ROOT" ] && cp "$DAXLITE_ROOT"/tests/kmod/*.ko "$ov/daxlite/"
 if [ -n "$updates" ]; then
@@ -75,9 +87,19 @@ fi
 
 accel=$("$DAXLITE_ROOT/tests/vm/pick-accel.sh" "$kdir" "$base")
 cmdline="console=ttyS0,115200 panic=-1 oops=panic nokaslr daxlite.suite=$suite daxlite.timeout=$((timeout - 10)) $append"
+[ -n "$arg" ] && cmdline+=" daxlite.arg=$arg"
+machine=(-machine pc -m "$mem")
+if [ -n "$nvdimm" ]; then
+	nvfile=${nvdimm%%:*}
+	nvsize=${nvdimm#*:}
+	[ -e "$nvfile" ] || truncate -s "$nvsize" "$nvfile"
+	machine=(-machine pc,nvdimm=on -m "$mem,slots=2,maxmem=8G"
+		 -object "memory-backend-file,id=nv0,share=on,mem-path=$nvfile,size=$nvsize"
+		 -device nvdimm,id=nvdimm0,memdev=nv0,label-size=128K)
+fi
 start=$(date +%s)
 timeout --foreground -k 5 "$timeout" \
-	qemu-system-x86_64 -accel "$accel" -cpu max -smp 2 -m "$mem" -machine pc \
+	qemu-system-x86_64 -accel "$accel" -cpu max -smp 2 "${machine[@]}" \
 	-nographic -no-reboot -monitor none -nic none -serial "file:$log" \
 	-kernel "$vmlinux" -initrd "$initrd" -append "$cmdline" \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 < /dev/null
@@ -85,8 +107,8 @@ qrc=$?
 secs=$(($(date +%s) - start))
 
 record() {
-	echo "$1 $suite/$2"
-	[ -n "${DAXLITE_RESULTS:-}" ] && echo "$1 $suite/$2" >> "$DAXLITE_RESULTS"
+	echo "$1 $label/$2"
+	[ -n "${DAXLITE_RESULTS:-}" ] && echo "$1 $label/$2" >> "$DAXLITE_RESULTS"
 	return 0
 }
 
@@ -117,4 +139,4 @@ if grep -aEq "$SPLATS" "$log"; then
 else
 	record PASS "kernel-log-clean"
 fi
-echo "  ($suite: ${secs}s under $accel, log $log)"
+echo "  ($label: ${secs}s under $accel, log $log)"

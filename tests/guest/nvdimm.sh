@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# NVDIMM namespaces served by dax_chardev: QEMU gives the guest a 512 MiB
+# NVDIMM whose fresh backing file has no labels, so the kernel shows one
+# raw namespace0.0, which nd_pmem binds as /dev/pmem0.
+. /tests/lib.sh
+
+case_load() {
+	modprobe -a nfit nd_pmem libcrc32c
+	insmod $MODDIR/dax_core.ko
+	insmod $MODDIR/dax_chardev.ko
+	insmod $MODDIR/famfs_lite.ko
+	for i in $(seq 50); do [ -b /dev/pmem0 ] && break; sleep 0.1; done
+	ndctl list -N
+	[ "$(basename "$(readlink /sys/bus/nd/devices/namespace0.0/driver)")" = nd_pmem ]
+	# dax_chardev did not take the namespace on its own.
+	! ls /dev/dax[0-9]* 2> /dev/null
+}
+
+case_attach_refused_while_bound() {
+	expect_fail_errno 'busy' sh -c 'echo namespace0.0 > /sys/class/dax_chardev/attach'
+	expect_dmesg 'dax_chardev: attach: namespace0.0 is bound to nd_pmem; unbind it first'
+	expect_fail_errno 'No such device' sh -c 'echo namespace9.9 > /sys/class/dax_chardev/attach'
+	[ ! -e /sys/bus/nd/drivers/dax_chardev/bind ] || die "sysfs bind is not suppressed"
+}
+
+case_attach() {
+	echo namespace0.0 > /sys/bus/nd/drivers/nd_pmem/unbind
+	echo namespace0.0 > /sys/class/dax_chardev/attach
+	[ -c /dev/dax0 ] && [ ! -e /dev/pmem0 ]
+	s=/sys/class/dax_chardev/dax0
+	[ "$(cat $s/backing)" = persistent ]
+	[ "$(basename "$(readlink $s/device)")" = namespace0.0 ]
+	size=$(cat $s/size)
+	[ $((size % 2097152)) = 0 ] && [ "$size" -ge $((500 * 1048576)) ]
+	expect_dmesg 'namespace0.0: attached as dax0'
+	daxlite-ctl list | tee /tmp/list.json
+	grep -q '"dev":"namespace0.0","mode":"raw",.*"driver":"dax_chardev"' /tmp/list.json
+	grep -q '"dev":"dax0",.*"backing":"persistent","namespace":"namespace0.0"' /tmp/list.json
+}
+
+case_famfs_lite_on_the_namespace() {
+	mkfs.famfs_lite /dev/dax0
+	mkdir -p /mnt/famfs
+	mount -t famfs_lite /dev/dax0 /mnt/famfs
+	fallocate -l 64M /mnt/famfs/f
+	daxtest mmap-fill /mnt/famfs/f 0 67108864 81
+	out=$(daxtest fault-count /mnt/famfs/f 0 67108864)
+	echo "$out"
+	n=${out##*faults=}
+	[ "${n%% *}" -le 40 ] || die "no PMD faults on the namespace"
+}
+
+case_detach_refused_while_busy() {
+	expect_fail_errno 'busy' sh -c 'echo dax0 > /sys/class/dax_chardev/detach'
+	expect_dmesg 'detach: dax0 is open, mapped or held'
+	umount /mnt/famfs
+	exec 3< /dev/dax0
+	expect_fail_errno 'busy' sh -c 'echo dax0 > /sys/class/dax_chardev/detach'
+	exec 3<&-
+	[ -c /dev/dax0 ]
+	mount -t famfs_lite /dev/dax0 /mnt/famfs
+	daxtest mmap-verify /mnt/famfs/f 0 67108864 81
+	umount /mnt/famfs
+}
+
+case_detach_gives_it_back() {
+	[ "$(daxlite-ctl detach dax0)" = namespace0.0 ]
+	[ ! -e /dev/dax0 ]
+	for i in $(seq 50); do [ -b /dev/pmem0 ] && break; sleep 0.1; done
+	[ -b /dev/pmem0 ]
+	[ "$(basename "$(readlink /sys/bus/nd/devices/namespace0.0/driver)")" = nd_pmem ]
+	# The data went through nd_pmem's raw namespace too: same bytes.
+	fsck.famfs_lite /dev/pmem0 | grep 'clean: 1 files'
+}
+
+case_tool_attach_again() {
+	[ "$(daxlite-ctl attach namespace0.0)" = dax0 ]
+	fsck.famfs_lite /dev/dax0 | grep 'clean: 1 files'
+	mount -t famfs_lite /dev/dax0 /mnt/famfs
+	daxtest read-verify /mnt/famfs/f 0 67108864 81
+	expect_fail_errno 'in use' rmmod dax_chardev
+	umount /mnt/famfs
+	# Unloading detaches the idle namespace.
+	rmmod famfs_lite dax_chardev dax_core
+	[ ! -e /dev/dax0 ]
+	echo namespace0.0 > /sys/bus/nd/drivers/nd_pmem/bind
+	[ "$(basename "$(readlink /sys/bus/nd/devices/namespace0.0/driver)")" = nd_pmem ]
+}
+
+run_case load-leaves-namespaces-alone case_load
+run_case attach-refused-while-bound case_attach_refused_while_bound
+run_case attach-raw-namespace case_attach
+run_case famfs_lite-on-the-namespace case_famfs_lite_on_the_namespace
+run_case detach-refused-while-busy case_detach_refused_while_busy
+run_case detach-gives-it-back case_detach_gives_it_back
+run_case tool-attach-again-and-unload case_tool_attach_again
