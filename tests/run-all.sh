@@ -128,6 +128,14 @@ echo "== guest: NVDIMM namespaces through dax_chardev"
 rm -f "$DAXLITE_BUILD/nv-test.img"
 tests/vm/run-guest.sh -m 2G -n "$DAXLITE_BUILD/nv-test.img:512M" nvdimm
 
+echo "== guest: famfs_lite on an NVDIMM, written, powered off, read after reboot"
+rm -f "$DAXLITE_BUILD/nv-persist.img"
+tests/vm/run-guest.sh -q -m 2G -n "$DAXLITE_BUILD/nv-persist.img:512M" -g write nvdimm_share
+tests/vm/run-guest.sh -q -m 2G -n "$DAXLITE_BUILD/nv-persist.img:512M" -g read nvdimm_share
+
+echo "== guests: two hosts on one NVDIMM, a writer and a read-only reader"
+tests/two-hosts.sh
+
 echo "== guest: DKMS-built modules, modprobe and mount only"
 tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' -U "$DAXLITE_BUILD/dkms-modules" dkms_modprobe
 
