@@ -444,27 +444,15 @@ static void daxcdev_remove_ranges(void)
 
 static int daxcdev_nd_probe(struct device *ndev)
 {
-	struct nd_namespace_common *ndns;
-	struct nd_namespace_io *nsio;
 	struct daxcdev_device *dev;
 	struct daxl_phys phys;
-	u64 start, end;
+	int rc;
 
 	if (ndev != READ_ONCE(daxcdev_wanted))
 		return -ENODEV;
-	ndns = nvdimm_namespace_common_probe(ndev);
-	if (IS_ERR(ndns))
-		return PTR_ERR(ndns);
-	nsio = to_nd_namespace_io(&ndns->dev);
-	/* Only whole 2 MiB pages of the namespace are served. */
-	start = round_up(nsio->res.start, DAXL_REGION_ALIGN);
-	end = round_down(nsio->res.end + 1, DAXL_REGION_ALIGN);
-	if (end <= start) {
-		dev_err(ndev, "no whole 2 MiB page in %pR\n", &nsio->res);
-		return -EINVAL;
-	}
-	phys.start = start;
-	phys.size = end - start;
+	rc = daxl_nd_namespace_span(ndev, &phys);
+	if (rc)
+		return rc;
 	dev = daxcdev_add(&phys, DAXL_PERSISTENT, ndev);
 	if (IS_ERR(dev))
 		return PTR_ERR(dev);
@@ -496,29 +484,11 @@ static struct nd_device_driver daxcdev_nd_driver = {
 static ssize_t attach_store(struct class *class, struct class_attribute *attr,
 			    const char *buf, size_t len)
 {
-	char name[32];
-	struct device *ndev;
 	int rc;
 
-	strscpy(name, buf, sizeof(name));
-	strim(name);
-	ndev = bus_find_device_by_name(daxcdev_nd_driver.drv.bus, NULL, name);
-	if (!ndev) {
-		pr_err("attach: no NVDIMM namespace named '%s'\n", name);
-		return -ENODEV;
-	}
 	mutex_lock(&daxcdev_lock);
-	if (ndev->driver) {
-		pr_err("attach: %s is bound to %s; unbind it first\n", name,
-		       ndev->driver->name);
-		rc = -EBUSY;
-	} else {
-		WRITE_ONCE(daxcdev_wanted, ndev);
-		rc = device_driver_attach(&daxcdev_nd_driver.drv, ndev);
-		WRITE_ONCE(daxcdev_wanted, NULL);
-	}
+	rc = daxl_nd_attach(&daxcdev_nd_driver, buf, &daxcdev_wanted);
 	mutex_unlock(&daxcdev_lock);
-	put_device(ndev);
 	return rc ? rc : len;
 }
 static CLASS_ATTR_WO(attach);

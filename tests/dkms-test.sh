@@ -28,7 +28,7 @@ for m in dax_core dax_blk dax_chardev famfs_lite; do
 	[ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$krel" ]
 	modinfo -F description "$ko" | grep -q .
 done
-[ "$(modinfo -F depends "$mods"/dax_blk.ko*)" = dax_core ]
+modinfo -F depends "$mods"/dax_blk.ko* | grep -qw dax_core
 modinfo -F depends "$mods"/famfs_lite.ko* | grep -qw dax_core
 modinfo -F softdep "$mods"/famfs_lite.ko* | grep -q 'pre: dax_chardev'
 modinfo -F alias "$mods"/famfs_lite.ko* | grep -qx 'fs-famfs_lite'

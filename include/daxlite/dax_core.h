@@ -148,6 +148,12 @@ int daxl_region_raw_get(struct daxl_region *region);
 void daxl_region_raw_dup(struct daxl_region *region);
 void daxl_region_raw_put(struct daxl_region *region);
 
+struct device;
+struct nd_device_driver;
+int daxl_nd_namespace_span(struct device *ndev, struct daxl_phys *phys);
+int daxl_nd_attach(struct nd_device_driver *drv, const char *buf,
+		   struct device **wanted);
+
 long daxl_direct_access(struct dax_device *dax_dev, pgoff_t pgoff,
 			long nr_pages, void **kaddr);
 

@@ -28,6 +28,7 @@ bad_ranges() {
 }
 
 case_core_loads() {
+	modprobe libnvdimm
 	insmod $MODDIR/dax_core.ko
 	grep '^dax_core ' /proc/modules
 }

@@ -14,6 +14,7 @@ demo() {
 	show grep -i reserved /proc/iomem
 	echo
 	echo "# Load the shared layer, then serve two 512 MiB ranges as disks."
+	show modprobe libnvdimm
 	show insmod $MODDIR/dax_core.ko
 	show insmod $MODDIR/dax_blk.ko ranges=512M@0x80000000,512M@0xa0000000
 	show lsblk -o NAME,SIZE,LOG-SEC,DAX /dev/daxblk0 /dev/daxblk1
@@ -55,7 +56,7 @@ demo() {
 	show rmmod dax_blk
 	echo
 	echo "# famfs_lite: the same memory as a character device with a DAX file system."
-	show modprobe -a libcrc32c libnvdimm
+	show modprobe libcrc32c
 	show insmod $MODDIR/dax_chardev.ko ranges=512M@0x80000000
 	show insmod $MODDIR/famfs_lite.ko
 	show ls -l /dev/dax0

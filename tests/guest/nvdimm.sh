@@ -8,12 +8,13 @@ case_load() {
 	modprobe -a nfit nd_pmem libcrc32c
 	insmod $MODDIR/dax_core.ko
 	insmod $MODDIR/dax_chardev.ko
+	insmod $MODDIR/dax_blk.ko
 	insmod $MODDIR/famfs_lite.ko
 	for i in $(seq 50); do [ -b /dev/pmem0 ] && break; sleep 0.1; done
 	ndctl list -N
 	[ "$(basename "$(readlink /sys/bus/nd/devices/namespace0.0/driver)")" = nd_pmem ]
-	# dax_chardev did not take the namespace on its own.
-	! ls /dev/dax[0-9]* 2> /dev/null
+	# Neither driver took the namespace on its own.
+	! ls /dev/dax[0-9]* /dev/daxblk* 2> /dev/null
 }
 
 case_attach_refused_while_bound() {
@@ -21,6 +22,29 @@ case_attach_refused_while_bound() {
 	expect_dmesg 'dax_chardev: attach: namespace0.0 is bound to nd_pmem; unbind it first'
 	expect_fail_errno 'No such device' sh -c 'echo namespace9.9 > /sys/class/dax_chardev/attach'
 	[ ! -e /sys/bus/nd/drivers/dax_chardev/bind ] || die "sysfs bind is not suppressed"
+	[ ! -e /sys/bus/nd/drivers/dax_blk/unbind ] || die "sysfs unbind is not suppressed"
+	expect_fail_errno 'busy' sh -c 'echo namespace0.0 > /sys/bus/nd/drivers/dax_blk/attach'
+}
+
+# dax_blk on the namespace: ext4 with DAX, detach refused while mounted.
+case_block_on_the_namespace() {
+	[ "$(daxlite-ctl attach --block namespace0.0)" = daxblk0 ]
+	[ "$(cat /sys/block/daxblk0/queue/dax)" = 1 ]
+	daxlite-ctl list | grep -q '"dev":"daxblk0",.*"dax":1,"namespace":"namespace0.0"'
+	mkfs.ext4 -q -F -b 4096 /dev/daxblk0
+	mkdir -p /mnt/ext4
+	mount -t ext4 -o dax /dev/daxblk0 /mnt/ext4
+	daxtest mmap-fill /mnt/ext4/f 0 8388608 85
+	daxtest statx-dax /mnt/ext4/f
+	expect_fail_errno 'busy' sh -c 'echo daxblk0 > /sys/bus/nd/drivers/dax_blk/detach'
+	expect_dmesg 'dax_blk: detach: daxblk0 is open or mounted'
+	umount /mnt/ext4
+	[ "$(daxlite-ctl detach daxblk0)" = namespace0.0 ]
+	[ ! -e /dev/daxblk0 ]
+	for i in $(seq 50); do [ -b /dev/pmem0 ] && break; sleep 0.1; done
+	mount -t ext4 /dev/pmem0 /mnt/ext4
+	daxtest read-verify /mnt/ext4/f 0 8388608 85
+	umount /mnt/ext4
 }
 
 case_attach() {
@@ -81,7 +105,7 @@ case_tool_attach_again() {
 	expect_fail_errno 'in use' rmmod dax_chardev
 	umount /mnt/famfs
 	# Unloading detaches the idle namespace.
-	rmmod famfs_lite dax_chardev dax_core
+	rmmod famfs_lite dax_chardev dax_blk dax_core
 	[ ! -e /dev/dax0 ]
 	echo namespace0.0 > /sys/bus/nd/drivers/nd_pmem/bind
 	[ "$(basename "$(readlink /sys/bus/nd/devices/namespace0.0/driver)")" = nd_pmem ]
@@ -89,6 +113,7 @@ case_tool_attach_again() {
 
 run_case load-leaves-namespaces-alone case_load
 run_case attach-refused-while-bound case_attach_refused_while_bound
+run_case block-device-on-the-namespace case_block_on_the_namespace
 run_case attach-raw-namespace case_attach
 run_case famfs_lite-on-the-namespace case_famfs_lite_on_the_namespace
 run_case detach-refused-while-busy case_detach_refused_while_busy
