@@ -24,7 +24,6 @@
 #include <linux/blkdev.h>
 #include <linux/highmem.h>
 #include <linux/module.h>
-#include <linux/nd.h>
 #include <linux/slab.h>
 
 #include <daxlite/compat.h>
@@ -36,22 +35,11 @@
  * struct daxblk_device - one /dev/daxblkN
  * @region: the memory it serves, owned through dax_core
  * @disk: its gendisk
- * @index: N, its slot in daxblk_devices
- * @namespace: the NVDIMM namespace it was attached from, or NULL
  */
 struct daxblk_device {
 	struct daxl_region *region;
 	struct gendisk *disk;
-	unsigned int index;
-	struct device *namespace;
 };
-
-/* Devices by index; daxblk_lock protects the table, attach and detach. */
-static struct daxblk_device *daxblk_devices[DAXL_MAX_RANGES];
-static DEFINE_MUTEX(daxblk_lock);
-static struct nd_device_driver daxblk_nd_driver;
-/* The namespace attach_store() is binding; probe takes no other. */
-static struct device *daxblk_wanted;
 
 /* Copy one segment of a bio to or from the device. */
 VISIBLE_IF_KUNIT blk_status_t daxblk_do_bvec(struct daxl_region *region,
@@ -158,32 +146,21 @@ static void daxblk_setup_queue(struct request_queue *q, bool write_cache)
 }
 
 /*
- * Create /dev/daxblkN on @phys, in the first free slot; @namespace is the
- * NVDIMM namespace it comes from, or NULL for a range of the parameter.
+ * Create /dev/daxblkN on @phys; @ns is the NVDIMM namespace it comes
+ * from, or NULL for a range of the parameter.  dax_core picks N.
  */
-static struct daxblk_device *daxblk_add(const struct daxl_phys *phys,
-					enum daxl_backing backing,
-					struct device *namespace)
+static void *daxblk_add(const struct daxl_phys *phys, enum daxl_backing backing,
+			struct device *ns, unsigned int index)
 {
 	struct daxblk_device *dev;
 	struct dax_device *dax_dev;
 	struct gendisk *disk;
 	char name[DAXL_OWNER_LEN];
-	unsigned int index;
 	int rc;
-
-	lockdep_assert_held(&daxblk_lock);
-	for (index = 0; index < DAXL_MAX_RANGES; index++)
-		if (!daxblk_devices[index])
-			break;
-	if (index == DAXL_MAX_RANGES)
-		return ERR_PTR(-ENOSPC);
 
 	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
 	if (!dev)
 		return ERR_PTR(-ENOMEM);
-	dev->index = index;
-	dev->namespace = namespace;
 	snprintf(name, sizeof(name), "daxblk%u", index);
 
 	dev->region = daxl_region_map(phys, backing, name);
@@ -213,11 +190,9 @@ static struct daxblk_device *daxblk_add(const struct daxl_phys *phys,
 	if (rc)
 		goto out_kill_dax;
 
-	rc = device_add_disk(namespace, disk, NULL);
+	rc = device_add_disk(ns, disk, NULL);
 	if (rc)
 		goto out_remove_host;
-
-	daxblk_devices[index] = dev;
 	return dev;
 
 out_remove_host:
@@ -234,10 +209,10 @@ out_free_dev:
 }
 
 /* The exact reverse of daxblk_add(). */
-static void daxblk_remove(struct daxblk_device *dev)
+static void daxblk_remove(void *data)
 {
-	lockdep_assert_held(&daxblk_lock);
-	daxblk_devices[dev->index] = NULL;
+	struct daxblk_device *dev = data;
+
 	dax_remove_host(dev->disk);
 	daxl_region_kill_dax(dev->region);
 	del_gendisk(dev->disk);
@@ -246,102 +221,57 @@ static void daxblk_remove(struct daxblk_device *dev)
 	kfree(dev);
 }
 
-static void daxblk_remove_ranges(void)
-{
-	unsigned int index;
-
-	mutex_lock(&daxblk_lock);
-	for (index = DAXL_MAX_RANGES; index-- > 0;)
-		if (daxblk_devices[index] && !daxblk_devices[index]->namespace)
-			daxblk_remove(daxblk_devices[index]);
-	mutex_unlock(&daxblk_lock);
-}
-
 /*
- * NVDIMM namespaces.  probe and remove run under the namespace's device
- * lock, called by attach_store() and detach_store() (which hold
- * daxblk_lock) or at driver unregistration.
+ * Before a namespace's disk is detached: refuse while it is open (a mount
+ * keeps it open); otherwise mark it dead under its open_mutex, so no open
+ * can slip in before it is torn down.
  */
-
-static int daxblk_nd_probe(struct device *ndev)
+static int daxblk_retire(void *data)
 {
-	struct daxblk_device *dev;
-	struct daxl_phys phys;
-	int rc;
-
-	if (ndev != READ_ONCE(daxblk_wanted))
-		return -ENODEV;
-	rc = daxl_nd_namespace_span(ndev, &phys);
-	if (rc)
-		return rc;
-	dev = daxblk_add(&phys, DAXL_PERSISTENT, ndev);
-	if (IS_ERR(dev))
-		return PTR_ERR(dev);
-	dev_set_drvdata(ndev, dev);
-	dev_info(ndev, "attached as %s\n", dev->disk->disk_name);
-	return 0;
-}
-
-static void daxblk_nd_remove(struct device *ndev)
-{
-	struct daxblk_device *dev = dev_get_drvdata(ndev);
-
-	dev_info(ndev, "detached from %s\n", dev->disk->disk_name);
-	daxblk_remove(dev);
-	dev_set_drvdata(ndev, NULL);
-}
-
-/* echo namespaceX.Y > /sys/bus/nd/drivers/dax_blk/attach */
-static ssize_t attach_store(struct device_driver *drv, const char *buf,
-			    size_t len)
-{
-	int rc;
-
-	mutex_lock(&daxblk_lock);
-	rc = daxl_nd_attach(&daxblk_nd_driver, buf, &daxblk_wanted);
-	mutex_unlock(&daxblk_lock);
-	return rc ? rc : len;
-}
-static DRIVER_ATTR_WO(attach);
-
-/*
- * echo daxblkN > /sys/bus/nd/drivers/dax_blk/detach: refused while the
- * disk is open (mounted); otherwise the disk is marked dead under its
- * open_mutex, so no open can slip in before it is torn down.
- */
-static ssize_t detach_store(struct device_driver *drv, const char *buf,
-			    size_t len)
-{
-	struct daxblk_device *dev = NULL;
-	unsigned int index;
-	char name[32];
+	struct daxblk_device *dev = data;
 	int rc = 0;
 
-	strscpy(name, buf, sizeof(name));
-	strim(name);
-	mutex_lock(&daxblk_lock);
-	for (index = 0; index < DAXL_MAX_RANGES; index++)
-		if (daxblk_devices[index] &&
-		    !strcmp(daxblk_devices[index]->disk->disk_name, name))
-			dev = daxblk_devices[index];
-	if (!dev || !dev->namespace) {
-		pr_err("detach: no device '%s' attached from a namespace\n", name);
-		rc = -ENODEV;
-		goto out_unlock;
-	}
 	mutex_lock(&dev->disk->open_mutex);
 	if (disk_openers(dev->disk))
 		rc = -EBUSY;
 	else
 		blk_mark_disk_dead(dev->disk);
 	mutex_unlock(&dev->disk->open_mutex);
-	if (rc) {
-		pr_err("detach: %s is open or mounted\n", name);
-		goto out_unlock;
-	}
-	device_release_driver(dev->namespace);
-out_unlock:
-	mutex_unlock(&daxblk_lock);
+	return rc;
+}
+
+static const char *daxblk_name(void *data)
+{
+	struct daxblk_device *dev = data;
+
+	return dev->disk->disk_name;
+}
+
+static const struct daxl_driver_ops daxblk_driver_ops = {
+	.add	= daxblk_add,
+	.remove	= daxblk_remove,
+	.retire	= daxblk_retire,
+	.name	= daxblk_name,
+};
+
+static struct daxl_driver daxblk_driver;
+
+/* echo namespaceX.Y > /sys/bus/nd/drivers/dax_blk/attach */
+static ssize_t attach_store(struct device_driver *drv, const char *buf,
+			    size_t len)
+{
+	int rc = daxl_driver_attach(&daxblk_driver, buf);
+
+	return rc ? rc : len;
+}
+static DRIVER_ATTR_WO(attach);
+
+/* echo daxblkN > /sys/bus/nd/drivers/dax_blk/detach */
+static ssize_t detach_store(struct device_driver *drv, const char *buf,
+			    size_t len)
+{
+	int rc = daxl_driver_detach(&daxblk_driver, buf);
+
 	return rc ? rc : len;
 }
 static DRIVER_ATTR_WO(detach);
@@ -353,48 +283,30 @@ static struct attribute *daxblk_drv_attrs[] = {
 };
 ATTRIBUTE_GROUPS(daxblk_drv);
 
-static struct nd_device_driver daxblk_nd_driver = {
-	.probe = daxblk_nd_probe,
-	.remove = daxblk_nd_remove,
-	.drv = {
-		.name = KBUILD_MODNAME,
-		.suppress_bind_attrs = true,
-		.groups = daxblk_drv_groups,
+static struct daxl_driver daxblk_driver = {
+	.nd.drv = {
+		.name	= KBUILD_MODNAME,
+		.owner	= THIS_MODULE,
+		.groups	= daxblk_drv_groups,
 	},
-	.type = ND_DRIVER_NAMESPACE_IO | ND_DRIVER_NAMESPACE_PMEM,
+	.ops = &daxblk_driver_ops,
 };
 
 static int __init daxblk_init(void)
 {
 	enum daxl_backing backing = persistent ? DAXL_PERSISTENT : DAXL_VOLATILE;
 	struct daxl_phys phys[DAXL_MAX_RANGES];
-	int i, n, rc = 0;
+	int n;
 
 	n = daxl_parse_ranges_param(KBUILD_MODNAME, ranges, phys);
 	if (n < 0)
 		return n;
-
-	mutex_lock(&daxblk_lock);
-	for (i = 0; i < n && !rc; i++)
-		rc = PTR_ERR_OR_ZERO(daxblk_add(&phys[i], backing, NULL));
-	mutex_unlock(&daxblk_lock);
-	if (!rc)
-		rc = nd_driver_register(&daxblk_nd_driver);
-	if (rc)
-		daxblk_remove_ranges();
-	return rc;
+	return daxl_driver_register(&daxblk_driver, phys, n, backing);
 }
 
-/*
- * The module cannot be unloaded while a disk is open, so unregistering
- * the nd driver detaches idle namespaces only.
- */
 static void __exit daxblk_exit(void)
 {
-	mutex_lock(&daxblk_lock);
-	nd_driver_unregister(&daxblk_nd_driver);
-	mutex_unlock(&daxblk_lock);
-	daxblk_remove_ranges();
+	daxl_driver_unregister(&daxblk_driver);
 }
 
 module_init(daxblk_init);

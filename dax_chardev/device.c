@@ -32,7 +32,6 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/module.h>
-#include <linux/nd.h>
 #include <linux/pagemap.h>
 #include <linux/pfn_t.h>
 #include <linux/slab.h>
@@ -48,8 +47,7 @@
  * @region: the memory it serves, owned through dax_core
  * @cdev: its character device
  * @dev: its device in the dax_chardev class
- * @minor: N, its slot in daxcdev_devices
- * @namespace: the NVDIMM namespace it was attached from, or NULL
+ * @minor: N
  * @open_lock: protects @opens and @dying
  * @opens: open files (a mapping keeps its file open)
  * @dying: detach is under way; opens fail
@@ -59,21 +57,15 @@ struct daxcdev_device {
 	struct cdev cdev;
 	struct device *dev;
 	unsigned int minor;
-	struct device *namespace;
 	/* see @open_lock above */
 	struct mutex open_lock;
 	unsigned int opens;
 	bool dying;
 };
 
-/* Devices by minor; daxcdev_lock protects the table, attach and detach. */
-static struct daxcdev_device *daxcdev_devices[DAXL_MAX_RANGES];
-static DEFINE_MUTEX(daxcdev_lock);
 static struct class *daxcdev_class;
 static dev_t daxcdev_base;
-static struct nd_device_driver daxcdev_nd_driver;
-/* The namespace attach_store() is binding; probe takes no other. */
-static struct device *daxcdev_wanted;
+static struct daxl_driver daxcdev_driver;
 
 static vm_fault_t daxcdev_fault_pte(struct vm_fault *vmf,
 				    struct daxl_region *region)
@@ -342,33 +334,22 @@ MODULE_PARM_DESC(persistent,
 		 "The ranges are persistent memory: bypass the CPU cache on writes and flush on fsync (default: volatile RAM)");
 
 /*
- * Create /dev/daxN on @phys, in the first free slot; @namespace is the
- * NVDIMM namespace it comes from, or NULL for a range of the parameter.
+ * Create /dev/daxN on @phys; @ns is the NVDIMM namespace it comes from,
+ * or NULL for a range of the parameter.  dax_core picks N.
  */
-static struct daxcdev_device *daxcdev_add(const struct daxl_phys *phys,
-					  enum daxl_backing backing,
-					  struct device *namespace)
+static void *daxcdev_add(const struct daxl_phys *phys, enum daxl_backing backing,
+			 struct device *ns, unsigned int minor)
 {
+	dev_t devt = MKDEV(MAJOR(daxcdev_base), minor);
 	struct daxcdev_device *dev;
 	struct dax_device *dax_dev;
 	char name[DAXL_OWNER_LEN];
-	unsigned int minor;
-	dev_t devt;
 	int rc;
-
-	lockdep_assert_held(&daxcdev_lock);
-	for (minor = 0; minor < DAXL_MAX_RANGES; minor++)
-		if (!daxcdev_devices[minor])
-			break;
-	if (minor == DAXL_MAX_RANGES)
-		return ERR_PTR(-ENOSPC);
-	devt = MKDEV(MAJOR(daxcdev_base), minor);
 
 	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
 	if (!dev)
 		return ERR_PTR(-ENOMEM);
 	dev->minor = minor;
-	dev->namespace = namespace;
 	mutex_init(&dev->open_lock);
 	snprintf(name, sizeof(name), "dax%u", minor);
 
@@ -390,14 +371,12 @@ static struct daxcdev_device *daxcdev_add(const struct daxl_phys *phys,
 		goto out_kill_dax;
 	daxl_region_publish(dev->region, devt, THIS_MODULE);
 
-	dev->dev = device_create_with_groups(daxcdev_class, namespace, devt,
-					     dev, daxcdev_groups, "%s", name);
+	dev->dev = device_create_with_groups(daxcdev_class, ns, devt, dev,
+					     daxcdev_groups, "%s", name);
 	if (IS_ERR(dev->dev)) {
 		rc = PTR_ERR(dev->dev);
 		goto out_unpublish;
 	}
-
-	daxcdev_devices[minor] = dev;
 	return dev;
 
 out_unpublish:
@@ -413,10 +392,10 @@ out_free_dev:
 }
 
 /* The exact reverse of daxcdev_add(). */
-static void daxcdev_remove(struct daxcdev_device *dev)
+static void daxcdev_remove(void *data)
 {
-	lockdep_assert_held(&daxcdev_lock);
-	daxcdev_devices[dev->minor] = NULL;
+	struct daxcdev_device *dev = data;
+
 	device_destroy(daxcdev_class, dev->cdev.dev);
 	daxl_region_unpublish(dev->region);
 	cdev_del(&dev->cdev);
@@ -425,70 +404,61 @@ static void daxcdev_remove(struct daxcdev_device *dev)
 	kfree(dev);
 }
 
-static void daxcdev_remove_ranges(void)
-{
-	unsigned int minor;
-
-	mutex_lock(&daxcdev_lock);
-	for (minor = DAXL_MAX_RANGES; minor-- > 0;)
-		if (daxcdev_devices[minor] && !daxcdev_devices[minor]->namespace)
-			daxcdev_remove(daxcdev_devices[minor]);
-	mutex_unlock(&daxcdev_lock);
-}
-
 /*
- * NVDIMM namespaces.  probe and remove run under the namespace's device
- * lock, called by attach_store() and detach_store() (which hold
- * daxcdev_lock) or at driver unregistration.
+ * Before a namespace's device is detached: refuse while it is open (a
+ * mapping keeps its file open) or held; otherwise stop new opens and new
+ * holders.
  */
-
-static int daxcdev_nd_probe(struct device *ndev)
+static int daxcdev_retire(void *data)
 {
-	struct daxcdev_device *dev;
-	struct daxl_phys phys;
-	int rc;
+	struct daxcdev_device *dev = data;
+	int rc = 0;
 
-	if (ndev != READ_ONCE(daxcdev_wanted))
-		return -ENODEV;
-	rc = daxl_nd_namespace_span(ndev, &phys);
+	mutex_lock(&dev->open_lock);
+	if (dev->opens)
+		rc = -EBUSY;
+	else
+		dev->dying = true;
+	mutex_unlock(&dev->open_lock);
 	if (rc)
 		return rc;
-	dev = daxcdev_add(&phys, DAXL_PERSISTENT, ndev);
-	if (IS_ERR(dev))
-		return PTR_ERR(dev);
-	dev_set_drvdata(ndev, dev);
-	dev_info(ndev, "attached as %s\n", dev_name(dev->dev));
-	return 0;
+	rc = daxl_region_retire(dev->region);
+	if (rc) {
+		mutex_lock(&dev->open_lock);
+		dev->dying = false;
+		mutex_unlock(&dev->open_lock);
+	}
+	return rc;
 }
 
-static void daxcdev_nd_remove(struct device *ndev)
+static const char *daxcdev_name(void *data)
 {
-	struct daxcdev_device *dev = dev_get_drvdata(ndev);
+	struct daxcdev_device *dev = data;
 
-	dev_info(ndev, "detached from %s\n", dev_name(dev->dev));
-	daxcdev_remove(dev);
-	dev_set_drvdata(ndev, NULL);
+	return dev_name(dev->dev);
 }
 
-static struct nd_device_driver daxcdev_nd_driver = {
-	.probe = daxcdev_nd_probe,
-	.remove = daxcdev_nd_remove,
-	.drv = {
-		.name = KBUILD_MODNAME,
-		.suppress_bind_attrs = true,
+static const struct daxl_driver_ops daxcdev_driver_ops = {
+	.add	= daxcdev_add,
+	.remove	= daxcdev_remove,
+	.retire	= daxcdev_retire,
+	.name	= daxcdev_name,
+};
+
+static struct daxl_driver daxcdev_driver = {
+	.nd.drv = {
+		.name	= KBUILD_MODNAME,
+		.owner	= THIS_MODULE,
 	},
-	.type = ND_DRIVER_NAMESPACE_IO | ND_DRIVER_NAMESPACE_PMEM,
+	.ops = &daxcdev_driver_ops,
 };
 
 /* echo namespaceX.Y > /sys/class/dax_chardev/attach */
 static ssize_t attach_store(struct class *class, struct class_attribute *attr,
 			    const char *buf, size_t len)
 {
-	int rc;
+	int rc = daxl_driver_attach(&daxcdev_driver, buf);
 
-	mutex_lock(&daxcdev_lock);
-	rc = daxl_nd_attach(&daxcdev_nd_driver, buf, &daxcdev_wanted);
-	mutex_unlock(&daxcdev_lock);
 	return rc ? rc : len;
 }
 static CLASS_ATTR_WO(attach);
@@ -497,42 +467,8 @@ static CLASS_ATTR_WO(attach);
 static ssize_t detach_store(struct class *class, struct class_attribute *attr,
 			    const char *buf, size_t len)
 {
-	struct daxcdev_device *dev = NULL;
-	unsigned int minor;
-	char name[32];
-	int rc = 0;
+	int rc = daxl_driver_detach(&daxcdev_driver, buf);
 
-	strscpy(name, buf, sizeof(name));
-	strim(name);
-	mutex_lock(&daxcdev_lock);
-	for (minor = 0; minor < DAXL_MAX_RANGES; minor++)
-		if (daxcdev_devices[minor] &&
-		    !strcmp(dev_name(daxcdev_devices[minor]->dev), name))
-			dev = daxcdev_devices[minor];
-	if (!dev || !dev->namespace) {
-		pr_err("detach: no device '%s' attached from a namespace\n", name);
-		rc = -ENODEV;
-		goto out_unlock;
-	}
-
-	mutex_lock(&dev->open_lock);
-	if (dev->opens)
-		rc = -EBUSY;
-	else
-		dev->dying = true;
-	mutex_unlock(&dev->open_lock);
-	if (!rc)
-		rc = daxl_region_retire(dev->region);
-	if (rc) {
-		pr_err("detach: %s is open, mapped or held\n", name);
-		mutex_lock(&dev->open_lock);
-		dev->dying = false;
-		mutex_unlock(&dev->open_lock);
-		goto out_unlock;
-	}
-	device_release_driver(dev->namespace);
-out_unlock:
-	mutex_unlock(&daxcdev_lock);
 	return rc ? rc : len;
 }
 static CLASS_ATTR_WO(detach);
@@ -541,7 +477,7 @@ static int __init daxcdev_init(void)
 {
 	enum daxl_backing backing = persistent ? DAXL_PERSISTENT : DAXL_VOLATILE;
 	struct daxl_phys phys[DAXL_MAX_RANGES];
-	int i, n, rc = 0;
+	int n, rc;
 
 	n = daxl_parse_ranges_param(KBUILD_MODNAME, ranges, phys);
 	if (n < 0)
@@ -556,20 +492,12 @@ static int __init daxcdev_init(void)
 		rc = PTR_ERR(daxcdev_class);
 		goto out_unregister;
 	}
-
-	mutex_lock(&daxcdev_lock);
-	for (i = 0; i < n && !rc; i++)
-		rc = PTR_ERR_OR_ZERO(daxcdev_add(&phys[i], backing, NULL));
-	mutex_unlock(&daxcdev_lock);
+	rc = daxl_driver_register(&daxcdev_driver, phys, n, backing);
 	if (rc)
-		goto out_remove;
-
-	rc = nd_driver_register(&daxcdev_nd_driver);
-	if (rc)
-		goto out_remove;
+		goto out_destroy_class;
 	rc = class_create_file(daxcdev_class, &class_attr_attach);
 	if (rc)
-		goto out_nd_unregister;
+		goto out_driver_unregister;
 	rc = class_create_file(daxcdev_class, &class_attr_detach);
 	if (rc)
 		goto out_remove_attach;
@@ -577,28 +505,20 @@ static int __init daxcdev_init(void)
 
 out_remove_attach:
 	class_remove_file(daxcdev_class, &class_attr_attach);
-out_nd_unregister:
-	nd_driver_unregister(&daxcdev_nd_driver);
-out_remove:
-	daxcdev_remove_ranges();
+out_driver_unregister:
+	daxl_driver_unregister(&daxcdev_driver);
+out_destroy_class:
 	class_destroy(daxcdev_class);
 out_unregister:
 	unregister_chrdev_region(daxcdev_base, DAXL_MAX_RANGES);
 	return rc;
 }
 
-/*
- * The module cannot be unloaded while a device is open or held, so
- * unregistering the nd driver detaches idle namespaces only.
- */
 static void __exit daxcdev_exit(void)
 {
 	class_remove_file(daxcdev_class, &class_attr_detach);
 	class_remove_file(daxcdev_class, &class_attr_attach);
-	mutex_lock(&daxcdev_lock);
-	nd_driver_unregister(&daxcdev_nd_driver);
-	mutex_unlock(&daxcdev_lock);
-	daxcdev_remove_ranges();
+	daxl_driver_unregister(&daxcdev_driver);
 	class_destroy(daxcdev_class);
 	unregister_chrdev_region(daxcdev_base, DAXL_MAX_RANGES);
 }

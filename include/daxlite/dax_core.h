@@ -19,6 +19,7 @@
 #include <linux/memremap.h>
 #include <linux/sizes.h>
 #include <linux/mutex.h>
+#include <linux/nd.h>
 #include <linux/types.h>
 
 struct iov_iter;
@@ -148,11 +149,51 @@ int daxl_region_raw_get(struct daxl_region *region);
 void daxl_region_raw_dup(struct daxl_region *region);
 void daxl_region_raw_put(struct daxl_region *region);
 
-struct device;
-struct nd_device_driver;
-int daxl_nd_namespace_span(struct device *ndev, struct daxl_phys *phys);
-int daxl_nd_attach(struct nd_device_driver *drv, const char *buf,
-		   struct device **wanted);
+/**
+ * struct daxl_driver_ops - what a daxlite device driver does itself
+ * @add: create device @index on @phys; @ns is the NVDIMM namespace it
+ *	comes from, or NULL for a range of the module parameter.  Returns
+ *	the driver's device or an ERR_PTR.
+ * @remove: tear a device down, the exact reverse of @add
+ * @retire: make an idle device refuse new users, so it can be removed;
+ *	-EBUSY if it is in use
+ * @name: the device's name ("dax0", "daxblk0")
+ */
+struct daxl_driver_ops {
+	void *(*add)(const struct daxl_phys *phys, enum daxl_backing backing,
+		     struct device *ns, unsigned int index);
+	void (*remove)(void *dev);
+	int (*retire)(void *dev);
+	const char *(*name)(void *dev);
+};
+
+/**
+ * struct daxl_driver - the devices of a daxlite device driver
+ * @nd: its driver on the nd bus, for NVDIMM namespaces
+ * @ops: its own operations
+ * @lock: protects the tables, attach and detach
+ * @devices: the devices, by index
+ * @namespaces: the namespace each came from, or NULL
+ * @wanted: the namespace being attached; probe takes no other
+ *
+ * dax_core runs the table and the namespace plumbing for dax_blk and
+ * dax_chardev alike; see dax_core/driver.c.
+ */
+struct daxl_driver {
+	struct nd_device_driver nd;
+	const struct daxl_driver_ops *ops;
+	/* see @lock above */
+	struct mutex lock;
+	void *devices[DAXL_MAX_RANGES];
+	struct device *namespaces[DAXL_MAX_RANGES];
+	struct device *wanted;
+};
+
+int daxl_driver_register(struct daxl_driver *drv, const struct daxl_phys *ranges,
+			 int nr_ranges, enum daxl_backing backing);
+void daxl_driver_unregister(struct daxl_driver *drv);
+int daxl_driver_attach(struct daxl_driver *drv, const char *buf);
+int daxl_driver_detach(struct daxl_driver *drv, const char *buf);
 
 long daxl_direct_access(struct dax_device *dax_dev, pgoff_t pgoff,
 			long nr_pages, void **kaddr);

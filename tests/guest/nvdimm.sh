@@ -37,7 +37,7 @@ case_block_on_the_namespace() {
 	daxtest mmap-fill /mnt/ext4/f 0 8388608 85
 	daxtest statx-dax /mnt/ext4/f
 	expect_fail_errno 'busy' sh -c 'echo daxblk0 > /sys/bus/nd/drivers/dax_blk/detach'
-	expect_dmesg 'dax_blk: detach: daxblk0 is open or mounted'
+	expect_dmesg 'dax_blk: detach: daxblk0 is open, mapped or mounted'
 	umount /mnt/ext4
 	[ "$(daxlite-ctl detach daxblk0)" = namespace0.0 ]
 	[ ! -e /dev/daxblk0 ]
@@ -76,7 +76,7 @@ case_famfs_lite_on_the_namespace() {
 
 case_detach_refused_while_busy() {
 	expect_fail_errno 'busy' sh -c 'echo dax0 > /sys/class/dax_chardev/detach'
-	expect_dmesg 'detach: dax0 is open, mapped or held'
+	expect_dmesg 'dax_chardev: detach: dax0 is open, mapped or mounted'
 	umount /mnt/famfs
 	exec 3< /dev/dax0
 	expect_fail_errno 'busy' sh -c 'echo dax0 > /sys/class/dax_chardev/detach'
