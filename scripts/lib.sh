@@ -38,12 +38,14 @@ daxlite_copy_module_sources() {
 		tar xf - -C "$1"
 }
 
-# The Debian amd64 headers to build against: KDIR if given, else the newest.
+# The Debian amd64 headers to build and test against: KDIR if given, else
+# the newest 6.1 ones (the kernels include/daxlite/compat.h covers), even
+# where newer headers, such as backports', are installed too.
 daxlite_kdir() {
 	if [ -n "${KDIR:-}" ]; then
 		echo "$KDIR"
 	else
-		ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1
+		ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -n 1
 	fi
 }
 
