@@ -334,45 +334,34 @@ MODULE_PARM_DESC(persistent,
 		 "The ranges are persistent memory: bypass the CPU cache on writes and flush on fsync (default: volatile RAM)");
 
 /*
- * Create /dev/daxN on @phys; @ns is the NVDIMM namespace it comes from,
- * or NULL for a range of the parameter.  dax_core picks N.
+ * Create /dev/daxN on @region, a region with its dax_device; @ns is the
+ * NVDIMM namespace it comes from, or NULL.  On failure the region is the
+ * caller's to give up.
  */
-static void *daxcdev_add(const struct daxl_phys *phys, enum daxl_backing backing,
-			 struct device *ns, unsigned int minor)
+static struct daxcdev_device *daxcdev_create(struct daxl_region *region,
+					     struct device *ns,
+					     unsigned int minor)
 {
 	dev_t devt = MKDEV(MAJOR(daxcdev_base), minor);
 	struct daxcdev_device *dev;
-	struct dax_device *dax_dev;
-	char name[DAXL_OWNER_LEN];
 	int rc;
 
 	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
 	if (!dev)
 		return ERR_PTR(-ENOMEM);
+	dev->region = region;
 	dev->minor = minor;
 	mutex_init(&dev->open_lock);
-	snprintf(name, sizeof(name), "dax%u", minor);
-
-	dev->region = daxl_region_map(phys, backing, name);
-	if (IS_ERR(dev->region)) {
-		rc = PTR_ERR(dev->region);
-		goto out_free_dev;
-	}
-	dax_dev = daxl_region_alloc_dax(dev->region);
-	if (IS_ERR(dax_dev)) {
-		rc = PTR_ERR(dax_dev);
-		goto out_unmap;
-	}
 
 	cdev_init(&dev->cdev, &daxcdev_fops);
 	dev->cdev.owner = THIS_MODULE;
 	rc = cdev_add(&dev->cdev, devt, 1);
 	if (rc)
-		goto out_kill_dax;
-	daxl_region_publish(dev->region, devt, THIS_MODULE);
+		goto out_free_dev;
+	daxl_region_publish(region, devt, THIS_MODULE);
 
 	dev->dev = device_create_with_groups(daxcdev_class, ns, devt, dev,
-					     daxcdev_groups, "%s", name);
+					     daxcdev_groups, "%s", region->owner);
 	if (IS_ERR(dev->dev)) {
 		rc = PTR_ERR(dev->dev);
 		goto out_unpublish;
@@ -380,32 +369,85 @@ static void *daxcdev_add(const struct daxl_phys *phys, enum daxl_backing backing
 	return dev;
 
 out_unpublish:
-	daxl_region_unpublish(dev->region);
+	daxl_region_unpublish(region);
 	cdev_del(&dev->cdev);
-out_kill_dax:
-	daxl_region_kill_dax(dev->region);
-out_unmap:
-	daxl_region_unmap(dev->region);
 out_free_dev:
 	kfree(dev);
 	return ERR_PTR(rc);
 }
 
-/* The exact reverse of daxcdev_add(). */
-static void daxcdev_remove(void *data)
+/* The reverse of daxcdev_create(); the region is the caller's. */
+static void daxcdev_destroy(struct daxcdev_device *dev)
 {
-	struct daxcdev_device *dev = data;
-
 	device_destroy(daxcdev_class, dev->cdev.dev);
 	daxl_region_unpublish(dev->region);
 	cdev_del(&dev->cdev);
-	daxl_region_kill_dax(dev->region);
-	daxl_region_unmap(dev->region);
 	kfree(dev);
 }
 
 /*
- * Before a namespace's device is detached: refuse while it is open (a
+ * /dev/daxN on @phys, memory dax_core maps; @ns is the NVDIMM namespace
+ * it comes from, or NULL for a range of the parameter.  dax_core picks N.
+ */
+static void *daxcdev_add(const struct daxl_phys *phys, enum daxl_backing backing,
+			 struct device *ns, unsigned int minor)
+{
+	struct daxl_region *region;
+	struct daxcdev_device *dev;
+	struct dax_device *dax_dev;
+	char name[DAXL_OWNER_LEN];
+
+	snprintf(name, sizeof(name), "dax%u", minor);
+	region = daxl_region_map(phys, backing, name);
+	if (IS_ERR(region))
+		return region;
+	dax_dev = daxl_region_alloc_dax(region);
+	if (IS_ERR(dax_dev)) {
+		daxl_region_unmap(region);
+		return dax_dev;
+	}
+	dev = daxcdev_create(region, ns, minor);
+	if (IS_ERR(dev)) {
+		daxl_region_kill_dax(region);
+		daxl_region_unmap(region);
+	}
+	return dev;
+}
+
+/* /dev/daxN on the memory of DAX block device @devt (an fsdax /dev/pmemN). */
+static void *daxcdev_add_borrowed(dev_t devt, unsigned int minor)
+{
+	struct daxl_region *region;
+	struct daxcdev_device *dev;
+	char name[DAXL_OWNER_LEN];
+
+	snprintf(name, sizeof(name), "dax%u", minor);
+	region = daxl_region_borrow(devt, name);
+	if (IS_ERR(region))
+		return region;
+	dev = daxcdev_create(region, NULL, minor);
+	if (IS_ERR(dev))
+		daxl_region_return(region);
+	return dev;
+}
+
+/* The exact reverse of daxcdev_add() or daxcdev_add_borrowed(). */
+static void daxcdev_remove(void *data)
+{
+	struct daxcdev_device *dev = data;
+	struct daxl_region *region = dev->region;
+
+	daxcdev_destroy(dev);
+	if (region->bdev) {
+		daxl_region_return(region);
+		return;
+	}
+	daxl_region_kill_dax(region);
+	daxl_region_unmap(region);
+}
+
+/*
+ * Before an attached device is detached: refuse while it is open (a
  * mapping keeps its file open) or held; otherwise stop new opens and new
  * holders.
  */
@@ -439,10 +481,11 @@ static const char *daxcdev_name(void *data)
 }
 
 static const struct daxl_driver_ops daxcdev_driver_ops = {
-	.add	= daxcdev_add,
-	.remove	= daxcdev_remove,
-	.retire	= daxcdev_retire,
-	.name	= daxcdev_name,
+	.add		= daxcdev_add,
+	.add_borrowed	= daxcdev_add_borrowed,
+	.remove		= daxcdev_remove,
+	.retire		= daxcdev_retire,
+	.name		= daxcdev_name,
 };
 
 static struct daxl_driver daxcdev_driver = {
@@ -453,7 +496,7 @@ static struct daxl_driver daxcdev_driver = {
 	.ops = &daxcdev_driver_ops,
 };
 
-/* echo namespaceX.Y > /sys/class/dax_chardev/attach */
+/* echo namespaceX.Y, /dev/pmemN or MAJOR:MINOR > /sys/class/dax_chardev/attach */
 static ssize_t attach_store(struct class *class, struct class_attribute *attr,
 			    const char *buf, size_t len)
 {

@@ -28,19 +28,27 @@ static struct daxl_driver *to_daxl_driver(struct device_driver *drv)
 	return container_of(to_nd_device_driver(drv), struct daxl_driver, nd);
 }
 
-/* Add a device in the first free slot. */
-static int daxl_driver_add(struct daxl_driver *drv, const struct daxl_phys *phys,
-			   enum daxl_backing backing, struct device *ns)
+/* The first free slot, or -ENOSPC. */
+static int daxl_driver_slot(struct daxl_driver *drv)
 {
 	unsigned int index;
-	void *dev;
 
 	lockdep_assert_held(&drv->lock);
 	for (index = 0; index < DAXL_MAX_RANGES; index++)
 		if (!drv->devices[index])
-			break;
-	if (index == DAXL_MAX_RANGES)
-		return -ENOSPC;
+			return index;
+	return -ENOSPC;
+}
+
+/* Add a device in the first free slot. */
+static int daxl_driver_add(struct daxl_driver *drv, const struct daxl_phys *phys,
+			   enum daxl_backing backing, struct device *ns)
+{
+	int index = daxl_driver_slot(drv);
+	void *dev;
+
+	if (index < 0)
+		return index;
 	dev = drv->ops->add(phys, backing, ns, index);
 	if (IS_ERR(dev))
 		return PTR_ERR(dev);
@@ -49,12 +57,29 @@ static int daxl_driver_add(struct daxl_driver *drv, const struct daxl_phys *phys
 	return index;
 }
 
+/* Add a device on the memory of a DAX block device. */
+static int daxl_driver_add_borrowed(struct daxl_driver *drv, dev_t devt)
+{
+	int index = daxl_driver_slot(drv);
+	void *dev;
+
+	if (index < 0)
+		return index;
+	dev = drv->ops->add_borrowed(devt, index);
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
+	drv->devices[index] = dev;
+	drv->borrowed[index] = true;
+	return 0;
+}
+
 static void daxl_driver_remove(struct daxl_driver *drv, unsigned int index)
 {
 	lockdep_assert_held(&drv->lock);
 	drv->ops->remove(drv->devices[index]);
 	drv->devices[index] = NULL;
 	drv->namespaces[index] = NULL;
+	drv->borrowed[index] = false;
 }
 
 static void daxl_driver_remove_ranges(struct daxl_driver *drv)
@@ -176,24 +201,49 @@ void daxl_driver_unregister(struct daxl_driver *drv)
 }
 EXPORT_SYMBOL_NS_GPL(daxl_driver_unregister, DAXL_NS);
 
+/* Attach the DAX block device that @name (a path or MAJOR:MINOR) names. */
+static int daxl_driver_attach_bdev(struct daxl_driver *drv, const char *name)
+{
+	dev_t devt;
+	int rc;
+
+	rc = daxl_lookup_bdev(name, &devt);
+	if (rc) {
+		pr_err("%s: attach: '%s' is neither an NVDIMM namespace nor a block device\n",
+		       drv->nd.drv.name, name);
+		return rc == -ENOTBLK ? -ENODEV : rc;
+	}
+	mutex_lock(&drv->lock);
+	rc = daxl_driver_add_borrowed(drv, devt);
+	mutex_unlock(&drv->lock);
+	return rc;
+}
+
 /**
- * daxl_driver_attach() - serve a namespace that no driver holds
+ * daxl_driver_attach() - serve a namespace, or a DAX block device
  * @drv: the driver
- * @buf: the namespace's name, as written to a sysfs file ("namespace0.0")
+ * @buf: as written to a sysfs file: a namespace's name ("namespace0.0"),
+ *	or, if the driver borrows, a block device as a path ("/dev/pmem0")
+ *	or "MAJOR:MINOR"
+ *
+ * A namespace must be bound to no driver; a block device must be
+ * DAX-capable and not open elsewhere.
  *
  * Context: process context.
- * Return: 0, -ENODEV if there is no such namespace, -EBUSY if a driver is
- * bound to it, or the error of creating the device.
+ * Return: 0, -ENODEV if there is no such namespace or device, -EBUSY if it
+ * is in use, or the error of creating the device.
  */
 int daxl_driver_attach(struct daxl_driver *drv, const char *buf)
 {
 	struct device *ndev;
-	char name[32];
+	char name[64];
 	int rc;
 
 	strscpy(name, buf, sizeof(name));
 	strim(name);
 	ndev = bus_find_device_by_name(drv->nd.drv.bus, NULL, name);
+	if (!ndev && drv->ops->add_borrowed)
+		return daxl_driver_attach_bdev(drv, name);
 	if (!ndev) {
 		pr_err("%s: attach: no NVDIMM namespace named '%s'\n",
 		       drv->nd.drv.name, name);
@@ -216,7 +266,7 @@ int daxl_driver_attach(struct daxl_driver *drv, const char *buf)
 EXPORT_SYMBOL_NS_GPL(daxl_driver_attach, DAXL_NS);
 
 /**
- * daxl_driver_detach() - give a namespace's device back
+ * daxl_driver_detach() - give an attached device back
  * @drv: the driver
  * @buf: the device's name, as written to a sysfs file ("dax0")
  *
@@ -234,18 +284,21 @@ int daxl_driver_detach(struct daxl_driver *drv, const char *buf)
 	strim(name);
 	mutex_lock(&drv->lock);
 	for (index = 0; index < DAXL_MAX_RANGES; index++)
-		if (drv->namespaces[index] &&
+		if ((drv->namespaces[index] || drv->borrowed[index]) &&
 		    !strcmp(drv->ops->name(drv->devices[index]), name))
 			break;
 	if (index == DAXL_MAX_RANGES) {
-		pr_err("%s: detach: no device '%s' attached from a namespace\n",
+		pr_err("%s: detach: no device '%s' was attached\n",
 		       drv->nd.drv.name, name);
 	} else if (drv->ops->retire(drv->devices[index])) {
 		pr_err("%s: detach: %s is open, mapped or mounted\n",
 		       drv->nd.drv.name, name);
 		rc = -EBUSY;
 	} else {
-		device_release_driver(drv->namespaces[index]);
+		if (drv->namespaces[index])
+			device_release_driver(drv->namespaces[index]);
+		else
+			daxl_driver_remove(drv, index);
 		rc = 0;
 	}
 	mutex_unlock(&drv->lock);

@@ -76,6 +76,41 @@ static struct daxl_region *daxl_find_overlap(u64 start, u64 size)
 	return NULL;
 }
 
+/* Refuse a region that overlaps one already served, naming both owners. */
+static int daxl_refuse_overlap(struct daxl_region *region)
+{
+	struct daxl_region *other;
+
+	other = daxl_find_overlap(region->start, region->size);
+	if (!other)
+		return 0;
+	pr_err("%s: range [%#llx-%#llx] overlaps [%#llx-%#llx] served by %s\n",
+	       region->owner, (u64)region->start,
+	       region->start + region->size - 1, (u64)other->start,
+	       other->start + other->size - 1, other->owner);
+	return -EBUSY;
+}
+
+/* Enter a region mapped by another driver in the registry (borrow.c). */
+int daxl_regions_insert(struct daxl_region *region)
+{
+	int rc;
+
+	mutex_lock(&daxl_lock);
+	rc = daxl_refuse_overlap(region);
+	if (!rc)
+		list_add(&region->node, &daxl_regions);
+	mutex_unlock(&daxl_lock);
+	return rc;
+}
+
+void daxl_regions_remove(struct daxl_region *region)
+{
+	mutex_lock(&daxl_lock);
+	list_del(&region->node);
+	mutex_unlock(&daxl_lock);
+}
+
 /*
  * Judge a range before anything is claimed.  Each refusal says why, naming
  * the range and the device that asked for it.
@@ -163,7 +198,7 @@ struct daxl_region *daxl_region_map(const struct daxl_phys *phys,
 				    enum daxl_backing backing,
 				    const char *owner)
 {
-	struct daxl_region *region, *other;
+	struct daxl_region *region;
 	void *kaddr;
 	int rc;
 
@@ -181,15 +216,9 @@ struct daxl_region *daxl_region_map(const struct daxl_phys *phys,
 	mutex_init(&region->claim_lock);
 
 	mutex_lock(&daxl_lock);
-	other = daxl_find_overlap(region->start, region->size);
-	if (other) {
-		pr_err("%s: range [%#llx-%#llx] overlaps [%#llx-%#llx] served by %s\n",
-		       owner, phys->start, phys->start + phys->size - 1,
-		       (u64)other->start, other->start + other->size - 1,
-		       other->owner);
-		rc = -EBUSY;
+	rc = daxl_refuse_overlap(region);
+	if (rc)
 		goto out_unlock;
-	}
 
 	region->res = request_mem_region(region->start, region->size,
 					 region->owner);

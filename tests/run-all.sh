@@ -128,6 +128,10 @@ echo "== guest: NVDIMM namespaces through dax_chardev"
 rm -f "$DAXLITE_BUILD/nv-test.img"
 tests/vm/run-guest.sh -m 2G -n "$DAXLITE_BUILD/nv-test.img:512M" nvdimm
 
+echo "== guest: an fsdax namespace's /dev/pmemN served as /dev/daxN"
+rm -f "$DAXLITE_BUILD/nv-fsdax.img"
+tests/vm/run-guest.sh -m 2G -n "$DAXLITE_BUILD/nv-fsdax.img:512M" nvdimm_fsdax
+
 echo "== guest: famfs_lite on an NVDIMM, written, powered off, read after reboot"
 rm -f "$DAXLITE_BUILD/nv-persist.img"
 tests/vm/run-guest.sh -q -m 2G -n "$DAXLITE_BUILD/nv-persist.img:512M" -g write nvdimm_share

@@ -72,8 +72,11 @@ struct daxl_holder_ops {
  * @size: length in bytes
  * @kaddr: kernel virtual address of the first byte
  * @backing: volatile or persistent, which decides the flush policy
- * @dax_dev: the region's dax_device, once daxl_region_alloc_dax() made it
+ * @dax_dev: the region's dax_device, once daxl_region_alloc_dax() made it,
+ *	or the lender's (see @bdev)
  * @owner: name of the device that serves the region, for messages
+ * @bdev: for a borrowed region, the DAX block device that maps the memory
+ *	and lends it (daxl_region_borrow()); NULL otherwise
  * @res: the iomem resource dax_core claimed for the region
  * @pgmap: ZONE_DEVICE page map (MEMORY_DEVICE_FS_DAX)
  * @node: entry in dax_core's registry of served ranges
@@ -95,6 +98,7 @@ struct daxl_region {
 	enum daxl_backing backing;
 	struct dax_device *dax_dev;
 	char owner[DAXL_OWNER_LEN];
+	struct block_device *bdev;
 
 	struct resource *res;
 	struct dev_pagemap pgmap;
@@ -120,6 +124,9 @@ struct daxl_region *daxl_region_map(const struct daxl_phys *phys,
 				    enum daxl_backing backing,
 				    const char *owner);
 void daxl_region_unmap(struct daxl_region *region);
+struct daxl_region *daxl_region_borrow(dev_t devt, const char *owner);
+void daxl_region_return(struct daxl_region *region);
+int daxl_lookup_bdev(const char *spec, dev_t *devt);
 
 struct dax_device *daxl_region_alloc_dax(struct daxl_region *region);
 void daxl_region_kill_dax(struct daxl_region *region);
@@ -155,6 +162,8 @@ void daxl_region_raw_put(struct daxl_region *region);
  *	comes from, or NULL for a range of the module parameter.  Returns
  *	the driver's device or an ERR_PTR.
  * @remove: tear a device down, the exact reverse of @add
+ * @add_borrowed: create device @index on the memory of the DAX block
+ *	device @devt (daxl_region_borrow()); optional
  * @retire: make an idle device refuse new users, so it can be removed;
  *	-EBUSY if it is in use
  * @name: the device's name ("dax0", "daxblk0")
@@ -162,6 +171,7 @@ void daxl_region_raw_put(struct daxl_region *region);
 struct daxl_driver_ops {
 	void *(*add)(const struct daxl_phys *phys, enum daxl_backing backing,
 		     struct device *ns, unsigned int index);
+	void *(*add_borrowed)(dev_t devt, unsigned int index);
 	void (*remove)(void *dev);
 	int (*retire)(void *dev);
 	const char *(*name)(void *dev);
@@ -174,6 +184,7 @@ struct daxl_driver_ops {
  * @lock: protects the tables, attach and detach
  * @devices: the devices, by index
  * @namespaces: the namespace each came from, or NULL
+ * @borrowed: whether each was attached from a DAX block device
  * @wanted: the namespace being attached; probe takes no other
  *
  * dax_core runs the table and the namespace plumbing for dax_blk and
@@ -186,6 +197,7 @@ struct daxl_driver {
 	struct mutex lock;
 	void *devices[DAXL_MAX_RANGES];
 	struct device *namespaces[DAXL_MAX_RANGES];
+	bool borrowed[DAXL_MAX_RANGES];
 	struct device *wanted;
 };
 

@@ -20,7 +20,9 @@ case_load() {
 case_attach_refused_while_bound() {
 	expect_fail_errno 'busy' sh -c 'echo namespace0.0 > /sys/class/dax_chardev/attach'
 	expect_dmesg 'dax_chardev: attach: namespace0.0 is bound to nd_pmem; unbind it first'
-	expect_fail_errno 'No such device' sh -c 'echo namespace9.9 > /sys/class/dax_chardev/attach'
+	# Not a namespace, so dax_chardev takes it for a block device path.
+	expect_fail_errno 'No such file' sh -c 'echo namespace9.9 > /sys/class/dax_chardev/attach'
+	expect_fail_errno 'No such device' sh -c 'echo namespace9.9 > /sys/bus/nd/drivers/dax_blk/attach'
 	[ ! -e /sys/bus/nd/drivers/dax_chardev/bind ] || die "sysfs bind is not suppressed"
 	[ ! -e /sys/bus/nd/drivers/dax_blk/unbind ] || die "sysfs unbind is not suppressed"
 	expect_fail_errno 'busy' sh -c 'echo namespace0.0 > /sys/bus/nd/drivers/dax_blk/attach'

@@ -60,12 +60,16 @@ case_writer() {
 	attach
 	mkfs.famfs_lite /dev/dax0
 	mount -t famfs_lite /dev/dax0 $M
-	mkdir $M/shared
-	truncate -s $((8 * MB)) $M/shared/one
-	daxtest write $M/shared/one 0 $((8 * MB)) 101
+	mkdir $M/shared $M/tmp
+	# Publish complete files only: write under a temporary name, then
+	# rename, which is one log entry.
+	truncate -s $((8 * MB)) $M/tmp/one
+	daxtest write $M/tmp/one 0 $((8 * MB)) 101
+	mv $M/tmp/one $M/shared/one
 	sleep 5
-	fallocate -l $((8 * MB)) $M/shared/two
-	daxtest write $M/shared/two 0 $((8 * MB)) 102
+	fallocate -l $((8 * MB)) $M/tmp/two
+	daxtest write $M/tmp/two 0 $((8 * MB)) 102
+	mv $M/tmp/two $M/shared/two
 	touch $M/shared/done
 	umount $M
 	daxlite-ctl detach dax0

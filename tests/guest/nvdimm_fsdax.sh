@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# An fsdax namespace's /dev/pmemN served as /dev/daxN by dax_chardev,
+# borrowing pmem's mapping and dax_device, so famfs_lite runs on pmem.
+. /tests/lib.sh
+
+MB=1048576
+
+case_make_fsdax_namespace() {
+	modprobe -a nfit nd_pmem libcrc32c
+	insmod $MODDIR/dax_core.ko
+	insmod $MODDIR/dax_chardev.ko
+	insmod $MODDIR/famfs_lite.ko
+	ndctl disable-region all
+	ndctl init-labels -f all
+	ndctl enable-region all
+	ndctl create-namespace -m fsdax -s 256M | tee /tmp/ns.json
+	pm=$(awk -F'"' '/"blockdev"/ { print $4 }' /tmp/ns.json)
+	echo "$pm" > /tmp/pmem
+	[ -b /dev/$pm ]
+}
+
+case_attach_block_device() {
+	pm=$(cat /tmp/pmem)
+	echo /dev/$pm > /sys/class/dax_chardev/attach
+	[ -c /dev/dax0 ]
+	s=/sys/class/dax_chardev/dax0
+	[ "$(cat $s/backing)" = persistent ]
+	size=$(cat $s/size)
+	[ $((size % (2 * MB))) = 0 ] && [ "$size" -gt $((200 * MB)) ] &&
+		[ "$size" -le $((256 * MB)) ] || die "size $size"
+	expect_dmesg "dax_core: dax0: serving $pm at"
+	# The block device is ours now.
+	expect_fail_errno 'in use' mkfs.ext4 -q -F /dev/$pm
+	daxlite-ctl list | grep '"dev":"dax0"'
+}
+
+case_famfs_lite_on_pmem() {
+	mkfs.famfs_lite /dev/dax0
+	mkdir -p /mnt/famfs
+	mount -t famfs_lite /dev/dax0 /mnt/famfs
+	fallocate -l $((64 * MB)) /mnt/famfs/f
+	daxtest mmap-fill /mnt/famfs/f 0 $((64 * MB)) 111
+	out=$(daxtest fault-count /mnt/famfs/f 0 $((64 * MB)))
+	echo "$out"
+	n=${out##*faults=}
+	[ "${n%% *}" -le 40 ] || die "no PMD faults on pmem"
+	umount /mnt/famfs
+	fsck.famfs_lite /dev/dax0 | grep 'clean: 1 files'
+	mount -t famfs_lite /dev/dax0 /mnt/famfs
+	daxtest read-verify /mnt/famfs/f 0 $((64 * MB)) 111
+}
+
+case_detach_gives_pmem_back() {
+	pm=$(cat /tmp/pmem)
+	expect_fail_errno 'busy' sh -c 'echo dax0 > /sys/class/dax_chardev/detach'
+	umount /mnt/famfs
+	echo dax0 > /sys/class/dax_chardev/detach
+	[ ! -e /dev/dax0 ]
+	expect_dmesg 'dax_chardev: detach'
+	# Our data, read through pmem itself.
+	dd if=/dev/$pm of=/tmp/head bs=4096 count=1 2> /dev/null
+	[ "$(head -c 8 /tmp/head)" = FAMFSLT1 ] || die "pmem does not show the superblock"
+	mkfs.ext4 -q -F -b 4096 /dev/$pm
+}
+
+case_attach_by_number_and_refusals() {
+	pm=$(cat /tmp/pmem)
+	cat /sys/block/$pm/dev > /sys/class/dax_chardev/attach
+	[ -c /dev/dax0 ]
+	echo dax0 > /sys/class/dax_chardev/detach
+	expect_fail_errno 'No such device' sh -c 'echo /dev/null > /sys/class/dax_chardev/attach'
+	expect_dmesg "is neither an NVDIMM namespace nor a block device"
+	expect_fail_errno 'No such file' sh -c 'echo nonsense > /sys/class/dax_chardev/attach'
+	rmmod famfs_lite dax_chardev dax_core
+}
+
+run_case make-fsdax-namespace case_make_fsdax_namespace
+run_case attach-fsdax-block-device case_attach_block_device
+run_case famfs_lite-on-pmem case_famfs_lite_on_pmem
+run_case detach-gives-pmem-back case_detach_gives_pmem_back
+run_case attach-by-number-and-refusals case_attach_by_number_and_refusals
