@@ -39,8 +39,26 @@
 
 static struct famfsl_file *famfsl_file(struct inode *inode)
 {
-	/* pairs with the release in famfsl_allocate/famfsl_set_extents */
+	/* pairs with the release in famfsl_publish_extents() */
 	return smp_load_acquire((struct famfsl_file **)&inode->i_private);
+}
+
+/*
+ * Give a file its extents, then its size, in that order: an iomap lookup
+ * trusts any offset below i_size to have an extent (see famfsl_file()).
+ */
+static void famfsl_publish_extents(struct inode *inode, struct famfsl_file *fe,
+				   loff_t size)
+{
+	u64 total = 0;
+	unsigned int i;
+
+	for (i = 0; i < fe->nr; i++)
+		total += fe->ext[i].len;
+	/* pairs with the acquire in famfsl_file() */
+	smp_store_release((struct famfsl_file **)&inode->i_private, fe);
+	inode->i_blocks = total >> SECTOR_SHIFT;
+	i_size_write(inode, size);
 }
 
 static int famfsl_iomap_begin(struct inode *inode, loff_t pos, loff_t length,
@@ -243,10 +261,7 @@ static int famfsl_allocate(struct inode *inode, loff_t size)
 	fe->nr = 1;
 	fe->ext[0].dev_offset = off;
 	fe->ext[0].len = len;
-	/* publish the filled extents before the size; see famfsl_file() */
-	smp_store_release((struct famfsl_file **)&inode->i_private, fe);
-	inode->i_blocks = len >> SECTOR_SHIFT;
-	i_size_write(inode, size);
+	famfsl_publish_extents(inode, fe, size);
 	kfree(e);
 	return 0;
 
@@ -347,7 +362,6 @@ int famfsl_set_extents(struct inode *inode, const struct famfsl_alloc *a)
 	struct famfsl_sb_info *sbi = FAMFSL_SB(inode->i_sb);
 	unsigned int i, nr = le32_to_cpu(a->nr_extents);
 	struct famfsl_file *fe;
-	u64 total = 0;
 	int rc = 0;
 
 	fe = kzalloc(sizeof(*fe), GFP_KERNEL);
@@ -359,7 +373,6 @@ int famfsl_set_extents(struct inode *inode, const struct famfsl_alloc *a)
 		fe->ext[i].len = le64_to_cpu(a->ext[i].len);
 		rc = famfsl_space_mark(&sbi->space, fe->ext[i].dev_offset,
 				       fe->ext[i].len);
-		total += fe->ext[i].len;
 	}
 	if (rc) {
 		while (--i > 0)
@@ -371,10 +384,7 @@ int famfsl_set_extents(struct inode *inode, const struct famfsl_alloc *a)
 	}
 	mutex_unlock(&sbi->space_lock);
 	fe->nr = nr;
-	/* publish the filled extents before the size; see famfsl_file() */
-	smp_store_release((struct famfsl_file **)&inode->i_private, fe);
-	inode->i_blocks = total >> SECTOR_SHIFT;
-	i_size_write(inode, le64_to_cpu(a->size));
+	famfsl_publish_extents(inode, fe, le64_to_cpu(a->size));
 	return 0;
 }
 
