@@ -74,6 +74,16 @@ expect_fail_errno() {
 	grep -q "$_msg" /tmp/cmd.out || die "expected '$_msg' from: $*"
 }
 
+# wait_for_blockdev DEV: wait up to 5 s for DEV to appear (udev-less
+# guests create nodes asynchronously, after a driver binds).
+wait_for_blockdev() {
+	for _i in $(seq 50); do
+		[ -b "$1" ] && return 0
+		sleep 0.1
+	done
+	die "$1 did not appear"
+}
+
 # blkdev_size DEV: size in bytes from sysfs.
 blkdev_size() {
 	echo $(($(cat "/sys/class/block/${1#/dev/}/size") * 512))

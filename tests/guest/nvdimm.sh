@@ -10,7 +10,7 @@ case_load() {
 	insmod $MODDIR/dax_chardev.ko
 	insmod $MODDIR/dax_blk.ko
 	insmod $MODDIR/famfs_lite.ko
-	for i in $(seq 50); do [ -b /dev/pmem0 ] && break; sleep 0.1; done
+	wait_for_blockdev /dev/pmem0
 	ndctl list -N
 	[ "$(basename "$(readlink /sys/bus/nd/devices/namespace0.0/driver)")" = nd_pmem ]
 	# Neither driver took the namespace on its own.
@@ -43,7 +43,7 @@ case_block_on_the_namespace() {
 	umount /mnt/ext4
 	[ "$(daxlite-ctl detach daxblk0)" = namespace0.0 ]
 	[ ! -e /dev/daxblk0 ]
-	for i in $(seq 50); do [ -b /dev/pmem0 ] && break; sleep 0.1; done
+	wait_for_blockdev /dev/pmem0
 	mount -t ext4 /dev/pmem0 /mnt/ext4
 	daxtest read-verify /mnt/ext4/f 0 8388608 85
 	umount /mnt/ext4
@@ -92,8 +92,7 @@ case_detach_refused_while_busy() {
 case_detach_gives_it_back() {
 	[ "$(daxlite-ctl detach dax0)" = namespace0.0 ]
 	[ ! -e /dev/dax0 ]
-	for i in $(seq 50); do [ -b /dev/pmem0 ] && break; sleep 0.1; done
-	[ -b /dev/pmem0 ]
+	wait_for_blockdev /dev/pmem0
 	[ "$(basename "$(readlink /sys/bus/nd/devices/namespace0.0/driver)")" = nd_pmem ]
 	# The data went through nd_pmem's raw namespace too: same bytes.
 	fsck.famfs_lite /dev/pmem0 | grep 'clean: 1 files'

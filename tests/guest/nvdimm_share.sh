@@ -14,7 +14,7 @@ attach() {
 	insmod $MODDIR/dax_core.ko
 	insmod $MODDIR/dax_chardev.ko
 	insmod $MODDIR/famfs_lite.ko
-	for i in $(seq 50); do [ -b /dev/pmem0 ] && break; sleep 0.1; done
+	wait_for_blockdev /dev/pmem0
 	[ "$(daxlite-ctl attach namespace0.0)" = dax0 ]
 	mkdir -p $M
 }
