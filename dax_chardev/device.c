@@ -494,9 +494,10 @@ static struct daxl_driver daxcdev_driver = {
 		.owner	= THIS_MODULE,
 	},
 	.ops = &daxcdev_driver_ops,
+	.takes_devdax = true,
 };
 
-/* echo namespaceX.Y, /dev/pmemN or MAJOR:MINOR > /sys/class/dax_chardev/attach */
+/* echo namespaceX.Y, daxX.Y, /dev/pmemN or MAJOR:MINOR > /sys/class/dax_chardev/attach */
 static ssize_t attach_store(struct class *class, struct class_attribute *attr,
 			    const char *buf, size_t len)
 {

@@ -5,7 +5,10 @@
 
 #include <linux/types.h>
 
-struct daxl_region;
+#include <daxlite/dax_core.h>
+
+struct daxl_dev_dax;
+struct device;
 
 void daxl_regions_exit(void);
 void daxl_regions_lock(void);
@@ -13,5 +16,22 @@ void daxl_regions_unlock(void);
 struct daxl_region *daxl_region_find_devt(dev_t devt);
 int daxl_regions_insert(struct daxl_region *region);
 void daxl_regions_remove(struct daxl_region *region);
+
+/* driver.c, for the probe and remove of each bus */
+int daxl_driver_probe_device(struct daxl_driver *drv, struct device *dev,
+			     const struct daxl_phys *phys,
+			     enum daxl_backing backing);
+void daxl_driver_remove_device(struct daxl_driver *drv, struct device *dev);
+
+/* devdax.c */
+int daxl_devdax_register(struct daxl_driver *drv);
+void daxl_devdax_unregister(struct daxl_driver *drv);
+bool daxl_devdax_is(struct daxl_driver *drv, struct device *dev);
+struct device *daxl_devdax_find(struct daxl_driver *drv, const char *name);
+int daxl_devdax_take(struct daxl_driver *drv, struct device *dev);
+void daxl_devdax_give_back(struct device *dev);
+#if IS_ENABLED(CONFIG_KUNIT)
+int daxl_devdax_check(struct daxl_dev_dax *dev_dax, struct daxl_phys *phys);
+#endif
 
 #endif /* _DAX_CORE_INTERNAL_H */

@@ -7,21 +7,32 @@
  * namespace plumbing; the driver only creates, retires and removes its
  * own devices (struct daxl_driver_ops).
  *
- * Namespaces are served only when asked: the user names one,
- * daxl_driver_attach() binds it, and the driver's probe accepts no other
- * namespace, so a daxlite driver never races nd_pmem for new ones.  The
- * nd drivers' sysfs bind/unbind files are suppressed, because an unbind
- * cannot be refused and would pull memory from under a mounted file
- * system; daxl_driver_detach() is refused while a device is in use.
+ * Namespaces, and dax bus devices (devdax.c), are served only when
+ * asked: the user names one, daxl_driver_attach() binds it, and the
+ * driver's probe accepts no other, so a daxlite driver never races nd_pmem
+ * or device_dax for new ones.  The drivers' sysfs bind/unbind files are
+ * suppressed, because an unbind cannot be refused and would pull memory
+ * from under a mounted file system; daxl_driver_detach() is refused while
+ * a device is in use.
+ *
+ * A bus device can still go away on its own: "ndctl disable-namespace" of
+ * a devdax namespace deletes the dax bus device, and disabling a region
+ * deletes its namespaces.  The kernel calls remove then, and remove waits
+ * until the device's users have closed, unmapped and unmounted it, saying
+ * so in the kernel log, because the memory must not be unmapped under
+ * them.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/device.h>
 #include <linux/nd.h>
+#include <linux/sched.h>
 #include <linux/string.h>
 
 #include <daxlite/compat.h>
 #include <daxlite/dax_core.h>
+
+#include "dax_core_internal.h"
 
 static struct daxl_driver *to_daxl_driver(struct device_driver *drv)
 {
@@ -80,6 +91,7 @@ static void daxl_driver_remove(struct daxl_driver *drv, unsigned int index)
 	drv->devices[index] = NULL;
 	drv->namespaces[index] = NULL;
 	drv->borrowed[index] = false;
+	drv->retired[index] = false;
 }
 
 static void daxl_driver_remove_ranges(struct daxl_driver *drv)
@@ -93,11 +105,79 @@ static void daxl_driver_remove_ranges(struct daxl_driver *drv)
 	mutex_unlock(&drv->lock);
 }
 
-/*
- * probe and remove run under the namespace's device lock, called from
- * daxl_driver_attach() and daxl_driver_detach() (which hold drv->lock) or
- * at driver unregistration (which holds it too).
+/**
+ * daxl_driver_probe_device() - create the device for a bus device
+ * @drv: the driver
+ * @dev: the namespace or dax bus device being probed
+ * @phys: the memory it has
+ * @backing: what the memory is
+ *
+ * Context: the probe of @dev's bus, under @dev's lock.
+ * Return: 0 or the error of creating the device.
  */
+int daxl_driver_probe_device(struct daxl_driver *drv, struct device *dev,
+			     const struct daxl_phys *phys,
+			     enum daxl_backing backing)
+{
+	int index;
+
+	mutex_lock(&drv->lock);
+	index = daxl_driver_add(drv, phys, backing, dev);
+	if (index >= 0) {
+		dev_set_drvdata(dev, (void *)(unsigned long)index);
+		dev_info(dev, "attached as %s\n",
+			 drv->ops->name(drv->devices[index]));
+	}
+	mutex_unlock(&drv->lock);
+	return index < 0 ? index : 0;
+}
+
+/*
+ * Retire a device that is going away, waiting as long as it is in use.
+ * A detach retired it already; otherwise the bus device is being deleted.
+ */
+static void daxl_driver_retire_wait(struct daxl_driver *drv, struct device *dev,
+				    unsigned int index)
+{
+	bool warned = false;
+	void *d;
+
+	mutex_lock(&drv->lock);
+	d = drv->retired[index] ? NULL : drv->devices[index];
+	mutex_unlock(&drv->lock);
+	if (!d)
+		return;
+	while (drv->ops->retire(d) == -EBUSY) {
+		if (!warned)
+			dev_warn(dev, "is going away while %s is in use; waiting until it is closed, unmapped and unmounted\n",
+				 drv->ops->name(d));
+		warned = true;
+		schedule_timeout_idle(HZ / 10);
+	}
+	if (warned)
+		dev_info(dev, "%s is no longer in use\n", drv->ops->name(d));
+}
+
+/**
+ * daxl_driver_remove_device() - remove the device of a bus device
+ * @drv: the driver
+ * @dev: the namespace or dax bus device being released
+ *
+ * Context: the remove of @dev's bus, under @dev's lock; may wait for the
+ * device's users (see the top of this file).
+ */
+void daxl_driver_remove_device(struct daxl_driver *drv, struct device *dev)
+{
+	unsigned int index = (unsigned long)dev_get_drvdata(dev);
+
+	daxl_driver_retire_wait(drv, dev, index);
+	mutex_lock(&drv->lock);
+	dev_info(dev, "detached from %s\n", drv->ops->name(drv->devices[index]));
+	daxl_driver_remove(drv, index);
+	mutex_unlock(&drv->lock);
+}
+
+/* Runs from device_driver_attach() in daxl_driver_attach(), under the namespace's lock. */
 static int daxl_nd_probe(struct device *ndev)
 {
 	struct daxl_driver *drv = to_daxl_driver(ndev->driver);
@@ -105,7 +185,6 @@ static int daxl_nd_probe(struct device *ndev)
 	struct nd_namespace_io *nsio;
 	struct daxl_phys phys;
 	u64 start, end;
-	int index;
 
 	if (ndev != READ_ONCE(drv->wanted))
 		return -ENODEV;
@@ -125,34 +204,25 @@ static int daxl_nd_probe(struct device *ndev)
 	}
 	phys.start = start;
 	phys.size = end - start;
-
-	index = daxl_driver_add(drv, &phys, DAXL_PERSISTENT, ndev);
-	if (index < 0)
-		return index;
-	dev_set_drvdata(ndev, (void *)(unsigned long)index);
-	dev_info(ndev, "attached as %s\n", drv->ops->name(drv->devices[index]));
-	return 0;
+	return daxl_driver_probe_device(drv, ndev, &phys, DAXL_PERSISTENT);
 }
 
 static void daxl_nd_remove(struct device *ndev)
 {
-	struct daxl_driver *drv = to_daxl_driver(ndev->driver);
-	unsigned int index = (unsigned long)dev_get_drvdata(ndev);
-
-	dev_info(ndev, "detached from %s\n", drv->ops->name(drv->devices[index]));
-	daxl_driver_remove(drv, index);
+	daxl_driver_remove_device(to_daxl_driver(ndev->driver), ndev);
 }
 
 /**
  * daxl_driver_register() - start a daxlite device driver
- * @drv: the driver; its nd.drv.name (the module name), nd.drv.groups and
- *	ops are set, the rest is dax_core's
+ * @drv: the driver; its nd.drv.name (the module name), nd.drv.owner,
+ *	ops and takes_devdax are set, the rest is dax_core's
  * @ranges: the ranges of its module parameter
  * @nr_ranges: how many
  * @backing: what the ranges are
  *
  * Creates a device for each range, in order, then registers the driver on
- * the nd bus for namespaces.  On failure everything is undone.
+ * the nd bus for namespaces and, if it takes devdax, on the dax bus.  On
+ * failure everything is undone.
  *
  * Context: process context, at module init.
  * Return: 0 or the first error.
@@ -162,6 +232,7 @@ int daxl_driver_register(struct daxl_driver *drv, const struct daxl_phys *ranges
 {
 	int i, rc = 0;
 
+	mutex_init(&drv->bind_lock);
 	mutex_init(&drv->lock);
 	drv->nd.probe = daxl_nd_probe;
 	drv->nd.remove = daxl_nd_remove;
@@ -172,14 +243,24 @@ int daxl_driver_register(struct daxl_driver *drv, const struct daxl_phys *ranges
 	for (i = 0; i < nr_ranges && rc >= 0; i++)
 		rc = daxl_driver_add(drv, &ranges[i], backing, NULL);
 	mutex_unlock(&drv->lock);
-	if (rc >= 0)
-		rc = __nd_driver_register(&drv->nd, drv->nd.drv.owner,
-					  drv->nd.drv.name);
-	if (rc < 0) {
-		daxl_driver_remove_ranges(drv);
-		return rc;
+	if (rc < 0)
+		goto out_remove_ranges;
+	rc = __nd_driver_register(&drv->nd, drv->nd.drv.owner,
+				  drv->nd.drv.name);
+	if (rc)
+		goto out_remove_ranges;
+	if (drv->takes_devdax) {
+		rc = daxl_devdax_register(drv);
+		if (rc)
+			goto out_nd_unregister;
 	}
 	return 0;
+
+out_nd_unregister:
+	driver_unregister(&drv->nd.drv);
+out_remove_ranges:
+	daxl_driver_remove_ranges(drv);
+	return rc;
 }
 EXPORT_SYMBOL_NS_GPL(daxl_driver_register, DAXL_NS);
 
@@ -188,15 +269,31 @@ EXPORT_SYMBOL_NS_GPL(daxl_driver_register, DAXL_NS);
  * @drv: the driver
  *
  * Its module cannot be unloaded while a device is in use, so this
- * detaches idle namespaces and removes idle range devices.
+ * detaches idle bus devices, hands dax bus devices back to device_dax and
+ * removes idle range devices.
  *
  * Context: process context, at module exit.
  */
 void daxl_driver_unregister(struct daxl_driver *drv)
 {
+	struct device *give_back[DAXL_MAX_RANGES];
+	unsigned int index, n = 0;
+
+	mutex_lock(&drv->bind_lock);
 	mutex_lock(&drv->lock);
-	driver_unregister(&drv->nd.drv);
+	for (index = 0; index < DAXL_MAX_RANGES; index++)
+		if (drv->namespaces[index] &&
+		    daxl_devdax_is(drv, drv->namespaces[index]))
+			give_back[n++] = get_device(drv->namespaces[index]);
 	mutex_unlock(&drv->lock);
+
+	daxl_devdax_unregister(drv);
+	driver_unregister(&drv->nd.drv);
+	while (n--) {
+		daxl_devdax_give_back(give_back[n]);
+		put_device(give_back[n]);
+	}
+	mutex_unlock(&drv->bind_lock);
 	daxl_driver_remove_ranges(drv);
 }
 EXPORT_SYMBOL_NS_GPL(daxl_driver_unregister, DAXL_NS);
@@ -219,49 +316,70 @@ static int daxl_driver_attach_bdev(struct daxl_driver *drv, const char *name)
 	return rc;
 }
 
-/**
- * daxl_driver_attach() - serve a namespace, or a DAX block device
- * @drv: the driver
- * @buf: as written to a sysfs file: a namespace's name ("namespace0.0"),
- *	or, if the driver borrows, a block device as a path ("/dev/pmem0")
- *	or "MAJOR:MINOR"
- *
- * A namespace must be bound to no driver; a block device must be
- * DAX-capable and not open elsewhere.
- *
- * Context: process context.
- * Return: 0, -ENODEV if there is no such namespace or device, -EBUSY if it
- * is in use, or the error of creating the device.
- */
-int daxl_driver_attach(struct daxl_driver *drv, const char *buf)
+/* Attach the NVDIMM namespace @ndev, which must be bound to no driver. */
+static int daxl_driver_attach_namespace(struct daxl_driver *drv,
+					struct device *ndev)
 {
-	struct device *ndev;
-	char name[64];
 	int rc;
 
-	strscpy(name, buf, sizeof(name));
-	strim(name);
-	ndev = bus_find_device_by_name(drv->nd.drv.bus, NULL, name);
-	if (!ndev && drv->ops->add_borrowed)
-		return daxl_driver_attach_bdev(drv, name);
-	if (!ndev) {
-		pr_err("%s: attach: no NVDIMM namespace named '%s'\n",
-		       drv->nd.drv.name, name);
-		return -ENODEV;
-	}
-	mutex_lock(&drv->lock);
+	mutex_lock(&drv->bind_lock);
 	if (ndev->driver) {
 		pr_err("%s: attach: %s is bound to %s; unbind it first\n",
-		       drv->nd.drv.name, name, ndev->driver->name);
+		       drv->nd.drv.name, dev_name(ndev), ndev->driver->name);
 		rc = -EBUSY;
 	} else {
 		WRITE_ONCE(drv->wanted, ndev);
 		rc = device_driver_attach(&drv->nd.drv, ndev);
 		WRITE_ONCE(drv->wanted, NULL);
 	}
-	mutex_unlock(&drv->lock);
-	put_device(ndev);
+	mutex_unlock(&drv->bind_lock);
 	return rc;
+}
+
+/**
+ * daxl_driver_attach() - serve a namespace, a dax device or a DAX block device
+ * @drv: the driver
+ * @buf: as written to a sysfs file: a namespace's name ("namespace0.0");
+ *	if the driver takes devdax, a dax bus device's name or path ("dax0.0",
+ *	"/dev/dax0.0"); if the driver borrows, a block device as a path
+ *	("/dev/pmem0") or "MAJOR:MINOR"
+ *
+ * A namespace must be bound to no driver; a dax bus device to device_dax
+ * or to none, and not be mapped; a block device must be DAX-capable and
+ * not open elsewhere.
+ *
+ * Context: process context.
+ * Return: 0, -ENODEV if there is no such namespace or device, -EBUSY if it
+ * is in use, or the error of checking it or creating the device.
+ */
+int daxl_driver_attach(struct daxl_driver *drv, const char *buf)
+{
+	struct device *dev;
+	char name[64];
+	int rc;
+
+	strscpy(name, buf, sizeof(name));
+	strim(name);
+	dev = daxl_devdax_find(drv, name);
+	if (dev) {
+		mutex_lock(&drv->bind_lock);
+		rc = daxl_devdax_take(drv, dev);
+		mutex_unlock(&drv->bind_lock);
+		put_device(dev);
+		return rc;
+	}
+	if (str_has_prefix(name, "namespace"))
+		dev = bus_find_device_by_name(drv->nd.drv.bus, NULL, name);
+	if (dev) {
+		rc = daxl_driver_attach_namespace(drv, dev);
+		put_device(dev);
+		return rc;
+	}
+	if (drv->ops->add_borrowed)
+		return daxl_driver_attach_bdev(drv, name);
+	pr_err("%s: attach: no NVDIMM namespace%s named '%s'\n",
+	       drv->nd.drv.name, drv->devdax ? " or dax device" : "", name);
+	return -ENODEV;
 }
 EXPORT_SYMBOL_NS_GPL(daxl_driver_attach, DAXL_NS);
 
@@ -270,18 +388,23 @@ EXPORT_SYMBOL_NS_GPL(daxl_driver_attach, DAXL_NS);
  * @drv: the driver
  * @buf: the device's name, as written to a sysfs file ("dax0")
  *
+ * A namespace is left bound to no driver; a dax bus device goes back to
+ * device_dax; a borrowed block device is closed.
+ *
  * Context: process context.
- * Return: 0, -ENODEV if no device of that name came from a namespace, or
- * -EBUSY if the device is in use.
+ * Return: 0, -ENODEV if no device of that name was attached, or -EBUSY if
+ * the device is in use.
  */
 int daxl_driver_detach(struct daxl_driver *drv, const char *buf)
 {
+	struct device *busdev = NULL;
 	unsigned int index;
 	char name[32];
-	int rc = -ENODEV;
+	int rc = 0;
 
 	strscpy(name, buf, sizeof(name));
 	strim(name);
+	mutex_lock(&drv->bind_lock);
 	mutex_lock(&drv->lock);
 	for (index = 0; index < DAXL_MAX_RANGES; index++)
 		if ((drv->namespaces[index] || drv->borrowed[index]) &&
@@ -290,18 +413,26 @@ int daxl_driver_detach(struct daxl_driver *drv, const char *buf)
 	if (index == DAXL_MAX_RANGES) {
 		pr_err("%s: detach: no device '%s' was attached\n",
 		       drv->nd.drv.name, name);
+		rc = -ENODEV;
 	} else if (drv->ops->retire(drv->devices[index])) {
 		pr_err("%s: detach: %s is open, mapped or mounted\n",
 		       drv->nd.drv.name, name);
 		rc = -EBUSY;
+	} else if (drv->namespaces[index]) {
+		drv->retired[index] = true;
+		busdev = get_device(drv->namespaces[index]);
 	} else {
-		if (drv->namespaces[index])
-			device_release_driver(drv->namespaces[index]);
-		else
-			daxl_driver_remove(drv, index);
-		rc = 0;
+		daxl_driver_remove(drv, index);
 	}
 	mutex_unlock(&drv->lock);
+
+	if (busdev) {
+		device_release_driver(busdev);
+		if (daxl_devdax_is(drv, busdev))
+			daxl_devdax_give_back(busdev);
+		put_device(busdev);
+	}
+	mutex_unlock(&drv->bind_lock);
 	return rc;
 }
 EXPORT_SYMBOL_NS_GPL(daxl_driver_detach, DAXL_NS);

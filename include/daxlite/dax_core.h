@@ -177,28 +177,42 @@ struct daxl_driver_ops {
 	const char *(*name)(void *dev);
 };
 
+struct daxl_devdax_driver;
+
 /**
  * struct daxl_driver - the devices of a daxlite device driver
  * @nd: its driver on the nd bus, for NVDIMM namespaces
  * @ops: its own operations
- * @lock: protects the tables, attach and detach
+ * @takes_devdax: it also serves dax bus devices (/dev/daxX.Y) taken over
+ *	from device_dax; set by the driver before registering
+ * @bind_lock: serializes attach, detach and unregistration, which bind
+ *	and release devices; probe and remove never take it
+ * @lock: protects the tables; probe and remove take it themselves
  * @devices: the devices, by index
- * @namespaces: the namespace each came from, or NULL
+ * @namespaces: the bus device (namespace or dax device) each came from,
+ *	or NULL
  * @borrowed: whether each was attached from a DAX block device
- * @wanted: the namespace being attached; probe takes no other
+ * @retired: whether each was retired for a detach already
+ * @wanted: the bus device being attached; probe takes no other
+ * @devdax: its driver on the dax bus, if it takes devdax; dax_core's
  *
- * dax_core runs the table and the namespace plumbing for dax_blk and
- * dax_chardev alike; see dax_core/driver.c.
+ * dax_core runs the table and the bus plumbing for dax_blk and
+ * dax_chardev alike; see dax_core/driver.c and dax_core/devdax.c.
  */
 struct daxl_driver {
 	struct nd_device_driver nd;
 	const struct daxl_driver_ops *ops;
+	bool takes_devdax;
+	/* see @bind_lock above */
+	struct mutex bind_lock;
 	/* see @lock above */
 	struct mutex lock;
 	void *devices[DAXL_MAX_RANGES];
 	struct device *namespaces[DAXL_MAX_RANGES];
 	bool borrowed[DAXL_MAX_RANGES];
+	bool retired[DAXL_MAX_RANGES];
 	struct device *wanted;
+	struct daxl_devdax_driver *devdax;
 };
 
 int daxl_driver_register(struct daxl_driver *drv, const struct daxl_phys *ranges,

@@ -112,6 +112,32 @@ case_tool_attach_again() {
 	[ "$(basename "$(readlink /sys/bus/nd/devices/namespace0.0/driver)")" = nd_pmem ]
 }
 
+# Unbinding the region deletes the namespace under the mount (ndctl
+# disable-region declines while the namespace is active, the kernel does
+# not): the removal waits for the unmount instead of pulling the memory
+# away.
+case_region_unbound_while_mounted() {
+	insmod $MODDIR/dax_core.ko
+	insmod $MODDIR/dax_blk.ko
+	[ "$(daxlite-ctl attach --block namespace0.0)" = daxblk0 ]
+	mkfs.ext4 -q -F -b 4096 /dev/daxblk0
+	mount -t ext4 -o dax /dev/daxblk0 /mnt/ext4
+	daxtest mmap-fill /mnt/ext4/f 0 8388608 86
+	sh -c 'echo region0 > /sys/bus/nd/drivers/nd_region/unbind' > /tmp/disable.out 2>&1 &
+	pid=$!
+	sleep 3
+	kill -0 $pid || { cat /tmp/disable.out; die "the unbind did not wait"; }
+	expect_dmesg 'namespace0.0: is going away while daxblk0 is in use; waiting until it is closed, unmapped and unmounted'
+	daxtest read-verify /mnt/ext4/f 0 8388608 86
+	umount /mnt/ext4
+	wait $pid || { cat /tmp/disable.out; die "the unbind failed"; }
+	expect_dmesg 'namespace0.0: daxblk0 is no longer in use'
+	[ ! -e /dev/daxblk0 ] && [ ! -e /sys/bus/nd/devices/namespace0.0 ]
+	ndctl enable-region region0
+	wait_for_blockdev /dev/pmem0
+	rmmod dax_blk dax_core
+}
+
 run_case load-leaves-namespaces-alone case_load
 run_case attach-refused-while-bound case_attach_refused_while_bound
 run_case block-device-on-the-namespace case_block_on_the_namespace
@@ -120,3 +146,4 @@ run_case famfs_lite-on-the-namespace case_famfs_lite_on_the_namespace
 run_case detach-refused-while-busy case_detach_refused_while_busy
 run_case detach-gives-it-back case_detach_gives_it_back
 run_case tool-attach-again-and-unload case_tool_attach_again
+run_case region-unbound-while-mounted-waits case_region_unbound_while_mounted
