@@ -2,7 +2,8 @@
 /*
  * KUnit suite for dax_core: range parsing and span arithmetic on plain
  * values, and regions, dax_operations, flush policy and holders on real
- * memory.  The region cases need DAXL_TEST_START..+DAXL_TEST_SIZE reserved
+ * memory, and the sanity check of dax bus devices on made-up devices.
+ * The region cases need DAXL_TEST_START..+DAXL_TEST_SIZE reserved
  * at boot (the KUnit runner boots with memmap=64M$0x30000000); without it
  * they are skipped, and say so.
  */
@@ -15,6 +16,9 @@
 
 #include <daxlite/compat.h>
 #include <daxlite/dax_core.h>
+
+#include "dax_bus_layout.h"
+#include "dax_core_internal.h"
 
 #define DAXL_TEST_START	0x30000000ULL
 #define DAXL_TEST_SIZE	(64ULL << 20)
@@ -340,6 +344,128 @@ static void holder_excludes_holder_and_raw_use(struct kunit *test)
 	daxl_region_unmap(region);
 }
 
+/*
+ * A made-up dax bus device, "dax3.1" with one 6 MiB range at 2 MiB, whose
+ * dev_t is its dax_device's, as devm_create_dev_dax() makes them.
+ */
+struct fake_dev_dax {
+	struct daxl_dev_dax dev_dax;
+	struct daxl_dev_dax_range range;
+};
+
+static void fake_dev_dax_release(struct device *dev)
+{
+	kfree(container_of(dev, struct fake_dev_dax, dev_dax.dev));
+}
+
+static struct daxl_dev_dax *fake_dev_dax(struct kunit *test)
+{
+	struct fake_dev_dax *f = kzalloc(sizeof(*f), GFP_KERNEL);
+	struct dax_device *dax_dev;
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	dax_dev = alloc_dax(NULL, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dax_dev));
+	device_initialize(&f->dev_dax.dev);
+	f->dev_dax.dev.release = fake_dev_dax_release;
+	KUNIT_ASSERT_EQ(test, dev_set_name(&f->dev_dax.dev, "dax3.1"), 0);
+	f->dev_dax.dev.devt = dax_inode(dax_dev)->i_rdev;
+	f->dev_dax.dax_dev = dax_dev;
+	f->dev_dax.id = 1;
+	f->dev_dax.align = SZ_2M;
+	f->dev_dax.nr_range = 1;
+	f->dev_dax.ranges = &f->range;
+	f->range.range.start = SZ_2M;
+	f->range.range.end = SZ_8M - 1;
+	return &f->dev_dax;
+}
+
+static void fake_dev_dax_put(struct daxl_dev_dax *dev_dax)
+{
+	struct dax_device *dax_dev = dev_dax->dax_dev;
+
+	put_device(&dev_dax->dev);
+	kill_dax(dax_dev);
+	put_dax(dax_dev);
+}
+
+static void devdax_check_accepts_a_sane_device(struct kunit *test)
+{
+	struct daxl_dev_dax *d = fake_dev_dax(test);
+	struct daxl_phys phys;
+
+	KUNIT_EXPECT_EQ(test, daxl_devdax_check(d, &phys), 0);
+	KUNIT_EXPECT_EQ(test, phys.start, (u64)SZ_2M);
+	KUNIT_EXPECT_EQ(test, phys.size, (u64)(SZ_4M + SZ_2M));
+	/* A tail short of 2 MiB is not served. */
+	d->ranges[0].range.end = SZ_8M + SZ_1M - 1;
+	KUNIT_EXPECT_EQ(test, daxl_devdax_check(d, &phys), 0);
+	KUNIT_EXPECT_EQ(test, phys.size, (u64)(SZ_4M + SZ_2M));
+	fake_dev_dax_put(d);
+}
+
+/* What a wrong layout would look like: each is refused, not guessed at. */
+static void devdax_check_refuses_an_insane_layout(struct kunit *test)
+{
+	struct daxl_dev_dax *d = fake_dev_dax(test);
+	struct dax_device *dax_dev = d->dax_dev;
+	struct daxl_phys phys;
+
+	d->id = 2;
+	KUNIT_EXPECT_EQ(test, daxl_devdax_check(d, &phys), -EOPNOTSUPP);
+	d->id = 1;
+	d->dax_dev = (void *)&phys;
+	KUNIT_EXPECT_EQ(test, daxl_devdax_check(d, &phys), -EOPNOTSUPP);
+	d->dax_dev = NULL;
+	KUNIT_EXPECT_EQ(test, daxl_devdax_check(d, &phys), -EOPNOTSUPP);
+	d->dax_dev = dax_dev;
+	d->dev.devt++;
+	KUNIT_EXPECT_EQ(test, daxl_devdax_check(d, &phys), -EOPNOTSUPP);
+	d->dev.devt--;
+	d->nr_range = 0;
+	KUNIT_EXPECT_EQ(test, daxl_devdax_check(d, &phys), -EOPNOTSUPP);
+	d->nr_range = -1;
+	KUNIT_EXPECT_EQ(test, daxl_devdax_check(d, &phys), -EOPNOTSUPP);
+	d->nr_range = 1;
+	d->ranges[0].range.end = SZ_1M;
+	KUNIT_EXPECT_EQ(test, daxl_devdax_check(d, &phys), -EOPNOTSUPP);
+	d->ranges[0].range.end = SZ_8M - 2;
+	KUNIT_EXPECT_EQ(test, daxl_devdax_check(d, &phys), -EOPNOTSUPP);
+	d->ranges[0].range.end = SZ_8M - 1;
+	d->align = SZ_8K;
+	KUNIT_EXPECT_EQ(test, daxl_devdax_check(d, &phys), -EOPNOTSUPP);
+	d->align = SZ_2M;
+	KUNIT_EXPECT_EQ(test, daxl_devdax_check(d, &phys), 0);
+	fake_dev_dax_put(d);
+}
+
+/* A sane device that cannot be served: several ranges, no 2 MiB page. */
+static void devdax_check_refuses_what_cannot_be_served(struct kunit *test)
+{
+	struct daxl_dev_dax *d = fake_dev_dax(test);
+	struct daxl_dev_dax_range *one = d->ranges, *two;
+	struct daxl_phys phys;
+
+	/* Like the kernel's, the ranges live in the direct map. */
+	two = kunit_kcalloc(test, 2, sizeof(*two), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, two);
+	two[0].range = one->range;
+	two[1].range.start = SZ_16M;
+	two[1].range.end = SZ_32M - 1;
+	d->ranges = two;
+	d->nr_range = 2;
+	KUNIT_EXPECT_EQ(test, daxl_devdax_check(d, &phys), -EOPNOTSUPP);
+	d->nr_range = 1;
+	KUNIT_EXPECT_EQ(test, daxl_devdax_check(d, &phys), 0);
+	two[0].range.start = SZ_2M + SZ_4K;
+	KUNIT_EXPECT_EQ(test, daxl_devdax_check(d, &phys), -EINVAL);
+	two[0].range.start = SZ_2M;
+	two[0].range.end = SZ_2M + SZ_1M - 1;
+	KUNIT_EXPECT_EQ(test, daxl_devdax_check(d, &phys), -EINVAL);
+	d->ranges = one;
+	fake_dev_dax_put(d);
+}
+
 static struct kunit_case dax_core_cases[] = {
 	KUNIT_CASE(parse_single),
 	KUNIT_CASE(parse_multiple_in_order),
@@ -360,6 +486,9 @@ static struct kunit_case dax_core_cases[] = {
 	KUNIT_CASE(flush_policy_follows_backing),
 	KUNIT_CASE(region_copies_are_bounded),
 	KUNIT_CASE(holder_excludes_holder_and_raw_use),
+	KUNIT_CASE(devdax_check_accepts_a_sane_device),
+	KUNIT_CASE(devdax_check_refuses_an_insane_layout),
+	KUNIT_CASE(devdax_check_refuses_what_cannot_be_served),
 	{}
 };
 
@@ -374,3 +503,4 @@ MODULE_AUTHOR("daxlite maintainers");
 MODULE_DESCRIPTION("KUnit tests for dax_core");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(DAXL_NS);
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -106,6 +106,7 @@ host_case host/checkpatch-strict checkpatch_all
 host_case host/sparse-clean sparse_all
 host_case host/build-w1-clean build_w1
 host_case host/version-consistent version_consistent
+host_case host/dax-bus-layout-matches-linux-source tests/layout-check.sh
 host_case host/build-test-helpers build_helpers
 host_case host/dkms-add-build-install-remove tests/dkms-test.sh
 host_case host/make-install-uninstall install_uninstall
@@ -131,6 +132,10 @@ tests/vm/run-guest.sh -m 2G -n "$DAXLITE_BUILD/nv-test.img:512M" nvdimm
 echo "== guest: an fsdax namespace's /dev/pmemN served as /dev/daxN"
 rm -f "$DAXLITE_BUILD/nv-fsdax.img"
 tests/vm/run-guest.sh -m 2G -n "$DAXLITE_BUILD/nv-fsdax.img:512M" nvdimm_fsdax
+
+echo "== guest: a devdax namespace's /dev/dax0.0 taken from device_dax as /dev/daxN"
+rm -f "$DAXLITE_BUILD/nv-devdax.img"
+tests/vm/run-guest.sh -m 2G -n "$DAXLITE_BUILD/nv-devdax.img:512M" nvdimm_devdax
 
 echo "== guest: famfs_lite on an NVDIMM, written, powered off, read after reboot"
 rm -f "$DAXLITE_BUILD/nv-persist.img"
