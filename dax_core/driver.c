@@ -306,8 +306,8 @@ static int daxl_driver_attach_bdev(struct daxl_driver *drv, const char *name)
 
 	rc = daxl_lookup_bdev(name, &devt);
 	if (rc) {
-		pr_err("%s: attach: '%s' is neither an NVDIMM namespace nor a block device\n",
-		       drv->nd.drv.name, name);
+		pr_err("%s: attach: '%s' is no NVDIMM namespace,%s nor a block device\n",
+		       drv->nd.drv.name, name, drv->devdax ? " dax device" : "");
 		return rc == -ENOTBLK ? -ENODEV : rc;
 	}
 	mutex_lock(&drv->lock);

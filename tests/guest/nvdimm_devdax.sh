@@ -71,6 +71,7 @@ case_refusals() {
 	expect_dmesg 'dax0.0: is bound to dax_chardev; only a device of device_dax can be attached'
 	expect_fail_errno 'busy' sh -c 'echo /dev/dax0.0 > /sys/class/dax_chardev/attach'
 	expect_fail_errno 'No such file' sh -c 'echo dax9.9 > /sys/class/dax_chardev/attach'
+	expect_dmesg "attach: 'dax9.9' is no NVDIMM namespace, dax device nor a block device"
 	expect_fail_errno 'No such device' sh -c 'echo dax9 > /sys/class/dax_chardev/detach'
 }
 
