@@ -88,3 +88,22 @@ wait_for_blockdev() {
 blkdev_size() {
 	echo $(($(cat "/sys/class/block/${1#/dev/}/size") * 512))
 }
+
+# famfs_lite_pmd_roundtrip DEV SEED: make famfs_lite on DEV, store a 64 MiB
+# file through mmap, check that it took PMD faults, fsck it after an
+# unmount, and leave it mounted on /mnt/famfs with the data verified.
+famfs_lite_pmd_roundtrip() {
+	mkfs.famfs_lite "$1"
+	mkdir -p /mnt/famfs
+	mount -t famfs_lite "$1" /mnt/famfs
+	fallocate -l 67108864 /mnt/famfs/f
+	daxtest mmap-fill /mnt/famfs/f 0 67108864 "$2"
+	_out=$(daxtest fault-count /mnt/famfs/f 0 67108864)
+	echo "$_out"
+	_n=${_out##*faults=}
+	[ "${_n%% *}" -le 40 ] || die "no PMD faults on $1"
+	umount /mnt/famfs
+	fsck.famfs_lite "$1" | grep 'clean: 1 files'
+	mount -t famfs_lite "$1" /mnt/famfs
+	daxtest read-verify /mnt/famfs/f 0 67108864 "$2"
+}

@@ -76,19 +76,7 @@ case_refusals() {
 }
 
 case_famfs_lite_on_devdax() {
-	mkfs.famfs_lite /dev/dax0
-	mkdir -p /mnt/famfs
-	mount -t famfs_lite /dev/dax0 /mnt/famfs
-	fallocate -l $((64 * MB)) /mnt/famfs/f
-	daxtest mmap-fill /mnt/famfs/f 0 $((64 * MB)) 78
-	out=$(daxtest fault-count /mnt/famfs/f 0 $((64 * MB)))
-	echo "$out"
-	n=${out##*faults=}
-	[ "${n%% *}" -le 40 ] || die "no PMD faults on devdax memory"
-	umount /mnt/famfs
-	fsck.famfs_lite /dev/dax0 | grep 'clean: 1 files'
-	mount -t famfs_lite /dev/dax0 /mnt/famfs
-	daxtest read-verify /mnt/famfs/f 0 $((64 * MB)) 78
+	famfs_lite_pmd_roundtrip /dev/dax0 78
 }
 
 case_detach_gives_it_back() {

@@ -35,19 +35,7 @@ case_attach_block_device() {
 }
 
 case_famfs_lite_on_pmem() {
-	mkfs.famfs_lite /dev/dax0
-	mkdir -p /mnt/famfs
-	mount -t famfs_lite /dev/dax0 /mnt/famfs
-	fallocate -l $((64 * MB)) /mnt/famfs/f
-	daxtest mmap-fill /mnt/famfs/f 0 $((64 * MB)) 111
-	out=$(daxtest fault-count /mnt/famfs/f 0 $((64 * MB)))
-	echo "$out"
-	n=${out##*faults=}
-	[ "${n%% *}" -le 40 ] || die "no PMD faults on pmem"
-	umount /mnt/famfs
-	fsck.famfs_lite /dev/dax0 | grep 'clean: 1 files'
-	mount -t famfs_lite /dev/dax0 /mnt/famfs
-	daxtest read-verify /mnt/famfs/f 0 $((64 * MB)) 111
+	famfs_lite_pmd_roundtrip /dev/dax0 111
 }
 
 case_detach_gives_pmem_back() {
