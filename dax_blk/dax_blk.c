@@ -41,7 +41,16 @@ struct daxblk_device {
 	struct gendisk *disk;
 };
 
-/* Copy one segment of a bio to or from the device. */
+/**
+ * daxblk_do_bvec() - copy one segment of a bio to or from the device
+ * @region: the device's memory
+ * @bv: the segment
+ * @sector: the device sector it starts at
+ * @write: true to store the segment, false to fill it
+ *
+ * Return: BLK_STS_OK, or errno_to_blk_status() of the copy's error:
+ * -ERANGE past the device's end, -EIO for poisoned memory on a read.
+ */
 VISIBLE_IF_KUNIT blk_status_t daxblk_do_bvec(struct daxl_region *region,
 					     struct bio_vec *bv, sector_t sector,
 					     bool write)

@@ -9,7 +9,14 @@
 
 #include "famfs_lite.h"
 
-/* [base, end) must be whole 2 MiB units. */
+/**
+ * famfsl_space_init() - make an allocator with all space free
+ * @s: the allocator
+ * @base: device offset of the data area, a multiple of 2 MiB
+ * @end: device offset just past it, a multiple of 2 MiB
+ *
+ * Return: 0 or -ENOMEM.
+ */
 int famfsl_space_init(struct famfsl_space *s, u64 base, u64 end)
 {
 	s->base = base;
@@ -20,6 +27,10 @@ int famfsl_space_init(struct famfsl_space *s, u64 base, u64 end)
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_space_init);
 
+/**
+ * famfsl_space_destroy() - free what famfsl_space_init() allocated
+ * @s: the allocator
+ */
 void famfsl_space_destroy(struct famfsl_space *s)
 {
 	bitmap_free(s->map);
@@ -91,7 +102,16 @@ int famfsl_space_mark(struct famfsl_space *s, u64 dev_offset, u64 len)
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_space_mark);
 
-/* Give back an extent that famfsl_space_alloc() or _mark() took. */
+/**
+ * famfsl_space_free() - give back an extent
+ * @s: the allocator
+ * @dev_offset: device offset of an extent famfsl_space_alloc() or
+ *	famfsl_space_mark() took
+ * @len: its length
+ *
+ * An extent that is not whole units inside the data area is a bug: it
+ * warns and frees nothing.
+ */
 void famfsl_space_free(struct famfsl_space *s, u64 dev_offset, u64 len)
 {
 	unsigned long first, nr;

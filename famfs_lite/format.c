@@ -25,6 +25,12 @@ static u32 famfsl_sb_crc(const struct famfsl_superblock *sb)
 	return famfsl_crc32c(~0U, sb, offsetof(struct famfsl_superblock, crc));
 }
 
+/**
+ * famfsl_sb_set_crc() - seal a superblock
+ * @sb: the superblock, complete but for its checksum
+ *
+ * Sets @sb->crc to the CRC32C of every byte before it.
+ */
 void famfsl_sb_set_crc(struct famfsl_superblock *sb)
 {
 	sb->crc = cpu_to_le32(famfsl_sb_crc(sb));
@@ -36,6 +42,12 @@ static u32 famfsl_log_header_crc(const struct famfsl_log_header *h)
 	return famfsl_crc32c(~0U, h, offsetof(struct famfsl_log_header, crc));
 }
 
+/**
+ * famfsl_log_header_set_crc() - seal a log header
+ * @h: the header, complete but for its checksum
+ *
+ * Sets @h->crc to the CRC32C of every byte before it.
+ */
 void famfsl_log_header_set_crc(struct famfsl_log_header *h)
 {
 	h->crc = cpu_to_le32(famfsl_log_header_crc(h));
@@ -50,12 +62,24 @@ static u32 famfsl_entry_crc(const struct famfsl_entry *e)
 	return famfsl_crc32c(~0U, &copy, sizeof(copy));
 }
 
+/**
+ * famfsl_entry_set_crc() - seal a log entry
+ * @e: the entry, complete but for its checksum
+ *
+ * Sets @e->crc to the CRC32C of the whole entry with the crc field zero.
+ */
 void famfsl_entry_set_crc(struct famfsl_entry *e)
 {
 	e->crc = cpu_to_le32(famfsl_entry_crc(e));
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_entry_set_crc);
 
+/**
+ * famfsl_log_capacity() - how many entries a log holds
+ * @log_len: the log's length in bytes, header included
+ *
+ * Return: the number of entry slots after the header.
+ */
 u64 famfsl_log_capacity(u64 log_len)
 {
 	return (log_len - FAMFSL_LOG_HEADER_SIZE) / FAMFSL_ENTRY_SIZE;
@@ -72,7 +96,15 @@ static bool famfsl_all_zero(const void *buf, size_t len)
 	return true;
 }
 
-/* A name is 1..FAMFSL_NAME_MAX bytes, not "." or "..", without '/' or NUL. */
+/**
+ * famfsl_name_ok() - whether a name may be stored in the log
+ * @name: the name, not NUL-terminated
+ * @len: its length in bytes
+ *
+ * A name is 1..FAMFSL_NAME_MAX bytes, not "." or "..", without '/' or NUL.
+ *
+ * Return: true if @name is valid.
+ */
 bool famfsl_name_ok(const char *name, unsigned int len)
 {
 	if (!len || len > FAMFSL_NAME_MAX)
@@ -84,6 +116,19 @@ bool famfsl_name_ok(const char *name, unsigned int len)
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_name_ok);
 
+/**
+ * famfsl_check_superblock() - judge a superblock on its own
+ * @sb: the superblock as read from the media
+ * @dev_size: size of the device it was read from, in bytes
+ * @why: receives what is wrong, on failure
+ *
+ * Checks the magic, checksum, version, flags, geometry (2 MiB units, the
+ * log at 2 MiB, the data area right after it) and reserved bytes, and
+ * that the device is as large as the superblock says.
+ *
+ * Return: 0, -EINVAL if the media is not a famfs_lite this code can use,
+ * or -EUCLEAN if it is one but is corrupt.
+ */
 int famfsl_check_superblock(const struct famfsl_superblock *sb,
 			    u64 dev_size, const char **why)
 {
@@ -121,6 +166,16 @@ int famfsl_check_superblock(const struct famfsl_superblock *sb,
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_check_superblock);
 
+/**
+ * famfsl_check_log_header() - judge a log header against its superblock
+ * @h: the header as read from the media
+ * @sb: the superblock, already checked
+ * @why: receives what is wrong, on failure
+ *
+ * Return: 0, or -EUCLEAN for a bad magic or checksum, a geometry that
+ * disagrees with @sb, a commit point past the log's end, or non-zero
+ * reserved bytes.
+ */
 int famfsl_check_log_header(const struct famfsl_log_header *h,
 			    const struct famfsl_superblock *sb,
 			    const char **why)
@@ -169,6 +224,20 @@ static int famfsl_check_alloc(const struct famfsl_alloc *a,
 	return 0;
 }
 
+/**
+ * famfsl_check_entry() - judge one log entry on its own
+ * @e: the entry as read from the media
+ * @index: its slot in the log, which must be its sequence number
+ * @sb: the superblock, already checked
+ * @why: receives what is wrong, on failure
+ *
+ * Checks the checksum, the sequence number and what each entry type
+ * allows: inode numbers, names, attribute flags, and extents in whole
+ * 2 MiB units inside the data area.  Checks against the tree are the
+ * caller's.
+ *
+ * Return: 0, or -EUCLEAN for a corrupt or unknown entry.
+ */
 int famfsl_check_entry(const struct famfsl_entry *e, u64 index,
 		       const struct famfsl_superblock *sb, const char **why)
 {

@@ -44,6 +44,10 @@ sparse_all() {
 	make C=2 2>&1 | tee /dev/stderr | { ! grep -E '(warning|error):'; }
 }
 
+kernel_doc_all() {
+	"$DAXLITE_ROOT/scripts/kernel-doc-check.sh" $(git ls-files '*.c')
+}
+
 checkpatch_all() {
 	"$DAXLITE_ROOT/scripts/checkpatch.sh" $(git ls-files '*.c' '*.h')
 }
@@ -100,9 +104,18 @@ checkpatch_catches() {
 	! scripts/checkpatch.sh "$bad"
 }
 
+# The kernel-doc check must fail on an export without a comment.
+kernel_doc_catches() {
+	local bad=$DAXLITE_BUILD/kernel-doc-selftest.c
+	printf 'int f(int a)\n{\n\treturn a;\n}\nEXPORT_SYMBOL_GPL(f);\n' > "$bad"
+	! scripts/kernel-doc-check.sh "$bad"
+}
+
 echo "== host: style and build"
 host_case harness/checkpatch-catches-findings checkpatch_catches
+host_case harness/kernel-doc-check-catches-missing kernel_doc_catches
 host_case host/checkpatch-strict checkpatch_all
+host_case host/kernel-doc-on-every-export kernel_doc_all
 host_case host/sparse-clean sparse_all
 host_case host/build-w1-clean build_w1
 host_case host/version-consistent version_consistent
