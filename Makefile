@@ -10,6 +10,7 @@
 #   make check           every test: style, build, guest tests in QEMU
 #   make demo            the user path, run in QEMU
 #   make kunit           the KUnit suites, on a KUnit kernel built once and cached
+#   make bench           each daxlite path against its stock peer, in one QEMU boot
 #   make install         tools, man pages, udev rules, examples (PREFIX, DESTDIR)
 #   make uninstall       remove what make install put there
 #   make dkms-install    dkms add, build and install, for KVER (default: running)
@@ -22,7 +23,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 
 MODULES := dax_core dax_blk dax_chardev famfs_lite
 
-.PHONY: all modules tools test-modules test-helpers clean check demo kunit \
+.PHONY: all modules tools test-modules test-helpers clean check demo kunit bench \
 	install uninstall dkms-install dkms-remove
 
 # make install: tools, man pages, udev rules and configuration examples.
@@ -55,6 +56,7 @@ test-modules: modules
 test-helpers: tools
 	mkdir -p build
 	$(CC) -O2 -Wall -Wextra -Werror -static -o build/daxtest tests/helpers/daxtest.c
+	$(CC) -O2 -Wall -Wextra -Werror -static -o build/daxbench tests/helpers/daxbench.c
 	$(CC) -O2 -Wall -Wextra -Werror -static -Iinclude -Itools \
 		-o build/famfsl_poke tests/helpers/famfsl_poke.c \
 		tools/famfsl_tool.c famfs_lite/format.c
@@ -73,6 +75,9 @@ demo:
 
 kunit:
 	scripts/kunit.sh
+
+bench:
+	scripts/bench.sh
 
 install: tools
 	install -D -m 0755 tools/mkfs.famfs_lite $(DESTDIR)$(SBINDIR)/mkfs.famfs_lite

@@ -161,6 +161,15 @@ tests/two-hosts.sh
 echo "== guest: DKMS-built modules, modprobe and mount only"
 tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' -U "$DAXLITE_BUILD/dkms-modules" dkms_modprobe
 
+echo "== bench: each daxlite path against its stock peer (numbers, never judged)"
+# The case passes if every row was measured; the table is for reading.
+bench_rows() {
+	DAXLITE_BENCH_NO_DEPS=1 scripts/bench.sh | tee "$DAXLITE_BUILD/bench.txt"
+	[ "$(grep -cE '^(rw|mmap) ' "$DAXLITE_BUILD/bench.txt")" = 9 ]
+}
+host_case bench/every-path-measured bench_rows
+sed 's/^/    /' "$DAXLITE_BUILD/bench.txt" 2> /dev/null || true
+
 echo "== KUnit, on a KUnit-enabled 6.1 kernel"
 scripts/kunit.sh
 

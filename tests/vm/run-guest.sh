@@ -15,6 +15,8 @@
 #         where DKMS puts them (the suite runs depmod)
 #     -n  an NVDIMM backed by host file FILE (created SIZE bytes if
 #         missing; shared, so it outlives the guest and other guests see it)
+#     -P  preallocate the NVDIMM's host memory before boot, so the guest's
+#         first touch of it costs what later touches do (for make bench)
 #     -g  pass ARG to the suite as $1, and name the log SUITE-ARG
 #     -l  name this run's log and results LABEL instead of SUITE
 #
@@ -32,12 +34,14 @@ vmlinux=
 kodir=$DAXLITE_ROOT
 updates=
 nvdimm=
+prealloc=off
 arg=
 label=
-while getopts "m:a:T:qk:K:U:n:g:l:" o; do
+while getopts "m:a:T:qk:K:U:n:Pg:l:" o; do
 	case $o in
 	U) updates=$OPTARG ;;
 	n) nvdimm=$OPTARG ;;
+	P) prealloc=on ;;
 	g) arg=$OPTARG ;;
 	l) label=$OPTARG ;;
 	k) vmlinux=$OPTARG ;;
@@ -70,12 +74,13 @@ trap 'rm -rf "$ov"' EXIT
 mkdir -p "$ov/tests" "$ov/usr/bin" "$ov/daxlite"
 install -m 0755 "$DAXLITE_ROOT/tests/vm/init" "$ov/init"
 cp "$DAXLITE_ROOT"/tests/guest/*.sh "$ov/tests/"
-cp "$DAXLITE_BUILD/daxtest" "$DAXLITE_BUILD"/famfsl_poke "$ov/usr/bin/"
+cp "$DAXLITE_BUILD"/{daxtest,daxbench,famfsl_poke} "$ov/usr/bin/"
 mkdir -p "$ov/sbin"
 cp "$DAXLITE_ROOT"/tools/mkfs.famfs_lite "$DAXLITE_ROOT"/tools/fsck.famfs_lite \
 	"$DAXLITE_ROOT"/tools/daxlite-ctl "$ov/sbin/"
 cp "$kodir"/*/*.ko "$ov/daxlite/"
-[ "$kodir" = "$DAXLITE_ROOT" ] && cp "$DAXLITE_ROOT"/tests/kmod/*.ko "$ov/daxlite/"
+testkos=("$DAXLITE_ROOT"/tests/kmod/*.ko)
+[ "$kodir" = "$DAXLITE_ROOT" ] && [ ${#testkos[@]} -gt 0 ] && cp "${testkos[@]}" "$ov/daxlite/"
 if [ -n "$updates" ]; then
 	mkdir -p "$ov/lib/modules/$(basename "$kdir" | sed 's/^kernel-//')/updates/dkms"
 	cp "$updates"/*.ko* "$ov/lib/modules/$(basename "$kdir" | sed 's/^kernel-//')/updates/dkms/"
@@ -94,7 +99,7 @@ if [ -n "$nvdimm" ]; then
 	nvsize=${nvdimm#*:}
 	[ -e "$nvfile" ] || truncate -s "$nvsize" "$nvfile"
 	machine=(-machine pc,nvdimm=on -m "$mem,slots=2,maxmem=8G"
-		 -object "memory-backend-file,id=nv0,share=on,mem-path=$nvfile,size=$nvsize"
+		 -object "memory-backend-file,id=nv0,share=on,prealloc=$prealloc,mem-path=$nvfile,size=$nvsize"
 		 -device nvdimm,id=nvdimm0,memdev=nv0,label-size=128K)
 fi
 start=$(date +%s)

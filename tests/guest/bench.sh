@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# make bench, inside the guest: every daxlite path and its stock peer, on
+# namespaces of one NVDIMM, in the same boot.  Each case prints a
+# "BENCH: KIND NAME key=value..." line for scripts/bench.sh; a case fails
+# only if the measurement could not be made, never on a number.
+. /tests/lib.sh
+
+MB=1048576
+LEN=$((128 * MB))
+BS=$MB
+
+# bench KIND NAME ARGS...: run daxbench KIND ARGS and tag its line.
+bench() {
+	_kind=$1 _name=$2
+	shift 2
+	_out=$(daxbench "$_kind" "$@")
+	echo "BENCH: $_kind $_name $_out"
+}
+
+# json_field FIELD FILE: a string field of ndctl's JSON output.
+json_field() {
+	awk -F'"' -v f="$1" '$2 == f { print $4; exit }' "$2"
+}
+
+case_setup() {
+	modprobe -a nfit nd_pmem dax_pmem device_dax libcrc32c
+	insmod $MODDIR/dax_core.ko
+	insmod $MODDIR/dax_chardev.ko
+	insmod $MODDIR/dax_blk.ko
+	insmod $MODDIR/famfs_lite.ko
+	ndctl disable-region all
+	ndctl init-labels -f all
+	ndctl enable-region all
+	ndctl create-namespace -m fsdax -s 192M > /tmp/fsdax.json
+	ndctl create-namespace -m devdax -s 192M > /tmp/devdax.json
+	ndctl create-namespace -m raw -s 192M > /tmp/raw1.json
+	ndctl create-namespace -m raw -s 192M > /tmp/raw2.json
+	json_field blockdev /tmp/fsdax.json > /tmp/pmem
+	json_field chardev /tmp/devdax.json > /tmp/devdax
+	[ "$(daxlite-ctl attach "$(json_field dev /tmp/raw1.json)")" = dax0 ]
+	[ "$(daxlite-ctl attach --block "$(json_field dev /tmp/raw2.json)")" = daxblk0 ]
+	wait_for_blockdev "/dev/$(cat /tmp/pmem)"
+	[ -c "/dev/$(cat /tmp/devdax)" ]
+}
+
+case_raw_devices() {
+	bench rw pmem "/dev/$(cat /tmp/pmem)" $LEN $BS
+	bench rw dax_chardev /dev/dax0 $LEN $BS
+	bench rw dax_blk /dev/daxblk0 $LEN $BS
+	bench mmap device_dax "/dev/$(cat /tmp/devdax)" $LEN
+	bench mmap dax_chardev /dev/dax0 $LEN
+}
+
+case_file_systems() {
+	mkfs.ext4 -q -F -b 4096 "/dev/$(cat /tmp/pmem)"
+	mkdir -p /mnt/ext4 /mnt/famfs
+	mount -t ext4 -o dax "/dev/$(cat /tmp/pmem)" /mnt/ext4
+	mkfs.famfs_lite /dev/dax0 > /dev/null
+	mount -t famfs_lite /dev/dax0 /mnt/famfs
+	fallocate -l $LEN /mnt/ext4/f
+	fallocate -l $LEN /mnt/famfs/f
+	bench mmap ext4-dax /mnt/ext4/f $LEN
+	bench mmap famfs_lite /mnt/famfs/f $LEN
+	bench rw ext4-dax /mnt/ext4/f $LEN $BS
+	bench rw famfs_lite /mnt/famfs/f $LEN $BS
+	umount /mnt/famfs
+	umount /mnt/ext4
+}
+
+run_case setup-namespaces case_setup
+run_case raw-devices case_raw_devices
+run_case file-systems case_file_systems
