@@ -19,7 +19,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <stdint.h>
+#include <linux/types.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +28,11 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+typedef __u64 u64;
+
+/* Where the load loop's sum goes, so the compiler keeps the loads. */
+u64 daxbench_sink;
 
 static int fail(const char *what, const char *path)
 {
@@ -58,9 +63,8 @@ static long minor_faults(void)
 
 static int bench_mmap(const char *path, size_t len)
 {
-	volatile uint64_t sink = 0;
 	double t0, t1, t2, t3, t4;
-	uint64_t *words, sum = 0;
+	u64 *words, sum = 0;
 	long faults;
 	struct stat st;
 	void *map;
@@ -87,13 +91,12 @@ static int bench_mmap(const char *path, size_t len)
 	t2 = now();
 	for (i = 0; i < len / sizeof(*words); i++)
 		sum += words[i];
-	sink = sum;
+	daxbench_sink = sum;
 	t3 = now();
 	/* device_dax's /dev/daxX.Y has no fsync: EINVAL, nothing to time */
 	if (msync(map, len, MS_SYNC) && errno != EINVAL)
 		return fail("msync", path);
 	t4 = now();
-	(void)sink;
 
 	printf("first_write=%.0f write=%.0f read=%.0f msync_ms=%.1f faults=%ld\n",
 	       mbps(len, t1 - t0), mbps(len, t2 - t1), mbps(len, t3 - t2),
