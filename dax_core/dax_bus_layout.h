@@ -5,8 +5,10 @@
  * The kernel declares struct dax_device_driver in drivers/dax/bus.h and
  * struct dev_dax in drivers/dax/dax-private.h; neither header is shipped
  * in linux-headers, and modversions does not cover either layout.  These
- * are copies of the 6.1 layouts under daxlite's own names.  Only the
- * fields devdax.c uses are named; the others are kept for their size.
+ * are copies of the 6.1 layouts under daxlite's own names.  They keep
+ * every field, so that sizes and offsets match, but devdax.c reads only
+ * dax_dev, align, id, nr_range and the ranges of a dev_dax, and fills in
+ * only drv, probe and remove of its driver.
  * tests/layout-check.sh compiles them beside the kernel's own headers from
  * linux-source-6.1 and fails if any offset differs, and devdax.c checks
  * at run time that what it reads is sane before it trusts it.
