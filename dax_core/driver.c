@@ -322,17 +322,15 @@ static int daxl_driver_attach_namespace(struct daxl_driver *drv,
 {
 	int rc;
 
-	mutex_lock(&drv->bind_lock);
+	lockdep_assert_held(&drv->bind_lock);
 	if (ndev->driver) {
 		pr_err("%s: attach: %s is bound to %s; unbind it first\n",
 		       drv->nd.drv.name, dev_name(ndev), ndev->driver->name);
-		rc = -EBUSY;
-	} else {
-		WRITE_ONCE(drv->wanted, ndev);
-		rc = device_driver_attach(&drv->nd.drv, ndev);
-		WRITE_ONCE(drv->wanted, NULL);
+		return -EBUSY;
 	}
-	mutex_unlock(&drv->bind_lock);
+	WRITE_ONCE(drv->wanted, ndev);
+	rc = device_driver_attach(&drv->nd.drv, ndev);
+	WRITE_ONCE(drv->wanted, NULL);
 	return rc;
 }
 
@@ -361,25 +359,24 @@ int daxl_driver_attach(struct daxl_driver *drv, const char *buf)
 	strscpy(name, buf, sizeof(name));
 	strim(name);
 	dev = daxl_devdax_find(drv, name);
-	if (dev) {
-		mutex_lock(&drv->bind_lock);
-		rc = daxl_devdax_take(drv, dev);
-		mutex_unlock(&drv->bind_lock);
-		put_device(dev);
-		return rc;
-	}
-	if (str_has_prefix(name, "namespace"))
+	if (!dev && str_has_prefix(name, "namespace"))
 		dev = bus_find_device_by_name(drv->nd.drv.bus, NULL, name);
-	if (dev) {
-		rc = daxl_driver_attach_namespace(drv, dev);
-		put_device(dev);
-		return rc;
-	}
-	if (drv->ops->add_borrowed)
+	if (!dev && drv->ops->add_borrowed)
 		return daxl_driver_attach_bdev(drv, name);
-	pr_err("%s: attach: no NVDIMM namespace%s named '%s'\n",
-	       drv->nd.drv.name, drv->devdax ? " or dax device" : "", name);
-	return -ENODEV;
+	if (!dev) {
+		pr_err("%s: attach: no NVDIMM namespace named '%s'\n",
+		       drv->nd.drv.name, name);
+		return -ENODEV;
+	}
+
+	mutex_lock(&drv->bind_lock);
+	if (daxl_devdax_is(drv, dev))
+		rc = daxl_devdax_take(drv, dev);
+	else
+		rc = daxl_driver_attach_namespace(drv, dev);
+	mutex_unlock(&drv->bind_lock);
+	put_device(dev);
+	return rc;
 }
 EXPORT_SYMBOL_NS_GPL(daxl_driver_attach, DAXL_NS);
 
