@@ -28,9 +28,7 @@ case_setup() {
 	insmod $MODDIR/dax_chardev.ko
 	insmod $MODDIR/dax_blk.ko
 	insmod $MODDIR/famfs_lite.ko
-	ndctl disable-region all
-	ndctl init-labels -f all
-	ndctl enable-region all
+	nvdimm_labels_reset
 	ndctl create-namespace -m fsdax -s 192M > /tmp/fsdax.json
 	ndctl create-namespace -m devdax -s 192M > /tmp/devdax.json
 	ndctl create-namespace -m raw -s 192M > /tmp/raw1.json

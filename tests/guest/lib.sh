@@ -107,3 +107,11 @@ famfs_lite_pmd_roundtrip() {
 	mount -t famfs_lite "$1" /mnt/famfs
 	daxtest read-verify /mnt/famfs/f 0 67108864 "$2"
 }
+
+# nvdimm_labels_reset: give every NVDIMM empty namespace labels, so the
+# suite can make its namespaces with ndctl create-namespace.
+nvdimm_labels_reset() {
+	ndctl disable-region all
+	ndctl init-labels -f all
+	ndctl enable-region all
+}

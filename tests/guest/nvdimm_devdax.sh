@@ -16,9 +16,7 @@ case_make_devdax_namespace() {
 	insmod $MODDIR/dax_core.ko
 	insmod $MODDIR/dax_chardev.ko
 	insmod $MODDIR/famfs_lite.ko
-	ndctl disable-region all
-	ndctl init-labels -f all
-	ndctl enable-region all
+	nvdimm_labels_reset
 	ndctl create-namespace -m devdax -s 256M | tee /tmp/ns.json
 	grep -q '"chardev":"dax0.0"' /tmp/ns.json
 	[ -c /dev/dax0.0 ] && [ "$(driver_of $DAXDEV)" = device_dax ]

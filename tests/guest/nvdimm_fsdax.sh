@@ -10,9 +10,7 @@ case_make_fsdax_namespace() {
 	insmod $MODDIR/dax_core.ko
 	insmod $MODDIR/dax_chardev.ko
 	insmod $MODDIR/famfs_lite.ko
-	ndctl disable-region all
-	ndctl init-labels -f all
-	ndctl enable-region all
+	nvdimm_labels_reset
 	ndctl create-namespace -m fsdax -s 256M | tee /tmp/ns.json
 	pm=$(awk -F'"' '/"blockdev"/ { print $4 }' /tmp/ns.json)
 	echo "$pm" > /tmp/pmem
