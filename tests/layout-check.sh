@@ -18,12 +18,19 @@ echo "layout-check: linux-source-6.1 $src_ver, $(basename "$kdir") $hdr_ver"
 [ "$src_ver" = "$hdr_ver" ] ||
 	echo "layout-check: note: the source and the headers are different versions"
 
+# The kernel's two headers, unpacked once per source version.
+hdrs=$DAXLITE_CACHE/dax-bus-headers-$src_ver
+if [ ! -f "$hdrs/dax-private.h" ]; then
+	mkdir -p "$hdrs.tmp"
+	tar -xJf "$tarball" -C "$hdrs.tmp" --strip-components=3 \
+		linux-source-6.1/drivers/dax/bus.h linux-source-6.1/drivers/dax/dax-private.h
+	mv "$hdrs.tmp" "$hdrs"
+fi
+
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cp "$DAXLITE_ROOT"/tests/layout/{Kbuild,dax_bus_layout_check.c} \
-	"$DAXLITE_ROOT"/dax_core/dax_bus_layout.h "$tmp/"
-tar -xJf "$tarball" -C "$tmp" --strip-components=3 \
-	linux-source-6.1/drivers/dax/bus.h linux-source-6.1/drivers/dax/dax-private.h
+	"$DAXLITE_ROOT"/dax_core/dax_bus_layout.h "$hdrs"/{bus.h,dax-private.h} "$tmp/"
 # build DIR: build the check in DIR; fails if the layouts differ.
 build() {
 	make -s -C "$kdir" M="$1" modules 2>&1 | grep -v 'Skipping BTF' || true

@@ -17,11 +17,6 @@ bench() {
 	echo "BENCH: $_kind $_name $_out"
 }
 
-# json_field FIELD FILE: a string field of ndctl's JSON output.
-json_field() {
-	awk -F'"' -v f="$1" '$2 == f { print $4; exit }' "$2"
-}
-
 case_setup() {
 	modprobe -a nfit nd_pmem dax_pmem device_dax libcrc32c
 	insmod $MODDIR/dax_core.ko

@@ -115,3 +115,13 @@ nvdimm_labels_reset() {
 	ndctl init-labels -f all
 	ndctl enable-region all
 }
+
+# driver_of SYSFS_DEV: the driver the device is bound to, or nothing.
+driver_of() {
+	[ -e "$1/driver" ] && basename "$(readlink "$1/driver")"
+}
+
+# json_field FIELD FILE: a string field of ndctl's JSON output.
+json_field() {
+	awk -F'"' -v f="$1" '$2 == f { print $4; exit }' "$2"
+}

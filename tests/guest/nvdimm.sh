@@ -12,7 +12,7 @@ case_load() {
 	insmod $MODDIR/famfs_lite.ko
 	wait_for_blockdev /dev/pmem0
 	ndctl list -N
-	[ "$(basename "$(readlink /sys/bus/nd/devices/namespace0.0/driver)")" = nd_pmem ]
+	[ "$(driver_of /sys/bus/nd/devices/namespace0.0)" = nd_pmem ]
 	# Neither driver took the namespace on its own.
 	! ls /dev/dax[0-9]* /dev/daxblk* 2> /dev/null
 }
@@ -93,7 +93,7 @@ case_detach_gives_it_back() {
 	[ "$(daxlite-ctl detach dax0)" = namespace0.0 ]
 	[ ! -e /dev/dax0 ]
 	wait_for_blockdev /dev/pmem0
-	[ "$(basename "$(readlink /sys/bus/nd/devices/namespace0.0/driver)")" = nd_pmem ]
+	[ "$(driver_of /sys/bus/nd/devices/namespace0.0)" = nd_pmem ]
 	# The data went through nd_pmem's raw namespace too: same bytes.
 	fsck.famfs_lite /dev/pmem0 | grep 'clean: 1 files'
 }
@@ -109,7 +109,7 @@ case_tool_attach_again() {
 	rmmod famfs_lite dax_chardev dax_blk dax_core
 	[ ! -e /dev/dax0 ]
 	echo namespace0.0 > /sys/bus/nd/drivers/nd_pmem/bind
-	[ "$(basename "$(readlink /sys/bus/nd/devices/namespace0.0/driver)")" = nd_pmem ]
+	[ "$(driver_of /sys/bus/nd/devices/namespace0.0)" = nd_pmem ]
 }
 
 # Unbinding the region deletes the namespace under the mount (ndctl

@@ -12,7 +12,7 @@ case_make_fsdax_namespace() {
 	insmod $MODDIR/famfs_lite.ko
 	nvdimm_labels_reset
 	ndctl create-namespace -m fsdax -s 256M | tee /tmp/ns.json
-	pm=$(awk -F'"' '/"blockdev"/ { print $4 }' /tmp/ns.json)
+	pm=$(json_field blockdev /tmp/ns.json)
 	echo "$pm" > /tmp/pmem
 	[ -b /dev/$pm ]
 }
