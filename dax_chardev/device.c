@@ -90,19 +90,36 @@ static vm_fault_t daxcdev_fault_pmd(struct vm_fault *vmf,
 	return vmf_insert_pfn_pmd(vmf, pfn, vmf->flags & FAULT_FLAG_WRITE);
 }
 
+/*
+ * Faults map the memory only while it is there: a borrowed region can
+ * lose it (its lender is removed), and dax_core then waits for faults in
+ * progress before it takes every raw mapping away.
+ */
 static vm_fault_t daxcdev_huge_fault(struct vm_fault *vmf,
 				     enum page_entry_size pe_size)
 {
 	struct daxcdev_device *dev = vmf->vma->vm_file->private_data;
+	vm_fault_t ret;
+	int idx;
 
+	idx = daxl_region_enter(dev->region);
+	if (!daxl_region_alive(dev->region)) {
+		daxl_region_exit(idx);
+		return VM_FAULT_SIGBUS;
+	}
 	switch (daxl_compat_fault_pages(pe_size)) {
 	case 1:
-		return daxcdev_fault_pte(vmf, dev->region);
+		ret = daxcdev_fault_pte(vmf, dev->region);
+		break;
 	case PMD_SIZE >> PAGE_SHIFT:
-		return daxcdev_fault_pmd(vmf, dev->region);
+		ret = daxcdev_fault_pmd(vmf, dev->region);
+		break;
 	default:
-		return VM_FAULT_FALLBACK;
+		ret = VM_FAULT_FALLBACK;
+		break;
 	}
+	daxl_region_exit(idx);
+	return ret;
 }
 
 static vm_fault_t daxcdev_fault(struct vm_fault *vmf)
@@ -165,14 +182,15 @@ static int daxcdev_mmap(struct file *filp, struct vm_area_struct *vma)
 static ssize_t daxcdev_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct daxcdev_device *dev = iocb->ki_filp->private_data;
-	ssize_t len;
-	size_t done;
+	ssize_t len, done;
 
 	len = daxcdev_io_len(iocb->ki_pos, iov_iter_count(to),
 			     dev->region->size, false);
 	if (len <= 0)
 		return len;
 	done = daxl_region_copy_to_iter(dev->region, iocb->ki_pos, len, to);
+	if (done < 0)
+		return done;
 	iocb->ki_pos += done;
 	return done ? done : -EFAULT;
 }
@@ -180,8 +198,7 @@ static ssize_t daxcdev_read_iter(struct kiocb *iocb, struct iov_iter *to)
 static ssize_t daxcdev_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
 	struct daxcdev_device *dev = iocb->ki_filp->private_data;
-	ssize_t len;
-	size_t done;
+	ssize_t len, done;
 
 	len = daxcdev_io_len(iocb->ki_pos, iov_iter_count(from),
 			     dev->region->size, true);
@@ -193,9 +210,11 @@ static ssize_t daxcdev_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		return -EBUSY;
 	}
 	done = daxl_region_copy_from_iter(dev->region, iocb->ki_pos, len, from);
-	if (iocb->ki_flags & IOCB_DSYNC)
+	if (done > 0 && (iocb->ki_flags & IOCB_DSYNC))
 		daxl_region_flush(dev->region);
 	daxl_region_raw_put(dev->region);
+	if (done < 0)
+		return done;
 	iocb->ki_pos += done;
 	return done ? done : -EFAULT;
 }

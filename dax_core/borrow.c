@@ -26,19 +26,29 @@
 
 #define DAXL_BORROW_MODE	(FMODE_READ | FMODE_WRITE | FMODE_EXCL)
 
-/* The lender reports a memory failure to us: pass it to our holder. */
+/*
+ * The lender reports a memory failure to us: pass it to our holder.  A
+ * failure of the whole device is how the lender says it is going away
+ * (kill_dax(), when nd_pmem is unbound): the memory is unmapped right
+ * after we return, and this cannot be refused.  So the region is marked
+ * dead first (every later use fails, raw mappings are taken away), then
+ * the holder is told, and it stops using the memory before we return.
+ */
 static int daxl_borrowed_notify_failure(struct dax_device *dax_dev, u64 offset,
 					u64 len, int mf_flags)
 {
 	struct daxl_region *region = dax_holder(dax_dev);
+	bool whole = !offset && len == DAXL_WHOLE_REGION;
 	int rc = -EOPNOTSUPP;
 
+	if (whole)
+		daxl_region_mark_dead(region);
 	mutex_lock(&region->claim_lock);
 	if (region->holder_ops && region->holder_ops->notify_failure)
 		rc = region->holder_ops->notify_failure(region->holder, offset,
 							len, mf_flags);
 	mutex_unlock(&region->claim_lock);
-	return rc;
+	return whole ? 0 : rc;
 }
 
 static const struct dax_holder_operations daxl_borrowed_holder_ops = {

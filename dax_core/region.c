@@ -21,10 +21,16 @@
 #include <linux/libnvdimm.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/srcu.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/uio.h>
+
+#ifdef CONFIG_X86
+#include <asm/e820/api.h>
+#endif
 
 #include <daxlite/compat.h>
 #include <daxlite/dax_core.h>
@@ -34,6 +40,15 @@
 /* Every mapped region, in no particular order; protected by daxl_lock. */
 static LIST_HEAD(daxl_regions);
 static DEFINE_MUTEX(daxl_lock);
+
+/*
+ * Readers of a region's memory hold this around each use (daxl_region_enter),
+ * so daxl_region_mark_dead() can wait for them before the memory goes.
+ */
+DEFINE_STATIC_SRCU(daxl_srcu);
+
+/* Zero and scan memory in steps of this many bytes, with a resched between. */
+#define DAXL_STEP	SZ_2M
 
 /* The iomem descriptors of memory a region may be made from. */
 static const unsigned long daxl_reserved_descs[] = {
@@ -50,6 +65,16 @@ static int daxl_add_covered(struct resource *res, void *arg)
 	return 0;
 }
 
+/* How many bytes of [start, start + size) iomem resources of @desc cover. */
+static u64 daxl_range_covered(u64 start, u64 size, unsigned long desc)
+{
+	u64 covered = 0;
+
+	walk_iomem_res_desc(desc, IORESOURCE_MEM, start, start + size - 1,
+			    &covered, daxl_add_covered);
+	return covered;
+}
+
 /* Is every byte of [start, start + size) in reserved or persistent memory? */
 static bool daxl_range_is_reserved(u64 start, u64 size)
 {
@@ -57,9 +82,8 @@ static bool daxl_range_is_reserved(u64 start, u64 size)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(daxl_reserved_descs); i++)
-		walk_iomem_res_desc(daxl_reserved_descs[i], IORESOURCE_MEM,
-				    start, start + size - 1, &covered,
-				    daxl_add_covered);
+		covered += daxl_range_covered(start, size,
+					      daxl_reserved_descs[i]);
 	return covered == size;
 }
 
@@ -111,6 +135,42 @@ void daxl_regions_remove(struct daxl_region *region)
 	mutex_unlock(&daxl_lock);
 }
 
+#ifdef CONFIG_X86
+/* What the firmware's own memory map (before memmap=) may call the memory. */
+static bool daxl_firmware_memory_ok(u64 start, u64 end)
+{
+	static const enum e820_type bad[] = {
+		E820_TYPE_RESERVED, E820_TYPE_ACPI, E820_TYPE_NVS,
+		E820_TYPE_UNUSABLE, E820_TYPE_SOFT_RESERVED,
+	};
+	unsigned int i;
+	u64 at;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		if (e820__mapped_raw_any(start, end, bad[i]))
+			return false;
+	/* Every 2 MiB must hold some RAM or persistent memory. */
+	for (at = start; at < end; at += DAXL_REGION_ALIGN) {
+		if (!e820__mapped_raw_any(at, at + DAXL_REGION_ALIGN,
+					  E820_TYPE_RAM) &&
+		    !e820__mapped_raw_any(at, at + DAXL_REGION_ALIGN,
+					  E820_TYPE_PMEM) &&
+		    !e820__mapped_raw_any(at, at + DAXL_REGION_ALIGN,
+					  E820_TYPE_PRAM))
+			return false;
+		if (!(at % SZ_1G))
+			cond_resched();
+	}
+	return true;
+}
+#else
+/* Other architectures have no firmware map to ask; the user must know. */
+static bool daxl_firmware_memory_ok(u64 start, u64 end)
+{
+	return true;
+}
+#endif
+
 /*
  * Judge a range before anything is claimed.  Each refusal says why, naming
  * the range and the device that asked for it.
@@ -142,6 +202,21 @@ static int daxl_check_range(const struct daxl_phys *phys, const char *owner)
 	}
 	if (!daxl_range_is_reserved(start, size)) {
 		pr_err("%s: range [%#llx-%#llx] is not wholly reserved or persistent memory; reserve it at boot with memmap=SIZE$START\n",
+		       owner, start, last);
+		return -EINVAL;
+	}
+	/*
+	 * memmap=SIZE$START reserves whatever the user names, and firmware
+	 * reserves its own areas (ACPI tables, MMIO windows) the same way,
+	 * so being reserved proves nothing.  Unless the firmware described
+	 * the range as persistent memory itself (NFIT), its own memory map,
+	 * as it was before the command line changed it, must call every
+	 * part RAM or persistent memory.  A hole in that map smaller than
+	 * 2 MiB cannot be seen this way.
+	 */
+	if (daxl_range_covered(start, size, IORES_DESC_PERSISTENT_MEMORY) != size &&
+	    !daxl_firmware_memory_ok(start, start + size)) {
+		pr_err("%s: range [%#llx-%#llx] is not all RAM or persistent memory in the firmware's memory map (/sys/firmware/memmap)\n",
 		       owner, start, last);
 		return -EINVAL;
 	}
@@ -294,20 +369,26 @@ EXPORT_SYMBOL_NS_GPL(daxl_region_unmap, DAXL_NS);
  * Persistent regions are read with machine-check-safe copies, so poisoned
  * media reports -EIO instead of crashing.
  *
- * Return: 0, -ERANGE if the span leaves the region, -EIO on poison.
+ * Return: 0, -ERANGE if the span leaves the region, -EIO on poison or if
+ * the memory is gone.
  */
 int daxl_region_read(struct daxl_region *region, u64 offset, void *buf,
 		     size_t len)
 {
 	void *src = region->kaddr + offset;
+	int idx, rc = 0;
 
 	if (daxl_check_span(offset, len, region->size))
 		return -ERANGE;
-	if (region->backing == DAXL_VOLATILE) {
+	idx = daxl_region_enter(region);
+	if (!daxl_region_alive(region))
+		rc = -EIO;
+	else if (region->backing == DAXL_VOLATILE)
 		memcpy(buf, src, len);
-		return 0;
-	}
-	return copy_mc_to_kernel(buf, src, len) ? -EIO : 0;
+	else if (copy_mc_to_kernel(buf, src, len))
+		rc = -EIO;
+	daxl_region_exit(idx);
+	return rc;
 }
 EXPORT_SYMBOL_NS_GPL(daxl_region_read, DAXL_NS);
 
@@ -321,20 +402,26 @@ EXPORT_SYMBOL_NS_GPL(daxl_region_read, DAXL_NS);
  * Writes to persistent regions bypass the CPU cache; they are durable
  * after the next daxl_region_flush().
  *
- * Return: 0, or -ERANGE if the span leaves the region.
+ * Return: 0, -ERANGE if the span leaves the region, or -EIO if the memory
+ * is gone.
  */
 int daxl_region_write(struct daxl_region *region, u64 offset,
 		      const void *buf, size_t len)
 {
 	void *dst = region->kaddr + offset;
+	int idx, rc = 0;
 
 	if (daxl_check_span(offset, len, region->size))
 		return -ERANGE;
-	if (region->backing == DAXL_VOLATILE)
+	idx = daxl_region_enter(region);
+	if (!daxl_region_alive(region))
+		rc = -EIO;
+	else if (region->backing == DAXL_VOLATILE)
 		memcpy(dst, buf, len);
 	else
 		memcpy_flushcache(dst, buf, len);
-	return 0;
+	daxl_region_exit(idx);
+	return rc;
 }
 EXPORT_SYMBOL_NS_GPL(daxl_region_write, DAXL_NS);
 
@@ -345,20 +432,36 @@ EXPORT_SYMBOL_NS_GPL(daxl_region_write, DAXL_NS);
  * @len: number of bytes
  *
  * On persistent regions the zeroes are written back from the CPU cache
- * and are durable after the next daxl_region_flush().
+ * and are durable after the next daxl_region_flush().  Large spans are
+ * zeroed 2 MiB at a time, with a chance to reschedule between steps.
  *
- * Return: 0, or -ERANGE if the span leaves the region.
+ * Context: may sleep.
+ * Return: 0, -ERANGE if the span leaves the region, or -EIO if the memory
+ * is gone.
  */
 int daxl_region_zero(struct daxl_region *region, u64 offset, u64 len)
 {
-	void *dst = region->kaddr + offset;
+	u64 done, step;
+	int idx, rc = 0;
+	void *dst;
 
 	if (daxl_check_span(offset, len, region->size))
 		return -ERANGE;
-	memset(dst, 0, len);
-	if (region->backing == DAXL_PERSISTENT)
-		arch_wb_cache_pmem(dst, len);
-	return 0;
+	for (done = 0; done < len && !rc; done += step) {
+		step = min_t(u64, len - done, DAXL_STEP);
+		dst = region->kaddr + offset + done;
+		idx = daxl_region_enter(region);
+		if (!daxl_region_alive(region)) {
+			rc = -EIO;
+		} else {
+			memset(dst, 0, step);
+			if (region->backing == DAXL_PERSISTENT)
+				arch_wb_cache_pmem(dst, step);
+		}
+		daxl_region_exit(idx);
+		cond_resched();
+	}
+	return rc;
 }
 EXPORT_SYMBOL_NS_GPL(daxl_region_zero, DAXL_NS);
 
@@ -409,19 +512,27 @@ EXPORT_SYMBOL_NS_GPL(daxl_region_invalidate, DAXL_NS);
  * Persistent regions are read with machine-check-safe copies, which stop
  * short at poisoned memory.
  *
- * Return: the number of bytes copied; short on a fault or on poison, 0 if
- * the span leaves the region.
+ * Return: the number of bytes copied, short on a fault or on poison; 0 if
+ * the span leaves the region; -EIO if the memory is gone.
  */
-size_t daxl_region_copy_to_iter(struct daxl_region *region, u64 offset,
-				size_t len, struct iov_iter *iter)
+ssize_t daxl_region_copy_to_iter(struct daxl_region *region, u64 offset,
+				 size_t len, struct iov_iter *iter)
 {
 	void *src = region->kaddr + offset;
+	ssize_t done;
+	int idx;
 
 	if (daxl_check_span(offset, len, region->size))
 		return 0;
-	if (region->backing == DAXL_VOLATILE)
-		return _copy_to_iter(src, len, iter);
-	return _copy_mc_to_iter(src, len, iter);
+	idx = daxl_region_enter(region);
+	if (!daxl_region_alive(region))
+		done = -EIO;
+	else if (region->backing == DAXL_VOLATILE)
+		done = _copy_to_iter(src, len, iter);
+	else
+		done = _copy_mc_to_iter(src, len, iter);
+	daxl_region_exit(idx);
+	return done;
 }
 EXPORT_SYMBOL_NS_GPL(daxl_region_copy_to_iter, DAXL_NS);
 
@@ -435,21 +546,135 @@ EXPORT_SYMBOL_NS_GPL(daxl_region_copy_to_iter, DAXL_NS);
  * Writes to persistent regions bypass the CPU cache; they are durable
  * after the next daxl_region_flush().
  *
- * Return: the number of bytes copied; short on a fault, 0 if the span
- * leaves the region.
+ * Return: the number of bytes copied, short on a fault; 0 if the span
+ * leaves the region; -EIO if the memory is gone.
  */
-size_t daxl_region_copy_from_iter(struct daxl_region *region, u64 offset,
-				  size_t len, struct iov_iter *iter)
+ssize_t daxl_region_copy_from_iter(struct daxl_region *region, u64 offset,
+				   size_t len, struct iov_iter *iter)
 {
 	void *dst = region->kaddr + offset;
+	ssize_t done;
+	int idx;
 
 	if (daxl_check_span(offset, len, region->size))
 		return 0;
-	if (region->backing == DAXL_VOLATILE)
-		return _copy_from_iter(dst, len, iter);
-	return _copy_from_iter_flushcache(dst, len, iter);
+	idx = daxl_region_enter(region);
+	if (!daxl_region_alive(region))
+		done = -EIO;
+	else if (region->backing == DAXL_VOLATILE)
+		done = _copy_from_iter(dst, len, iter);
+	else
+		done = _copy_from_iter_flushcache(dst, len, iter);
+	daxl_region_exit(idx);
+	return done;
 }
 EXPORT_SYMBOL_NS_GPL(daxl_region_copy_from_iter, DAXL_NS);
+
+/**
+ * daxl_region_enter() - start a use of a region's memory
+ * @region: the region
+ *
+ * Every access to the memory through @region->kaddr, and every mapping of
+ * it made on a page fault, happens between this and daxl_region_exit(),
+ * and only if daxl_region_alive() says so in between, so that a region
+ * whose memory goes away (daxl_region_mark_dead()) is never touched
+ * afterwards.  The pair nests and never sleeps itself.
+ *
+ * Return: an index for daxl_region_exit().
+ */
+int daxl_region_enter(struct daxl_region *region) __acquires(daxl_srcu)
+{
+	return srcu_read_lock(&daxl_srcu);
+}
+EXPORT_SYMBOL_NS_GPL(daxl_region_enter, DAXL_NS);
+
+/**
+ * daxl_region_alive() - whether a region still has its memory
+ * @region: the region, inside daxl_region_enter()
+ *
+ * Return: false once the memory went away.
+ */
+bool daxl_region_alive(struct daxl_region *region)
+{
+	return !READ_ONCE(region->dead);
+}
+EXPORT_SYMBOL_NS_GPL(daxl_region_alive, DAXL_NS);
+
+/**
+ * daxl_region_exit() - end a use started by daxl_region_enter()
+ * @idx: what daxl_region_enter() returned
+ */
+void daxl_region_exit(int idx) __releases(daxl_srcu)
+{
+	srcu_read_unlock(&daxl_srcu, idx);
+}
+EXPORT_SYMBOL_NS_GPL(daxl_region_exit, DAXL_NS);
+
+/*
+ * The memory of @region is going away and cannot be kept (its lender is
+ * being removed): fail every later use, wait for the uses in progress,
+ * and take away raw mappings.  Raw mappings are made through the
+ * dax_device's inode (dax_chardev points each file's f_mapping there).
+ */
+void daxl_region_mark_dead(struct daxl_region *region)
+{
+	WRITE_ONCE(region->dead, true);
+	synchronize_srcu(&daxl_srcu);
+	unmap_mapping_range(dax_inode(region->dax_dev)->i_mapping, 0, 0, 1);
+	pr_err("%s: its memory [%#llx-%#llx] went away; uses now fail with EIO\n",
+	       region->owner, (u64)region->start,
+	       region->start + region->size - 1);
+}
+
+/**
+ * daxl_region_busy_page() - a page of a span that someone still holds
+ * @region: the region
+ * @offset: byte offset of the span, a multiple of PAGE_SIZE
+ * @len: its length in bytes, a multiple of PAGE_SIZE
+ *
+ * A page that was mapped can be held beyond its mapping: by a pipe it was
+ * vmspliced into, or by direct I/O in flight into it.  Its memory must not
+ * be given to anyone else until it is idle.  The caller makes sure no new
+ * mapping of the span can appear meanwhile.
+ *
+ * Context: may sleep.
+ * Return: the first such page, or NULL if the whole span is idle.
+ */
+struct page *daxl_region_busy_page(struct daxl_region *region, u64 offset,
+				   u64 len)
+{
+	unsigned long pfn, end;
+	struct page *page;
+
+	if (daxl_check_span(offset, len, region->size))
+		return NULL;
+	pfn = PHYS_PFN(region->start + offset);
+	end = pfn + PHYS_PFN(len);
+	for (; pfn < end; pfn++) {
+		page = pfn_to_page(pfn);
+		if (!daxl_compat_page_idle(page))
+			return page;
+		if (!(pfn % (DAXL_STEP >> PAGE_SHIFT)))
+			cond_resched();
+	}
+	return NULL;
+}
+EXPORT_SYMBOL_NS_GPL(daxl_region_busy_page, DAXL_NS);
+
+/**
+ * daxl_wait_page_idle() - wait until a page daxl_region_busy_page() found is idle
+ * @page: the page
+ *
+ * Sleeps without counting as a hung task: a pipe can hold a page for as
+ * long as its owner likes.
+ *
+ * Context: may sleep.
+ */
+void daxl_wait_page_idle(struct page *page)
+{
+	daxl_compat_wait_page_idle(page);
+}
+EXPORT_SYMBOL_NS_GPL(daxl_wait_page_idle, DAXL_NS);
 
 void daxl_regions_lock(void)
 {

@@ -18,6 +18,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/pfn_t.h>
+#include <linux/wait_bit.h>
 
 /*
  * The kernel versions this file covers are checked by Kbuild, which stops
@@ -104,6 +105,22 @@ static inline struct gendisk *daxl_compat_alloc_disk(int node)
 	struct gendisk *disk = blk_alloc_disk(node);
 
 	return disk ? disk : ERR_PTR(-ENOMEM);
+}
+
+/*
+ * An fs-dax page that nobody holds: on 6.1 their reference counts are
+ * 1-based (mm/memremap.c), and the last put wakes waiters on _refcount.
+ * From 6.15 fs-dax pages are ordinary refcounted folios, idle at 0.
+ */
+static inline bool daxl_compat_page_idle(struct page *page)
+{
+	return page_ref_count(page) == 1;
+}
+
+static inline void daxl_compat_wait_page_idle(struct page *page)
+{
+	___wait_var_event(&page->_refcount, daxl_compat_page_idle(page),
+			  TASK_IDLE, 0, 0, schedule());
 }
 
 #endif /* _DAXLITE_COMPAT_H */

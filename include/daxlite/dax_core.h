@@ -56,11 +56,16 @@ enum daxl_backing {
 	DAXL_PERSISTENT,
 };
 
+/* The length a holder is told when the whole memory of a region goes. */
+#define DAXL_WHOLE_REGION	U64_MAX
+
 /**
  * struct daxl_holder_ops - what dax_core tells the holder of a region
  * @notify_failure: a memory failure hit [@offset, @offset + @len) of the
  *	region; return 0 if handled, or -EOPNOTSUPP to let the kernel kill
- *	the processes that map the pages
+ *	the processes that map the pages.  @offset 0 and @len U64_MAX mean
+ *	the whole memory is going away (DAXL_WHOLE_REGION): the holder must
+ *	stop using it, and may wait for its users before it returns.
  */
 struct daxl_holder_ops {
 	int (*notify_failure)(void *holder, u64 offset, u64 len, int mf_flags);
@@ -87,6 +92,8 @@ struct daxl_holder_ops {
  * @holder_name: the holder's name, for messages
  * @holder_ops: the holder's callbacks
  * @raw_users: raw mappings and raw writes in progress
+ * @dead: the memory went away under the region (its lender was removed);
+ *	read inside daxl_region_enter()
  *
  * Users read @start, @size, @kaddr, @backing and @dax_dev; the rest is
  * dax_core's own.
@@ -112,6 +119,7 @@ struct daxl_region {
 	const char *holder_name;
 	const struct daxl_holder_ops *holder_ops;
 	unsigned int raw_users;
+	bool dead;
 };
 
 int daxl_parse_ranges(const char *spec, struct daxl_phys *ranges,
@@ -138,10 +146,16 @@ int daxl_region_write(struct daxl_region *region, u64 offset,
 int daxl_region_zero(struct daxl_region *region, u64 offset, u64 len);
 void daxl_region_flush(struct daxl_region *region);
 int daxl_region_invalidate(struct daxl_region *region, u64 offset, u64 len);
-size_t daxl_region_copy_to_iter(struct daxl_region *region, u64 offset,
-				size_t len, struct iov_iter *iter);
-size_t daxl_region_copy_from_iter(struct daxl_region *region, u64 offset,
-				  size_t len, struct iov_iter *iter);
+ssize_t daxl_region_copy_to_iter(struct daxl_region *region, u64 offset,
+				 size_t len, struct iov_iter *iter);
+ssize_t daxl_region_copy_from_iter(struct daxl_region *region, u64 offset,
+				   size_t len, struct iov_iter *iter);
+int daxl_region_enter(struct daxl_region *region) __acquires(daxl_srcu);
+bool daxl_region_alive(struct daxl_region *region);
+void daxl_region_exit(int idx) __releases(daxl_srcu);
+struct page *daxl_region_busy_page(struct daxl_region *region, u64 offset,
+				   u64 len);
+void daxl_wait_page_idle(struct page *page);
 
 void daxl_region_publish(struct daxl_region *region, dev_t devt,
 			 struct module *provider);
