@@ -52,6 +52,39 @@ static bool famfsl_space_units(struct famfsl_space *s, u64 dev_offset, u64 len,
 }
 
 /**
+ * famfsl_space_find() - find free space for one contiguous extent
+ * @s: the allocator
+ * @len: bytes wanted; rounded up to whole units
+ * @from: device offset to start looking at
+ * @dev_offset: receives the device offset of the first free run at or
+ *	after @from that is long enough; nothing is taken
+ *
+ * Return: 0, -EINVAL for a zero length, or -ENOSPC if no run of free
+ * units is long enough.
+ */
+int famfsl_space_find(struct famfsl_space *s, u64 len, u64 from,
+		      u64 *dev_offset)
+{
+	u64 nr = DIV_ROUND_UP_ULL(len, FAMFSL_ALLOC_UNIT);
+	unsigned long first, start = 0;
+
+	if (!len)
+		return -EINVAL;
+	if (nr > s->nr_free)
+		return -ENOSPC;
+	if (from > s->base)
+		start = DIV_ROUND_UP_ULL(from - s->base, FAMFSL_ALLOC_UNIT);
+	if (start >= s->nr_units)
+		return -ENOSPC;
+	first = bitmap_find_next_zero_area(s->map, s->nr_units, start, nr, 0);
+	if (first >= s->nr_units)
+		return -ENOSPC;
+	*dev_offset = s->base + first * FAMFSL_ALLOC_UNIT;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(famfsl_space_find);
+
+/**
  * famfsl_space_alloc() - allocate one contiguous extent
  * @s: the allocator
  * @len: bytes wanted; rounded up to whole units
@@ -62,20 +95,12 @@ static bool famfsl_space_units(struct famfsl_space *s, u64 dev_offset, u64 len,
  */
 int famfsl_space_alloc(struct famfsl_space *s, u64 len, u64 *dev_offset)
 {
-	u64 nr = DIV_ROUND_UP_ULL(len, FAMFSL_ALLOC_UNIT);
-	unsigned long first;
+	int rc = famfsl_space_find(s, len, 0, dev_offset);
 
-	if (!len)
-		return -EINVAL;
-	if (nr > s->nr_free)
-		return -ENOSPC;
-	first = bitmap_find_next_zero_area(s->map, s->nr_units, 0, nr, 0);
-	if (first >= s->nr_units)
-		return -ENOSPC;
-	bitmap_set(s->map, first, nr);
-	s->nr_free -= nr;
-	*dev_offset = s->base + first * FAMFSL_ALLOC_UNIT;
-	return 0;
+	if (rc)
+		return rc;
+	return famfsl_space_mark(s, *dev_offset,
+				 round_up(len, FAMFSL_ALLOC_UNIT));
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_space_alloc);
 

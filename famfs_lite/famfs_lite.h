@@ -5,6 +5,7 @@
 
 #include <linux/fs.h>
 #include <linux/mutex.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include <daxlite/dax_core.h>
@@ -26,6 +27,8 @@ struct famfsl_space {
 
 int famfsl_space_init(struct famfsl_space *s, u64 base, u64 end);
 void famfsl_space_destroy(struct famfsl_space *s);
+int famfsl_space_find(struct famfsl_space *s, u64 len, u64 from,
+		      u64 *dev_offset);
 int famfsl_space_alloc(struct famfsl_space *s, u64 len, u64 *dev_offset);
 int famfsl_space_mark(struct famfsl_space *s, u64 dev_offset, u64 len);
 void famfsl_space_free(struct famfsl_space *s, u64 dev_offset, u64 len);
@@ -34,8 +37,13 @@ void famfsl_space_free(struct famfsl_space *s, u64 dev_offset, u64 len);
  * struct famfsl_file - the extents of a regular file, once allocated
  * @nr: number of extents
  * @ext: extents, laid end to end in the file
- * @freed: the space went back to the allocator already (the log said the
- *	file was removed while it was still open here)
+ * @inode: the file
+ * @held: on sbi->held: the log gave the space back (another host removed
+ *	the file, and this host replayed it), but this host still uses it
+ * @held_node: entry on sbi->held
+ * @quarantined: on sbi->quarantine: removed, but kept until nothing holds
+ *	its pages any more
+ * @quarantine_node: entry on sbi->quarantine
  */
 struct famfsl_file {
 	unsigned int nr;
@@ -43,7 +51,11 @@ struct famfsl_file {
 		u64 dev_offset;
 		u64 len;
 	} ext[FAMFSL_MAX_EXTENTS];
-	bool freed;
+	struct inode *inode;
+	bool held;
+	struct list_head held_node;
+	bool quarantined;
+	struct list_head quarantine_node;
 };
 
 /**
@@ -57,8 +69,16 @@ struct famfsl_file {
  * @next_index: entries written or replayed so far
  * @next_ino: the next inode number to hand out
  * @log_full_warned: "log full" was logged once
- * @space_lock: protects @space; taken inside @log_lock
- * @space: the data area's allocator
+ * @space_lock: protects @space, @held and @quarantine; taken inside
+ *	@log_lock
+ * @space: the data area's allocator: the space of the files the log
+ *	knows, and of files removed here but not yet evicted
+ * @held: files whose space the log gave back while this host still uses
+ *	it; the allocator avoids their extents
+ * @quarantine: removed files whose pages were mapped, kept (with an inode
+ *	reference) until no pipe or I/O holds a page of theirs
+ * @quarantine_work: evicts quarantined files once they are idle
+ * @shutdown: the device went away; every use fails with EIO
  * @inodes: live inodes by number
  */
 struct famfsl_sb_info {
@@ -75,6 +95,10 @@ struct famfsl_sb_info {
 	/* see @space_lock above */
 	struct mutex space_lock;
 	struct famfsl_space space;
+	struct list_head held;
+	struct list_head quarantine;
+	struct delayed_work quarantine_work;
+	bool shutdown;
 	struct xarray inodes;
 };
 
@@ -100,5 +124,10 @@ extern const struct file_operations famfsl_file_ops;
 extern const struct address_space_operations famfsl_dax_aops;
 int famfsl_set_extents(struct inode *inode, const struct famfsl_alloc *a);
 void famfsl_free_extents(struct inode *inode);
+void famfsl_file_removed(struct inode *inode, bool by_log);
+void famfsl_quarantine_work(struct work_struct *work);
+void famfsl_quarantine_drain(struct famfsl_sb_info *sbi);
+void famfsl_wait_pages_idle(struct inode *inode);
+void famfsl_break_mappings(struct inode *inode);
 
 #endif /* _FAMFS_LITE_H */

@@ -8,6 +8,13 @@
  * changes after that.  Writes never extend a file: past its size they are
  * cut short, at or after it they fail with ENOSPC.
  *
+ * A removed file's space is given to another file only once nothing can
+ * reach the old data: its last user is gone, and no page of it is held
+ * beyond its mappings (a pipe it was vmspliced into, direct I/O in flight
+ * into it).  A removed file whose pages were ever mapped is quarantined
+ * with an inode reference until its pages are idle; eviction waits for
+ * them too, as a last line (at umount).
+ *
  * Lock order (as fs/ext2/file.c):
  *   mmap_lock (page faults)
  *     sb_start_pagefault (write faults)
@@ -37,10 +44,16 @@
 
 #include "famfs_lite.h"
 
+/*
+ * A file's extents.  Callers read i_size first (fs/dax.c does before it
+ * asks iomap_begin) and trust any offset below it to have an extent, so
+ * the extents must be read after the size: pairs with the smp_wmb() in
+ * famfsl_publish_extents().
+ */
 static struct famfsl_file *famfsl_file(struct inode *inode)
 {
-	/* pairs with the release in famfsl_publish_extents() */
-	return smp_load_acquire((struct famfsl_file **)&inode->i_private);
+	smp_rmb();	/* the size was read before; see above */
+	return READ_ONCE(inode->i_private);
 }
 
 /*
@@ -55,8 +68,12 @@ static void famfsl_publish_extents(struct inode *inode, struct famfsl_file *fe,
 
 	for (i = 0; i < fe->nr; i++)
 		total += fe->ext[i].len;
-	/* pairs with the acquire in famfsl_file() */
-	smp_store_release((struct famfsl_file **)&inode->i_private, fe);
+	fe->inode = inode;
+	INIT_LIST_HEAD(&fe->held_node);
+	INIT_LIST_HEAD(&fe->quarantine_node);
+	WRITE_ONCE(inode->i_private, fe);
+	/* pairs with the smp_rmb() in famfsl_file() */
+	smp_wmb();
 	inode->i_blocks = total >> SECTOR_SHIFT;
 	i_size_write(inode, size);
 }
@@ -112,6 +129,8 @@ static ssize_t famfsl_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	struct inode *inode = file_inode(iocb->ki_filp);
 	ssize_t ret;
 
+	if (READ_ONCE(FAMFSL_SB(inode->i_sb)->shutdown))
+		return -EIO;
 	if (!iov_iter_count(to))
 		return 0;
 	inode_lock_shared(inode);
@@ -127,6 +146,8 @@ static ssize_t famfsl_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	loff_t size;
 	ssize_t ret;
 
+	if (READ_ONCE(FAMFSL_SB(inode->i_sb)->shutdown))
+		return -EIO;
 	inode_lock(inode);
 	ret = generic_write_checks(iocb, from);
 	if (ret <= 0)
@@ -148,7 +169,19 @@ out_unlock:
 	return ret;
 }
 
-/* One handler for every fault size and for write-notify faults. */
+/*
+ * One handler for every fault size and for write-notify faults.
+ *
+ * MAP_SYNC needs nothing here: a write fault never has metadata to make
+ * durable first, because a file's extents are logged, and durable, when
+ * they are allocated, before any fault can map them.  So iomap_begin
+ * never reports IOMAP_F_DIRTY, and dax_iomap_fault() never asks for a
+ * synchronous fault (VM_FAULT_NEEDDSYNC).
+ *
+ * A fault that finds the file system shut down (its device went away)
+ * maps nothing: the shutdown holds invalidate_lock while it takes every
+ * mapping away, so it either waits for this fault or this fault sees it.
+ */
 static vm_fault_t famfsl_huge_fault(struct vm_fault *vmf,
 				    enum page_entry_size pe_size)
 {
@@ -156,14 +189,15 @@ static vm_fault_t famfsl_huge_fault(struct vm_fault *vmf,
 	bool write = (vmf->flags & FAULT_FLAG_WRITE) &&
 		     (vmf->vma->vm_flags & VM_SHARED);
 	vm_fault_t ret;
-	pfn_t pfn;
 
 	if (write)
 		sb_start_pagefault(inode->i_sb);
 	filemap_invalidate_lock_shared(inode->i_mapping);
-	ret = dax_iomap_fault(vmf, pe_size, &pfn, NULL, &famfsl_iomap_ops);
-	if (ret & VM_FAULT_NEEDDSYNC)
-		ret = dax_finish_sync_fault(vmf, pe_size, pfn);
+	if (READ_ONCE(FAMFSL_SB(inode->i_sb)->shutdown))
+		ret = VM_FAULT_SIGBUS;
+	else
+		ret = dax_iomap_fault(vmf, pe_size, NULL, NULL,
+				      &famfsl_iomap_ops);
 	filemap_invalidate_unlock_shared(inode->i_mapping);
 	if (write)
 		sb_end_pagefault(inode->i_sb);
@@ -211,9 +245,57 @@ static int famfsl_fsync(struct file *file, loff_t start, loff_t end,
 	return rc;
 }
 
+/* The end of a held extent that [@off, @off + @len) overlaps, or 0. */
+static u64 famfsl_held_overlap(struct famfsl_sb_info *sbi, u64 off, u64 len)
+{
+	struct famfsl_file *fe;
+	unsigned int i;
+
+	lockdep_assert_held(&sbi->space_lock);
+	list_for_each_entry(fe, &sbi->held, held_node)
+		for (i = 0; i < fe->nr; i++)
+			if (off < fe->ext[i].dev_offset + fe->ext[i].len &&
+			    fe->ext[i].dev_offset < off + len)
+				return fe->ext[i].dev_offset + fe->ext[i].len;
+	return 0;
+}
+
+/*
+ * Take @len bytes of free space that no file of this host still uses:
+ * the log may have freed space that a file open here still maps.
+ */
+static int famfsl_take_space(struct famfsl_sb_info *sbi, u64 len, u64 *off)
+{
+	u64 from = 0;
+	int rc;
+
+	mutex_lock(&sbi->space_lock);
+	for (;;) {
+		rc = famfsl_space_find(&sbi->space, len, from, off);
+		if (rc)
+			break;
+		from = famfsl_held_overlap(sbi, *off, len);
+		if (!from) {
+			rc = famfsl_space_mark(&sbi->space, *off, len);
+			break;
+		}
+	}
+	mutex_unlock(&sbi->space_lock);
+	return rc;
+}
+
+static void famfsl_give_space(struct famfsl_sb_info *sbi, u64 off, u64 len)
+{
+	mutex_lock(&sbi->space_lock);
+	famfsl_space_free(&sbi->space, off, len);
+	mutex_unlock(&sbi->space_lock);
+}
+
 /*
  * Give an empty file its one extent and size @size: take the space, zero
- * it, log it, then publish the extent and the size.
+ * it, log it, then publish the extent and the size.  The zeroing, which
+ * takes long for a large file, holds no file system lock; the space is
+ * the caller's alone meanwhile.
  */
 static int famfsl_allocate(struct inode *inode, loff_t size)
 {
@@ -233,13 +315,12 @@ static int famfsl_allocate(struct inode *inode, loff_t size)
 		goto out_free;
 	}
 
-	mutex_lock(&sbi->log_lock);
-	mutex_lock(&sbi->space_lock);
-	rc = famfsl_space_alloc(&sbi->space, len, &off);
-	mutex_unlock(&sbi->space_lock);
+	rc = famfsl_take_space(sbi, len, &off);
 	if (rc)
-		goto out_unlock;
+		goto out_free;
 	rc = daxl_region_zero(sbi->region, off, len);
+	if (rc)
+		goto out_give_space;
 	daxl_region_flush(sbi->region);
 
 	e->type = cpu_to_le32(FAMFSL_ALLOC);
@@ -248,15 +329,11 @@ static int famfsl_allocate(struct inode *inode, loff_t size)
 	e->alloc.nr_extents = cpu_to_le32(1);
 	e->alloc.ext[0].dev_offset = cpu_to_le64(off);
 	e->alloc.ext[0].len = cpu_to_le64(len);
-	if (!rc)
-		rc = famfsl_log_append(sbi, e);
-	if (rc) {
-		mutex_lock(&sbi->space_lock);
-		famfsl_space_free(&sbi->space, off, len);
-		mutex_unlock(&sbi->space_lock);
-		goto out_unlock;
-	}
+	mutex_lock(&sbi->log_lock);
+	rc = famfsl_log_append(sbi, e);
 	mutex_unlock(&sbi->log_lock);
+	if (rc)
+		goto out_give_space;
 
 	fe->nr = 1;
 	fe->ext[0].dev_offset = off;
@@ -265,8 +342,8 @@ static int famfsl_allocate(struct inode *inode, loff_t size)
 	kfree(e);
 	return 0;
 
-out_unlock:
-	mutex_unlock(&sbi->log_lock);
+out_give_space:
+	famfsl_give_space(sbi, off, len);
 out_free:
 	kfree(e);
 	kfree(fe);
@@ -389,8 +466,11 @@ int famfsl_set_extents(struct inode *inode, const struct famfsl_alloc *a)
 }
 
 /**
- * famfsl_free_extents() - give a file's space back, once
- * @inode: a regular file that is gone from the tree
+ * famfsl_free_extents() - give a file's space back, at eviction
+ * @inode: a regular file that is gone, with no user and no busy page left
+ *
+ * Space the log freed already (a removal replayed from another host) is
+ * only forgotten: the allocator stops avoiding it.
  */
 void famfsl_free_extents(struct inode *inode)
 {
@@ -401,12 +481,182 @@ void famfsl_free_extents(struct inode *inode)
 	if (!fe)
 		return;
 	mutex_lock(&sbi->space_lock);
-	if (!fe->freed)
+	if (fe->held)
+		list_del(&fe->held_node);
+	else
 		for (i = 0; i < fe->nr; i++)
 			famfsl_space_free(&sbi->space, fe->ext[i].dev_offset,
 					  fe->ext[i].len);
-	fe->freed = true;
+	fe->held = false;
 	mutex_unlock(&sbi->space_lock);
+}
+
+/* The first page of @inode's extents that something still holds, or NULL. */
+static struct page *famfsl_busy_page(struct inode *inode)
+{
+	struct famfsl_sb_info *sbi = FAMFSL_SB(inode->i_sb);
+	struct famfsl_file *fe = famfsl_file(inode);
+	struct page *page = NULL;
+	unsigned int i;
+
+	/* Only pages that were mapped, which left a DAX entry, can be held. */
+	if (!fe || !READ_ONCE(inode->i_mapping->nrpages))
+		return NULL;
+	for (i = 0; i < fe->nr && !page; i++)
+		page = daxl_region_busy_page(sbi->region, fe->ext[i].dev_offset,
+					     fe->ext[i].len);
+	return page;
+}
+
+/**
+ * famfsl_wait_pages_idle() - wait until no page of a file is held
+ * @inode: a regular file that nothing maps any more
+ *
+ * Context: may sleep for as long as a pipe or an I/O holds a page.
+ */
+void famfsl_wait_pages_idle(struct inode *inode)
+{
+	struct page *page;
+	bool told = false;
+
+	while ((page = famfsl_busy_page(inode))) {
+		if (!told)
+			pr_info("%s: inode %lu: waiting for a pipe or an I/O to release its pages\n",
+				FAMFSL_SB(inode->i_sb)->name, inode->i_ino);
+		told = true;
+		daxl_wait_page_idle(page);
+	}
+}
+
+/* How often quarantined files are looked at. */
+#define FAMFSL_QUARANTINE_DELAY	(HZ / 5)
+
+/**
+ * famfsl_file_removed() - a regular file lost its last name
+ * @inode: the file, still referenced by the caller
+ * @by_log: the removal was replayed from the log (another host removed
+ *	it), so the log gives the space back while this host may still use it
+ *
+ * A file whose pages were ever mapped is quarantined: it keeps an inode
+ * reference, so it is not evicted (and its space not reused) until the
+ * quarantine work finds it unused and its pages idle.
+ */
+void famfsl_file_removed(struct inode *inode, bool by_log)
+{
+	struct famfsl_sb_info *sbi = FAMFSL_SB(inode->i_sb);
+	struct famfsl_file *fe = famfsl_file(inode);
+	bool mapped, quarantined = false;
+	unsigned int i;
+
+	if (!fe)
+		return;
+	mapped = READ_ONCE(inode->i_mapping->nrpages);
+	mutex_lock(&sbi->space_lock);
+	if (by_log && !fe->held) {
+		for (i = 0; i < fe->nr; i++)
+			famfsl_space_free(&sbi->space, fe->ext[i].dev_offset,
+					  fe->ext[i].len);
+		fe->held = true;
+		list_add(&fe->held_node, &sbi->held);
+	}
+	if (mapped && !fe->quarantined) {
+		ihold(inode);
+		fe->quarantined = true;
+		list_add_tail(&fe->quarantine_node, &sbi->quarantine);
+		quarantined = true;
+	}
+	mutex_unlock(&sbi->space_lock);
+	if (quarantined)
+		mod_delayed_work(system_wq, &sbi->quarantine_work,
+				 FAMFSL_QUARANTINE_DELAY);
+}
+
+/* Take the quarantined files that are unused and idle off the list. */
+static void famfsl_quarantine_collect(struct famfsl_sb_info *sbi,
+				      struct list_head *idle, bool all)
+{
+	struct famfsl_file *fe, *next;
+
+	mutex_lock(&sbi->space_lock);
+	list_for_each_entry_safe(fe, next, &sbi->quarantine, quarantine_node) {
+		if (!all && (atomic_read(&fe->inode->i_count) > 1 ||
+			     famfsl_busy_page(fe->inode)))
+			continue;
+		fe->quarantined = false;
+		list_move_tail(&fe->quarantine_node, idle);
+	}
+	mutex_unlock(&sbi->space_lock);
+}
+
+/* Drop the quarantine's references; eviction frees the space. */
+static void famfsl_quarantine_release(struct list_head *idle)
+{
+	struct famfsl_file *fe, *next;
+
+	list_for_each_entry_safe(fe, next, idle, quarantine_node) {
+		list_del_init(&fe->quarantine_node);
+		iput(fe->inode);
+	}
+}
+
+/**
+ * famfsl_quarantine_work() - evict quarantined files that became idle
+ * @work: sbi->quarantine_work
+ *
+ * A file is idle once the quarantine holds its only reference (nothing
+ * has it open or mapped, so no new page reference can appear) and no page
+ * of it is held.
+ */
+void famfsl_quarantine_work(struct work_struct *work)
+{
+	struct famfsl_sb_info *sbi = container_of(to_delayed_work(work),
+						  struct famfsl_sb_info,
+						  quarantine_work);
+	LIST_HEAD(idle);
+	bool more;
+
+	famfsl_quarantine_collect(sbi, &idle, false);
+	famfsl_quarantine_release(&idle);
+	mutex_lock(&sbi->space_lock);
+	more = !list_empty(&sbi->quarantine);
+	mutex_unlock(&sbi->space_lock);
+	if (more)
+		schedule_delayed_work(&sbi->quarantine_work,
+				      FAMFSL_QUARANTINE_DELAY);
+}
+
+/**
+ * famfsl_quarantine_drain() - end the quarantine at unmount
+ * @sbi: the file system, whose files are all closed
+ *
+ * Evicts every quarantined file; eviction waits for pages still held.
+ */
+void famfsl_quarantine_drain(struct famfsl_sb_info *sbi)
+{
+	LIST_HEAD(all);
+
+	cancel_delayed_work_sync(&sbi->quarantine_work);
+	famfsl_quarantine_collect(sbi, &all, true);
+	famfsl_quarantine_release(&all);
+}
+
+/**
+ * famfsl_break_mappings() - take a file's memory away from its users
+ * @inode: a regular file of a file system that is shut down
+ *
+ * Unmaps every mapping, waits for held pages, and drops the file's DAX
+ * entries, so nothing refers to the memory any more.  Faults that come
+ * later see the shutdown and fail.
+ */
+void famfsl_break_mappings(struct inode *inode)
+{
+	struct address_space *mapping = inode->i_mapping;
+
+	filemap_invalidate_lock(mapping);
+	unmap_mapping_range(mapping, 0, 0, 1);
+	famfsl_wait_pages_idle(inode);
+	truncate_inode_pages(mapping, 0);
+	filemap_invalidate_unlock(mapping);
 }
 
 static int famfsl_writepages(struct address_space *mapping,
@@ -427,6 +677,8 @@ const struct file_operations famfsl_file_ops = {
 	.llseek			= generic_file_llseek,
 	.read_iter		= famfsl_read_iter,
 	.write_iter		= famfsl_write_iter,
+	.splice_read		= generic_file_splice_read,
+	.splice_write		= iter_file_splice_write,
 	.mmap			= famfsl_mmap,
 	.mmap_supported_flags	= MAP_SYNC,
 	.get_unmapped_area	= thp_get_unmapped_area,

@@ -253,6 +253,8 @@ int famfsl_check_entry(const struct famfsl_entry *e, u64 index,
 		mode = le32_to_cpu(e->create.mode);
 		if (le64_to_cpu(e->create.ino) <= FAMFSL_ROOT_INO)
 			return FAIL(-EUCLEAN, "create of a reserved inode number");
+		if (le64_to_cpu(e->create.ino) > FAMFSL_INO_MAX)
+			return FAIL(-EUCLEAN, "inode number out of range");
 		if (!S_ISREG(mode) && !S_ISDIR(mode))
 			return FAIL(-EUCLEAN, "create of neither a file nor a directory");
 		if (!famfsl_name_ok(e->create.name,

@@ -59,6 +59,8 @@ int famfsl_log_append(struct famfsl_sb_info *sbi, struct famfsl_entry *e)
 	__le64 next;
 
 	lockdep_assert_held(&sbi->log_lock);
+	if (READ_ONCE(sbi->shutdown))
+		return -EIO;
 	if (sbi->next_index >= sbi->capacity) {
 		if (!sbi->log_full_warned)
 			pr_warn("%s: log full (%llu entries); metadata changes fail with ENOSPC\n",
@@ -91,12 +93,19 @@ int famfsl_log_append(struct famfsl_sb_info *sbi, struct famfsl_entry *e)
 
 #define MISMATCH(msg) ({ *why = (msg); -EUCLEAN; })
 
-/* A live inode of the tree by number, with a reference, or NULL. */
+/*
+ * A live inode of the tree by number, with a reference, or NULL.  A local
+ * close may be evicting it meanwhile: inodes are freed after an RCU grace
+ * period, and igrab() refuses one being freed.
+ */
 static struct inode *famfsl_iget_live(struct famfsl_sb_info *sbi, u64 ino)
 {
-	struct inode *inode = xa_load(&sbi->inodes, ino);
+	struct inode *inode;
 
+	rcu_read_lock();
+	inode = xa_load(&sbi->inodes, ino);
 	inode = inode ? igrab(inode) : NULL;
+	rcu_read_unlock();
 	if (inode && !inode->i_nlink) {
 		iput(inode);
 		inode = NULL;
@@ -274,9 +283,9 @@ static int famfsl_apply_unlink(struct super_block *sb,
 	if (!rc)
 		d_delete(dentry);
 	inode_unlock(dir);
-	/* The log says the space is free; reuse may follow at once. */
+	/* The log says the space is free; this host may still use it. */
 	if (!rc && S_ISREG(inode->i_mode))
-		famfsl_free_extents(inode);
+		famfsl_file_removed(inode, true);
 out:
 	dput(dentry);
 	if (dir)
@@ -365,7 +374,7 @@ out_unlock:
 	unlock_rename(new_parent, old_parent);
 	if (victim && !rc) {
 		if (S_ISREG(victim->i_mode))
-			famfsl_free_extents(victim);
+			famfsl_file_removed(victim, true);
 		iput(victim);
 	}
 out:

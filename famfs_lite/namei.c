@@ -80,6 +80,11 @@ static int famfsl_mknod(struct user_namespace *mnt_userns, struct inode *dir,
 		return -ENOMEM;
 
 	mutex_lock(&sbi->log_lock);
+	if (sbi->next_ino > FAMFSL_INO_MAX) {
+		pr_warn_ratelimited("%s: inode numbers are used up\n", sbi->name);
+		rc = -ENOSPC;
+		goto out_unlock;
+	}
 	inode = famfsl_new_inode(dir->i_sb, sbi->next_ino, mode);
 	if (IS_ERR(inode)) {
 		rc = PTR_ERR(inode);
@@ -148,12 +153,17 @@ static int famfsl_log_unlink(struct inode *dir, struct dentry *dentry)
 	return rc;
 }
 
-/* The file's space is freed when its last user goes (evict_inode). */
+/* The file's space is freed when its last user goes (see file.c). */
 static int famfsl_unlink(struct inode *dir, struct dentry *dentry)
 {
+	struct inode *inode = d_inode(dentry);
 	int rc = famfsl_log_unlink(dir, dentry);
 
-	return rc ? rc : simple_unlink(dir, dentry);
+	if (rc)
+		return rc;
+	simple_unlink(dir, dentry);
+	famfsl_file_removed(inode, false);
+	return 0;
 }
 
 static int famfsl_rmdir(struct inode *dir, struct dentry *dentry)
@@ -199,8 +209,11 @@ static int famfsl_rename(struct user_namespace *mnt_userns,
 	kfree(e);
 	if (rc)
 		return rc;
-	return simple_rename(mnt_userns, old_dir, old_dentry, new_dir,
-			     new_dentry, flags);
+	rc = simple_rename(mnt_userns, old_dir, old_dentry, new_dir,
+			   new_dentry, flags);
+	if (!rc && victim && S_ISREG(victim->i_mode))
+		famfsl_file_removed(victim, false);
+	return rc;
 }
 
 /* Log the attributes @ia_valid names, with the inode's (new) values. */

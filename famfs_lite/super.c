@@ -28,11 +28,60 @@ u32 famfsl_crc32c(u32 crc, const void *buf, size_t len)
 	return crc32c(crc, buf, len);
 }
 
+/* The next inode of the tree at or after *@ino, with a reference, or NULL. */
+static struct inode *famfsl_next_inode(struct famfsl_sb_info *sbi,
+				       unsigned long *ino)
+{
+	struct inode *inode;
+
+	for (;;) {
+		rcu_read_lock();
+		inode = xa_find(&sbi->inodes, ino, ULONG_MAX, XA_PRESENT);
+		if (inode)
+			inode = igrab(inode);
+		rcu_read_unlock();
+		if (inode || *ino == ULONG_MAX)
+			return inode;
+		if (!xa_find_after(&sbi->inodes, ino, ULONG_MAX, XA_PRESENT))
+			return NULL;
+	}
+}
+
+/*
+ * The device's memory is going away (its lender, such as nd_pmem, is
+ * being unbound), and it cannot be refused.  From now on every data and
+ * metadata operation fails with EIO and faults with SIGBUS; every file's
+ * mappings and DAX entries go before this returns, so nothing refers to
+ * the memory once it is unmapped.  Unmounting still works.
+ */
+static void famfsl_shutdown(struct super_block *sb)
+{
+	struct famfsl_sb_info *sbi = FAMFSL_SB(sb);
+	unsigned long ino = 0;
+	struct inode *inode;
+
+	WRITE_ONCE(sbi->shutdown, true);
+	pr_err("%s: the device went away; file access now fails with EIO\n",
+	       sbi->name);
+	while ((inode = famfsl_next_inode(sbi, &ino))) {
+		if (S_ISREG(inode->i_mode))
+			famfsl_break_mappings(inode);
+		iput(inode);
+		if (ino == ULONG_MAX)
+			break;
+		ino++;
+	}
+}
+
 static int famfsl_notify_failure(void *holder, u64 offset, u64 len,
 				 int mf_flags)
 {
 	struct super_block *sb = holder;
 
+	if (!offset && len == DAXL_WHOLE_REGION) {
+		famfsl_shutdown(sb);
+		return 0;
+	}
 	pr_err("%s: memory failure at device offset %#llx, %llu bytes\n",
 	       FAMFSL_SB(sb)->name, offset, len);
 	/* Let the kernel find and signal the processes that map it. */
@@ -68,6 +117,9 @@ static void famfsl_evict_inode(struct inode *inode)
 {
 	struct famfsl_sb_info *sbi = FAMFSL_SB(inode->i_sb);
 
+	/* Removed files wait in quarantine; this is for the rest, at umount. */
+	if (S_ISREG(inode->i_mode))
+		famfsl_wait_pages_idle(inode);
 	truncate_inode_pages_final(&inode->i_data);
 	clear_inode(inode);
 	if (S_ISREG(inode->i_mode)) {
@@ -82,20 +134,29 @@ static const struct super_operations famfsl_super_ops = {
 	.evict_inode	= famfsl_evict_inode,
 };
 
-/* Read and check the superblock of the held device. */
-static int famfsl_read_super(struct famfsl_sb_info *sbi)
+/* Read and check the superblock of the held device into @sb. */
+static int famfsl_load_super(struct famfsl_sb_info *sbi,
+			     struct famfsl_superblock *sb)
 {
 	const char *why;
 	int rc;
 
-	daxl_region_invalidate(sbi->region, 0, sizeof(sbi->sb));
-	if (daxl_region_read(sbi->region, 0, &sbi->sb, sizeof(sbi->sb)))
+	daxl_region_invalidate(sbi->region, 0, sizeof(*sb));
+	if (daxl_region_read(sbi->region, 0, sb, sizeof(*sb)))
 		return -EIO;
-	rc = famfsl_check_superblock(&sbi->sb, sbi->region->size, &why);
-	if (rc) {
+	rc = famfsl_check_superblock(sb, sbi->region->size, &why);
+	if (rc)
 		pr_err("%s: %s\n", sbi->name, why);
+	return rc;
+}
+
+/* Read and check the superblock at mount, and size the allocator. */
+static int famfsl_read_super(struct famfsl_sb_info *sbi)
+{
+	int rc = famfsl_load_super(sbi, &sbi->sb);
+
+	if (rc)
 		return rc;
-	}
 	sbi->capacity = famfsl_log_capacity(le64_to_cpu(sbi->sb.log_len));
 	return famfsl_space_init(&sbi->space, le64_to_cpu(sbi->sb.data_offset),
 				 le64_to_cpu(sbi->sb.dev_size));
@@ -114,6 +175,9 @@ static int famfsl_fill_super(struct super_block *sb, struct fs_context *fc)
 		return -ENOMEM;
 	mutex_init(&sbi->log_lock);
 	mutex_init(&sbi->space_lock);
+	INIT_LIST_HEAD(&sbi->held);
+	INIT_LIST_HEAD(&sbi->quarantine);
+	INIT_DELAYED_WORK(&sbi->quarantine_work, famfsl_quarantine_work);
 	xa_init(&sbi->inodes);
 	sb->s_fs_info = sbi;
 
@@ -185,10 +249,27 @@ static int famfsl_get_tree(struct fs_context *fc)
 static int famfsl_reconfigure(struct fs_context *fc)
 {
 	struct super_block *sb = fc->root->d_sb;
+	struct famfsl_sb_info *sbi = FAMFSL_SB(sb);
+	struct famfsl_superblock now;
+	int rc;
 
 	sync_filesystem(sb);
 	if (!sb_rdonly(sb))
 		return 0;
+	if (READ_ONCE(sbi->shutdown))
+		return -EIO;
+	/*
+	 * Another host may have made a new file system here meanwhile; its
+	 * log must not be replayed onto this tree.
+	 */
+	rc = famfsl_load_super(sbi, &now);
+	if (rc)
+		return rc;
+	if (memcmp(&now, &sbi->sb, sizeof(now))) {
+		pr_err("%s: the device holds another file system than the one mounted (made again since?); unmount and mount it again\n",
+		       sbi->name);
+		return -ESTALE;
+	}
 	return famfsl_log_replay(sb, false);
 }
 
@@ -207,6 +288,8 @@ static void famfsl_kill_sb(struct super_block *sb)
 {
 	struct famfsl_sb_info *sbi = FAMFSL_SB(sb);
 
+	if (sbi)
+		famfsl_quarantine_drain(sbi);
 	kill_litter_super(sb);
 	if (!sbi)
 		return;

@@ -57,6 +57,8 @@ typedef __u64 u64;
 				 FAMFSL_ALLOC_UNIT)
 
 #define FAMFSL_ROOT_INO		1
+/* the largest inode number; creates fail with ENOSPC past it */
+#define FAMFSL_INO_MAX		((1ULL << 48) - 1)
 #define FAMFSL_NAME_MAX		192
 #define FAMFSL_MAX_EXTENTS	8
 
