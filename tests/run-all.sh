@@ -130,7 +130,9 @@ host_case harness/catches-panic selftest selftest_panic 'boot: kernel panic'
 host_case harness/catches-hang selftest selftest_hang 'boot: guest watchdog fired' -T 20
 
 echo "== guest: dax_core + dax_blk"
-tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' dax_blk
+# memmap=2M$0xc7e00000 reserves, besides RAM, the guest firmware's ACPI
+# tables (the top of low memory), which dax_core must refuse to serve.
+tests/vm/run-guest.sh -a 'memmap=1G$0x80000000 memmap=2M$0xc7e00000' dax_blk
 
 echo "== guest: dax_chardev"
 tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' dax_chardev
@@ -149,6 +151,10 @@ tests/vm/run-guest.sh -m 2G -n "$DAXLITE_BUILD/nv-fsdax.img:512M" nvdimm_fsdax
 echo "== guest: a devdax namespace's /dev/dax0.0 taken from device_dax as /dev/daxN"
 rm -f "$DAXLITE_BUILD/nv-devdax.img"
 tests/vm/run-guest.sh -m 2G -n "$DAXLITE_BUILD/nv-devdax.img:512M" nvdimm_devdax
+
+echo "== guest: two views of one NVDIMM, as a writer and a reader host"
+rm -f "$DAXLITE_BUILD/nv-alias.img"
+tests/vm/run-guest.sh -m 2G -n "$DAXLITE_BUILD/nv-alias.img:512M" -A nvdimm_alias
 
 echo "== guest: famfs_lite on an NVDIMM, written, powered off, read after reboot"
 rm -f "$DAXLITE_BUILD/nv-persist.img"

@@ -70,6 +70,14 @@ case_bad_not_reserved() {
 	bad_ranges 1G@0xa0000000 'Invalid parameters' 'not wholly reserved'
 }
 
+case_bad_firmware_area() {
+	# The top 128 KiB of the guest's low memory are QEMU's ACPI tables,
+	# which the kernel command line reserves here as memmap=2M$0xc7e00000.
+	grep -q 'memmap=2M\$0xc7e00000' /proc/cmdline || die "boot without the firmware-area reservation"
+	bad_ranges 2M@0xc7e00000 'Invalid parameters' \
+		'range \[0xc7e00000-0xc7ffffff\] is not all RAM or persistent memory in the firmware.s memory map'
+}
+
 case_bad_overlap() {
 	bad_ranges "$R0,512M@0x90000000" 'Device or resource busy' \
 		'daxblk1: range \[0x90000000-0xafffffff\] overlaps \[0x80000000-0x9fffffff\] served by daxblk0'
@@ -207,6 +215,7 @@ run_case bad-ranges-unaligned case_bad_unaligned
 run_case bad-ranges-zero-size case_bad_zero_size
 run_case bad-ranges-system-ram case_bad_system_ram
 run_case bad-ranges-not-reserved case_bad_not_reserved
+run_case bad-ranges-firmware-area case_bad_firmware_area
 run_case bad-ranges-overlap case_bad_overlap
 run_case bad-ranges-too-many case_bad_too_many
 run_case load-without-ranges case_load_without_ranges

@@ -132,6 +132,37 @@ case_fsync_msync_map_sync() {
 	stat -c '%a %u %g %Y %s' $M/data | tee /tmp/data.stat | grep "^640 1000 2000 "
 }
 
+# used_kib MOUNT: the KiB df counts as used.
+used_kib() {
+	df -k "$1" | awk 'NR == 2 { print $3 }'
+}
+
+# A page of a removed file, still held by a pipe, must not become another
+# file's: the pipe shows the removed file's bytes, never the new owner's.
+case_pinned_page_not_reused() {
+	mkdir $M/pin
+	used=$(used_kib $M)
+	daxtest pin-reuse $M/pin
+	expect_no_dmesg 'WARNING'
+	rm $M/pin/b
+	rmdir $M/pin
+	# Both files' space comes back once nothing holds their pages.
+	for _i in $(seq 50); do
+		[ "$(used_kib $M)" = "$used" ] && break
+		sleep 0.1
+	done
+	[ "$(used_kib $M)" = "$used" ] || die "space not freed: $(used_kib $M) KiB used, expected $used"
+}
+
+case_sendfile() {
+	[ "$(daxtest sendfile $M/data /tmp/sent 8192)" = ret=8192 ]
+	daxtest read-verify /tmp/sent 0 8192 51
+	fallocate -l $MB $M/sendto
+	[ "$(daxtest sendfile /tmp/sent $M/sendto 8192)" = ret=8192 ]
+	daxtest read-verify $M/sendto 0 8192 51
+	rm $M/sendto
+}
+
 # What the tree must hold after every remount.
 verify_tree() {
 	daxtest read-verify $M/data 0 $((8 * MB - 100)) 51
@@ -180,7 +211,7 @@ case_busy_while_mounted() {
 case_mount_refused_while_raw_mapped() {
 	umount $M
 	daxtest mmap-hold /dev/dax0 3 > /tmp/hold.out &
-	while ! grep -q mapped /tmp/hold.out; do sleep 0.1; done
+	wait_for_line /tmp/hold.out mapped
 	expect_fail_errno 'Device or resource busy' mount -t famfs_lite /dev/dax0 $M
 	expect_dmesg 'dax0: mapped or being written through the device, refusing famfs_lite'
 	wait
@@ -362,6 +393,41 @@ case_torn_tail_ignored() {
 	umount $C
 }
 
+# A removed file whose page a pipe holds keeps its space, and unmount
+# waits for the pipe.
+case_umount_waits_for_pinned_pages() {
+	mkfs.famfs_lite -f -l 2M /dev/dax1 > /dev/null
+	mount -t famfs_lite /dev/dax1 $C
+	fallocate -l $((2 * MB)) $C/p
+	daxtest pin-hold $C/p 3 > /tmp/pin.out &
+	wait_for_line /tmp/pin.out pinned
+	rm $C/p
+	sleep 0.5
+	df -k $C | grep ' 61440 *2048 *59392 '
+	umount $C
+	expect_dmesg 'famfs_lite: dax1: inode [0-9]+: waiting for a pipe or an I/O to release its pages'
+	wait
+	fsck.famfs_lite /dev/dax1 | grep 'clean: 0 files, 0 directories, 0 of 60 MiB used'
+}
+
+# Inode numbers have a limit; a log may not name one past it, and creates
+# stop at it rather than wrap around to the root's number.
+case_inode_numbers_bounded() {
+	mkfs.famfs_lite -f -l 2M /dev/dax1 > /dev/null
+	mount -t famfs_lite /dev/dax1 $C
+	mkdir $C/d
+	umount $C
+	famfsl_poke /dev/dax1 entry 0 create.ino $((1 << 48))
+	dmesg_mark
+	expect_fail_errno "$EUCLEAN" mount -t famfs_lite /dev/dax1 $C
+	expect_dmesg 'famfs_lite: dax1: log entry 0: inode number out of range'
+	famfsl_poke /dev/dax1 entry 0 create.ino $(((1 << 48) - 1))
+	mount -t famfs_lite /dev/dax1 $C
+	expect_fail_errno 'No space left' touch $C/d/x
+	expect_dmesg 'famfs_lite: dax1: inode numbers are used up'
+	umount $C
+}
+
 case_log_full() {
 	mkfs.famfs_lite -f -l 2M /dev/dax1
 	mount -t famfs_lite /dev/dax1 $C
@@ -408,6 +474,8 @@ run_case space-semantics case_space_semantics
 run_case fiemap-extents case_fiemap
 run_case pmd-faults case_pmd_faults
 run_case fsync-msync-map-sync case_fsync_msync_map_sync
+run_case pinned-page-not-reused case_pinned_page_not_reused
+run_case sendfile case_sendfile
 run_case persist-across-umount case_persist_across_umount
 run_case persist-across-module-reload case_persist_across_reload
 run_case double-mount-refused case_double_mount_refused
@@ -419,6 +487,8 @@ run_case corrupt-log-header-refused case_corrupt_log_header
 run_case corrupt-entries-refused case_corrupt_entries
 run_case log-tree-mismatches-refused case_log_tree_mismatches
 run_case torn-tail-ignored case_torn_tail_ignored
+run_case umount-waits-for-pinned-pages case_umount_waits_for_pinned_pages
+run_case inode-numbers-bounded case_inode_numbers_bounded
 run_case log-full case_log_full
 run_case allocation-enospc case_allocation_enospc
 run_case unload case_unload

@@ -74,6 +74,17 @@ expect_fail_errno() {
 	grep -q "$_msg" /tmp/cmd.out || die "expected '$_msg' from: $*"
 }
 
+# wait_for_line FILE TEXT: wait up to 10 s for a line with TEXT in FILE
+# (a background helper's output).
+wait_for_line() {
+	for _i in $(seq 100); do
+		grep -q "$2" "$1" 2> /dev/null && return 0
+		sleep 0.1
+	done
+	cat "$1" 2> /dev/null
+	die "no '$2' in $1"
+}
+
 # wait_for_blockdev DEV: wait up to 5 s for DEV to appear (udev-less
 # guests create nodes asynchronously, after a driver binds).
 wait_for_blockdev() {

@@ -49,6 +49,63 @@ case_detach_gives_pmem_back() {
 	mkfs.ext4 -q -F -b 4096 /dev/$pm
 }
 
+# unbind_pmem: take /dev/pmemN's driver away, as an unbind or a disabled
+# namespace does; the kernel cannot refuse it.
+unbind_pmem() {
+	_pm=$(cat /tmp/pmem)
+	_dev=$(basename "$(readlink -f /sys/block/$_pm/device)")
+	echo "$_dev" > /tmp/pmem-parent
+	echo "$_dev" > /sys/bus/nd/drivers/nd_pmem/unbind
+	[ ! -e /sys/block/$_pm ] || die "$_pm is still there"
+}
+
+rebind_pmem() {
+	cat /tmp/pmem-parent > /sys/bus/nd/drivers/nd_pmem/bind
+	wait_for_blockdev /dev/$(cat /tmp/pmem)
+}
+
+# pmem goes away under a mounted famfs_lite: users get EIO and SIGBUS,
+# never the memory, and umount and detach still work.
+case_pmem_removed_under_famfs_lite() {
+	pm=$(cat /tmp/pmem)
+	echo /dev/$pm > /sys/class/dax_chardev/attach
+	mkfs.famfs_lite -f /dev/dax0
+	mount -t famfs_lite /dev/dax0 /mnt/famfs
+	fallocate -l $((4 * MB)) /mnt/famfs/f
+	daxtest write /mnt/famfs/f 0 $((4 * MB)) 112
+	daxtest mmap-probe /mnt/famfs/f 4 > /tmp/probe.out &
+	wait_for_line /tmp/probe.out mapped
+	unbind_pmem
+	expect_fail_errno 'Input/output error' touch /mnt/famfs/new
+	[ "$(daxtest io /mnt/famfs/f read 0 4096)" = err=EIO ]
+	[ "$(daxtest io /mnt/famfs/f write 0 4096)" = err=EIO ]
+	expect_dmesg 'dax_core: dax0: its memory .* went away'
+	expect_dmesg 'famfs_lite: dax0: the device went away'
+	wait
+	cat /tmp/probe.out
+	grep -q sigbus /tmp/probe.out || die "the old mapping still reads"
+	umount /mnt/famfs
+	echo dax0 > /sys/class/dax_chardev/detach
+	[ ! -e /dev/dax0 ]
+	rebind_pmem
+}
+
+# The same under a raw mapping of /dev/daxN.
+case_pmem_removed_under_raw_mapping() {
+	pm=$(cat /tmp/pmem)
+	echo /dev/$pm > /sys/class/dax_chardev/attach
+	daxtest mmap-probe /dev/dax0 4 > /tmp/probe.out &
+	wait_for_line /tmp/probe.out mapped
+	unbind_pmem
+	[ "$(daxtest io /dev/dax0 read 0 4096)" = err=EIO ]
+	[ "$(daxtest io /dev/dax0 write 0 4096)" = err=EIO ]
+	wait
+	cat /tmp/probe.out
+	grep -q sigbus /tmp/probe.out || die "the old mapping still reads"
+	echo dax0 > /sys/class/dax_chardev/detach
+	rebind_pmem
+}
+
 case_attach_by_number_and_refusals() {
 	pm=$(cat /tmp/pmem)
 	cat /sys/block/$pm/dev > /sys/class/dax_chardev/attach
@@ -64,4 +121,6 @@ run_case make-fsdax-namespace case_make_fsdax_namespace
 run_case attach-fsdax-block-device case_attach_block_device
 run_case famfs_lite-on-pmem case_famfs_lite_on_pmem
 run_case detach-gives-pmem-back case_detach_gives_pmem_back
+run_case pmem-removed-under-famfs_lite case_pmem_removed_under_famfs_lite
+run_case pmem-removed-under-raw-mapping case_pmem_removed_under_raw_mapping
 run_case attach-by-number-and-refusals case_attach_by_number_and_refusals

@@ -35,6 +35,20 @@
  *                                          for SECS; writes nothing
  *   daxtest mmap-wait   FILE SECS          map the first 2 MiB, read from it,
  *                                          print "mapped", keep it for SECS
+ *   daxtest pin-reuse   DIR                the pinned-page reuse attack: fill
+ *                                          DIR/a (2 MiB) with 'A', vmsplice
+ *                                          4 KiB of its mapping into a pipe,
+ *                                          unmap, close, unlink it, fill a new
+ *                                          DIR/b with 'S', then read the pipe;
+ *                                          exit 1 if it shows b's bytes
+ *   daxtest pin-hold    FILE SECS          map FILE, vmsplice its first 4 KiB
+ *                                          into a pipe, unmap and close it,
+ *                                          print "pinned", keep the pipe SECS
+ *   daxtest mmap-probe  FILE SECS          map FILE's first 2 MiB, read it,
+ *                                          print "mapped", sleep SECS, read it
+ *                                          again: print "sigbus" or "read"
+ *   daxtest sendfile    SRC DST LEN        sendfile(2) LEN bytes from SRC to
+ *                                          DST; print "ret=N" or "err=ERRNO"
  *   daxtest qemu-exit   STATUS             leave QEMU via isa-debug-exit
  *
  * Exit status: 0 success, 1 check failed, 2 usage or system error.
@@ -44,6 +58,8 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <linux/types.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +67,7 @@
 #include <sys/io.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -257,6 +274,8 @@ static const char *errno_name(int err)
 	case EOPNOTSUPP: return "EOPNOTSUPP";
 	case EROFS: return "EROFS";
 	case EEXIST: return "EEXIST";
+	case EIO: return "EIO";
+	case ENOENT: return "ENOENT";
 	default: return strerror(err);
 	}
 }
@@ -414,6 +433,161 @@ static int do_mmap_wait(const char *path, int secs)
 	return 0;
 }
 
+#define PIN_FILE_LEN	(2UL << 20)
+
+/* Make PATH a PIN_FILE_LEN file full of byte C, through a mapping. */
+static int pin_make(const char *path, int c)
+{
+	unsigned char *map;
+	int fd, rc;
+
+	fd = open(path, O_RDWR | O_CREAT, 0644);
+	if (fd < 0)
+		return fail("open", path);
+	rc = posix_fallocate(fd, 0, PIN_FILE_LEN);
+	if (rc) {
+		errno = rc;
+		return fail("fallocate", path);
+	}
+	map = mmap(NULL, PIN_FILE_LEN, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   fd, 0);
+	if (map == MAP_FAILED)
+		return fail("mmap", path);
+	memset(map, c, PIN_FILE_LEN);
+	if (msync(map, PIN_FILE_LEN, MS_SYNC))
+		return fail("msync", path);
+	munmap(map, PIN_FILE_LEN);
+	close(fd);
+	return 0;
+}
+
+/*
+ * Map PATH, hand its first 4 KiB to a pipe by vmsplice (which takes page
+ * references, not a copy), then unmap and close it.  Returns the pipe's
+ * read end, or -1.
+ */
+static int pin_pipe(const char *path)
+{
+	struct iovec iov;
+	unsigned char *map;
+	int fd, p[2];
+
+	fd = open(path, O_RDWR);
+	if (fd < 0 || pipe(p))
+		return fail("open", path), -1;
+	map = mmap(NULL, PIN_FILE_LEN, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   fd, 0);
+	if (map == MAP_FAILED)
+		return fail("mmap", path), -1;
+	iov.iov_base = map;
+	iov.iov_len = 4096;
+	if (vmsplice(p[1], &iov, 1, 0) != 4096)
+		return fail("vmsplice", path), -1;
+	munmap(map, PIN_FILE_LEN);
+	close(fd);
+	close(p[1]);
+	return p[0];
+}
+
+static int do_pin_reuse(const char *dir)
+{
+	char a[4096], b[4096];
+	unsigned char buf[4096];
+	ssize_t n, i, old = 0, other = 0;
+	int rfd, rc;
+
+	snprintf(a, sizeof(a), "%s/a", dir);
+	snprintf(b, sizeof(b), "%s/b", dir);
+	rc = pin_make(a, 'A');
+	if (rc)
+		return rc;
+	rfd = pin_pipe(a);
+	if (rfd < 0)
+		return 2;
+	if (unlink(a))
+		return fail("unlink", a);
+	rc = pin_make(b, 'S');
+	if (rc)
+		return rc;
+	n = read(rfd, buf, sizeof(buf));
+	if (n < 0)
+		return fail("read the pipe of", a);
+	for (i = 0; i < n; i++) {
+		old += buf[i] == 'A';
+		other += buf[i] == 'S';
+	}
+	printf("pipe: %zd bytes, %zd of the removed file, %zd of the new file\n",
+	       n, old, other);
+	close(rfd);
+	return other ? 1 : 0;
+}
+
+static int do_pin_hold(const char *path, int secs)
+{
+	int rfd = pin_pipe(path);
+
+	if (rfd < 0)
+		return 2;
+	printf("pinned\n");
+	fflush(stdout);
+	sleep(secs);
+	close(rfd);
+	return 0;
+}
+
+static sigjmp_buf probe_env;
+static unsigned int probe_sum;
+
+static void probe_sigbus(int sig)
+{
+	siglongjmp(probe_env, sig);
+}
+
+static int do_mmap_probe(const char *path, int secs)
+{
+	unsigned char *map;
+	size_t i;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return fail("open", path);
+	map = mmap(NULL, PIN_FILE_LEN, PROT_READ, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		return fail("mmap", path);
+	for (i = 0; i < PIN_FILE_LEN; i += 4096)
+		probe_sum += __atomic_load_n(map + i, __ATOMIC_RELAXED);
+	printf("mapped (sum %u)\n", probe_sum);
+	fflush(stdout);
+	sleep(secs);
+	signal(SIGBUS, probe_sigbus);
+	if (sigsetjmp(probe_env, 1)) {
+		printf("sigbus\n");
+		return 0;
+	}
+	for (i = 0; i < PIN_FILE_LEN; i += 4096)
+		probe_sum += __atomic_load_n(map + i, __ATOMIC_RELAXED);
+	printf("read (sum %u)\n", probe_sum);
+	return 0;
+}
+
+static int do_sendfile(const char *src, const char *dst, u64 len)
+{
+	int in = open(src, O_RDONLY), out = open(dst, O_WRONLY | O_CREAT, 0644);
+	ssize_t n;
+
+	if (in < 0 || out < 0)
+		return fail("open", in < 0 ? src : dst);
+	n = sendfile(out, in, NULL, len);
+	if (n < 0)
+		printf("err=%s\n", errno_name(errno));
+	else
+		printf("ret=%zd\n", n);
+	close(in);
+	close(out);
+	return 0;
+}
+
 static int do_qemu_exit(int status)
 {
 	if (ioperm(0xf4, 4, 1))
@@ -465,6 +639,14 @@ int main(int argc, char **argv)
 		return do_mmap_hold(argv[2], atoi(argv[3]));
 	if (argc == 4 && !strcmp(cmd, "mmap-wait"))
 		return do_mmap_wait(argv[2], atoi(argv[3]));
+	if (argc == 3 && !strcmp(cmd, "pin-reuse"))
+		return do_pin_reuse(argv[2]);
+	if (argc == 4 && !strcmp(cmd, "pin-hold"))
+		return do_pin_hold(argv[2], atoi(argv[3]));
+	if (argc == 4 && !strcmp(cmd, "mmap-probe"))
+		return do_mmap_probe(argv[2], atoi(argv[3]));
+	if (argc == 5 && !strcmp(cmd, "sendfile"))
+		return do_sendfile(argv[2], argv[3], strtoull(argv[4], NULL, 0));
 	if (argc == 3 && !strcmp(cmd, "qemu-exit"))
 		return do_qemu_exit(atoi(argv[2]));
 	fprintf(stderr, "usage: see the comment at the top of daxtest.c\n");

@@ -5,7 +5,9 @@
 # and appends "PASS|FAIL|SKIP NAME" lines to $DAXLITE_RESULTS if set.
 #
 #   run-guest.sh [-m MEM] [-a APPEND] [-T TIMEOUT] [-q] [-k VMLINUX -K DIR] SUITE
-#     -m  guest memory (default 3G)
+#     -m  guest memory (default 3200M: low memory then ends past 3 GiB,
+#         so the suites' memmap=1G$0x80000000 holds no firmware area;
+#         QEMU puts its ACPI tables at the top of low memory)
 #     -a  extra kernel command line, e.g. 'memmap=1G$0x80000000'
 #     -T  seconds before the boot counts as hung (default 300)
 #     -q  print only the case lines, not their output
@@ -15,6 +17,8 @@
 #         where DKMS puts them (the suite runs depmod)
 #     -n  an NVDIMM backed by host file FILE (created SIZE bytes if
 #         missing; shared, so it outlives the guest and other guests see it)
+#     -A  a second NVDIMM on the same backing file as -n: the guest sees
+#         one memory at two addresses, as two hosts sharing it would
 #     -P  preallocate the NVDIMM's host memory before boot, so the guest's
 #         first touch of it costs what later touches do (for make bench)
 #     -g  pass ARG to the suite as $1, and name the log SUITE-ARG
@@ -26,7 +30,7 @@
 set -uo pipefail
 . "$(dirname "$0")/../../scripts/lib.sh"
 
-mem=3G
+mem=3200M
 append=
 timeout=300
 quiet=0
@@ -34,11 +38,13 @@ vmlinux=
 kodir=$DAXLITE_ROOT
 updates=
 nvdimm=
+alias=0
 prealloc=off
 arg=
 label=
-while getopts "m:a:T:qk:K:U:n:Pg:l:" o; do
+while getopts "m:a:T:qk:K:U:n:APg:l:" o; do
 	case $o in
+	A) alias=1 ;;
 	U) updates=$OPTARG ;;
 	n) nvdimm=$OPTARG ;;
 	P) prealloc=on ;;
@@ -101,6 +107,9 @@ if [ -n "$nvdimm" ]; then
 	machine=(-machine pc,nvdimm=on -m "$mem,slots=2,maxmem=8G"
 		 -object "memory-backend-file,id=nv0,share=on,prealloc=$prealloc,mem-path=$nvfile,size=$nvsize"
 		 -device nvdimm,id=nvdimm0,memdev=nv0,label-size=128K)
+	[ "$alias" = 1 ] && machine+=(
+		 -object "memory-backend-file,id=nv1,share=on,prealloc=$prealloc,mem-path=$nvfile,size=$nvsize,align=2M"
+		 -device nvdimm,id=nvdimm1,memdev=nv1,label-size=128K)
 fi
 start=$(date +%s)
 timeout --foreground -k 5 "$timeout" \

@@ -1,0 +1,107 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Two hosts on one memory, in one guest: the guest has two NVDIMMs on the
+# same backing file (run-guest.sh -A), so it sees the same memory at two
+# physical addresses.  dax1 plays the writer host, with famfs_lite
+# mounted read-write; dax0 plays a reader host, mounted read-only.  Both
+# are label-less raw namespaces, attached with dax_chardev.
+. /tests/lib.sh
+
+MB=1048576
+W=/mnt/writer
+R=/mnt/reader
+
+case_attach_both_views() {
+	modprobe -a nfit nd_pmem libcrc32c
+	insmod $MODDIR/dax_core.ko
+	insmod $MODDIR/dax_chardev.ko
+	insmod $MODDIR/famfs_lite.ko
+	wait_for_blockdev /dev/pmem1
+	[ "$(daxlite-ctl attach namespace0.0)" = dax0 ]
+	[ "$(daxlite-ctl attach namespace1.0)" = dax1 ]
+	mkdir -p $W $R
+	mkfs.famfs_lite /dev/dax1
+	# One memory: what dax1 holds, dax0 shows.
+	[ "$(head -c 8 /dev/dax0)" = FAMFSLT1 ] || die "the two NVDIMMs are not one memory"
+}
+
+# extent_of FILE: the device offset of the file's first extent, in bytes.
+extent_of() {
+	filefrag -v "$1" | awk '$1 == "0:" { print $4 }' | tr -d . |
+		{ read -r _b; echo $((_b * 4096)); }
+}
+
+# A file the writer removes while the reader still has it open keeps its
+# space on the reader, even once the reader becomes the writer.
+case_removed_file_kept_by_reader() {
+	mount -t famfs_lite /dev/dax1 $W
+	fallocate -l $((4 * MB)) $W/f
+	daxtest write $W/f 0 $((4 * MB)) 121
+	mount -t famfs_lite -o ro /dev/dax0 $R
+	exec 3< $R/f
+	off_f=$(extent_of $R/f)
+	rm $W/f
+	umount $W
+	mount -o remount,ro $R
+	[ ! -e $R/f ] || die "the reader still sees f"
+	mount -o remount,rw $R
+	fallocate -l $((4 * MB)) $R/h
+	daxtest write $R/h 0 $((4 * MB)) 122
+	off_h=$(extent_of $R/h)
+	echo "f at $off_f, h at $off_h"
+	[ "$off_h" != "$off_f" ] || die "h got the space f still uses"
+	daxtest read-verify /proc/self/fd/3 0 $((4 * MB)) 121
+	exec 3<&-
+	umount $R
+	fsck.famfs_lite /dev/dax1 | grep 'clean: 1 files'
+}
+
+# The writer reuses a removed file's space at once; a reader that still
+# has the file open must still replay that, and avoid that space later.
+case_reused_space_replayed() {
+	mount -t famfs_lite /dev/dax1 $W
+	fallocate -l $((4 * MB)) $W/f
+	daxtest write $W/f 0 $((4 * MB)) 123
+	mount -t famfs_lite -o ro /dev/dax0 $R
+	exec 3< $R/f
+	rm $W/f
+	fallocate -l $((4 * MB)) $W/g
+	daxtest write $W/g 0 $((4 * MB)) 124
+	umount $W
+	mount -o remount,ro $R
+	daxtest read-verify $R/g 0 $((4 * MB)) 124
+	mount -o remount,rw $R
+	fallocate -l $((4 * MB)) $R/k
+	[ "$(extent_of $R/k)" != "$(extent_of $R/g)" ] || die "k got g's space"
+	exec 3<&-
+	umount $R
+	fsck.famfs_lite /dev/dax1 | grep 'clean: 3 files'
+}
+
+# A reader whose device was made into a new file system meanwhile must
+# not replay the new log onto the old tree.
+case_remount_refuses_new_file_system() {
+	mount -t famfs_lite -o ro /dev/dax0 $R
+	mkfs.famfs_lite -f /dev/dax1 > /dev/null
+	mount -t famfs_lite /dev/dax1 $W
+	for i in $(seq 20); do touch $W/n$i; done
+	umount $W
+	dmesg_mark
+	expect_fail_errno 'Stale file handle' mount -o remount,ro $R
+	expect_dmesg 'famfs_lite: dax0: the device holds another file system than the one mounted'
+	umount $R
+	mount -t famfs_lite -o ro /dev/dax0 $R
+	[ -e $R/n20 ]
+	umount $R
+}
+
+case_detach() {
+	echo dax0 > /sys/class/dax_chardev/detach
+	echo dax1 > /sys/class/dax_chardev/detach
+	rmmod famfs_lite dax_chardev dax_core
+}
+
+run_case attach-both-views case_attach_both_views
+run_case removed-file-kept-by-reader case_removed_file_kept_by_reader
+run_case reused-space-replayed case_reused_space_replayed
+run_case remount-refuses-new-file-system case_remount_refuses_new_file_system
+run_case detach case_detach
