@@ -154,6 +154,7 @@ struct daxl_region *daxl_region_borrow(dev_t devt, const char *owner)
 	rc = daxl_regions_insert(region);
 	if (rc)
 		goto out_put_dax;
+	daxl_region_set_nd_region(region, disk_to_dev(bdev->bd_disk)->parent);
 	pr_info("%s: serving %pg at [%#llx-%#llx] (%llu MiB, persistent)\n",
 		owner, bdev, (u64)region->start,
 		region->start + region->size - 1, region->size >> 20);
@@ -178,6 +179,7 @@ EXPORT_SYMBOL_NS_GPL(daxl_region_borrow, DAXL_NS);
 void daxl_region_return(struct daxl_region *region)
 {
 	daxl_regions_remove(region);
+	daxl_region_put_nd_region(region);
 	fs_put_dax(region->dax_dev, region);
 	blkdev_put(region->bdev, DAXL_BORROW_MODE);
 	kfree(region);

@@ -117,6 +117,7 @@ VISIBLE_IF_KUNIT int daxl_devdax_check(struct daxl_dev_dax *dev_dax,
 		return -EOPNOTSUPP;
 	}
 	range = &dev_dax->ranges[0].range;
+	phys->source = dev;
 	phys->start = range->start;
 	phys->size = round_down(range_len(range), DAXL_REGION_ALIGN);
 	if (!IS_ALIGNED(range->start, DAXL_REGION_ALIGN) || !phys->size) {

@@ -204,6 +204,7 @@ static int daxl_nd_probe(struct device *ndev)
 	}
 	phys.start = start;
 	phys.size = end - start;
+	phys.source = ndev;
 	return daxl_driver_probe_device(drv, ndev, &phys, DAXL_PERSISTENT);
 }
 

@@ -95,7 +95,7 @@ int daxl_parse_ranges(const char *spec, struct daxl_phys *ranges,
 		return 0;
 
 	for (;;) {
-		struct daxl_phys r;
+		struct daxl_phys r = {};
 
 		rc = daxl_parse_number(&s, &r.size);
 		if (rc)

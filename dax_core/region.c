@@ -172,6 +172,41 @@ static bool daxl_firmware_memory_ok(u64 start, u64 end)
 #endif
 
 /*
+ * The NVDIMM region that @dev (a namespace, a pfn or dax device of one, a
+ * dax bus device made from one, a pmem disk's parent) belongs to, with a
+ * reference, or NULL.  libnvdimm does not export is_nd_region(); a pmem
+ * region is the one ancestor whose device type is "nd_pmem".
+ */
+static struct nd_region *daxl_find_nd_region(struct device *dev)
+{
+	for (; dev; dev = dev->parent)
+		if (dev->type && dev->type->name &&
+		    !strcmp(dev->type->name, "nd_pmem")) {
+			get_device(dev);
+			return to_nd_region(dev);
+		}
+	return NULL;
+}
+
+/**
+ * daxl_region_set_nd_region() - flush a region through its NVDIMM region
+ * @region: the region, not yet in use
+ * @dev: the device its memory comes from, or NULL
+ */
+void daxl_region_set_nd_region(struct daxl_region *region, struct device *dev)
+{
+	region->nd_region = daxl_find_nd_region(dev);
+}
+
+/* Drop what daxl_region_set_nd_region() took. */
+void daxl_region_put_nd_region(struct daxl_region *region)
+{
+	if (region->nd_region)
+		put_device(nd_region_dev(region->nd_region));
+	region->nd_region = NULL;
+}
+
+/*
  * Judge a range before anything is claimed.  Each refusal says why, naming
  * the range and the device that asked for it.
  */
@@ -319,6 +354,7 @@ struct daxl_region *daxl_region_map(const struct daxl_phys *phys,
 		goto out_release;
 	}
 	region->kaddr = kaddr;
+	daxl_region_set_nd_region(region, phys->source);
 
 	list_add(&region->node, &daxl_regions);
 	mutex_unlock(&daxl_lock);
@@ -355,6 +391,7 @@ void daxl_region_unmap(struct daxl_region *region)
 	memunmap_pages(&region->pgmap);
 	release_mem_region(region->start, region->size);
 	mutex_unlock(&daxl_lock);
+	daxl_region_put_nd_region(region);
 	kfree(region);
 }
 EXPORT_SYMBOL_NS_GPL(daxl_region_unmap, DAXL_NS);
@@ -470,13 +507,27 @@ EXPORT_SYMBOL_NS_GPL(daxl_region_zero, DAXL_NS);
  * @region: the region
  *
  * Orders the non-temporal stores and cache write-backs issued by
- * daxl_region_write() and daxl_region_zero() before whatever follows; a
- * no-op on volatile regions.
+ * daxl_region_write() and daxl_region_zero() before whatever follows and,
+ * for memory of an NVDIMM region, flushes the region's write queues
+ * (nvdimm_flush(), flush hints), as pmem does for REQ_PREFLUSH and FUA, so
+ * the writes are durable on platforms without ADR too.  A no-op on
+ * volatile regions.
+ *
+ * Context: may sleep (a virtio-pmem flush waits for the host).
  */
 void daxl_region_flush(struct daxl_region *region)
 {
-	if (region->backing == DAXL_PERSISTENT)
-		wmb();	/* order non-temporal stores first, as pmem does */
+	int idx;
+
+	if (region->backing != DAXL_PERSISTENT)
+		return;
+	wmb();	/* order non-temporal stores first, as pmem does */
+	if (!region->nd_region)
+		return;
+	idx = daxl_region_enter(region);
+	if (daxl_region_alive(region))
+		nvdimm_flush(region->nd_region, NULL);
+	daxl_region_exit(idx);
 }
 EXPORT_SYMBOL_NS_GPL(daxl_region_flush, DAXL_NS);
 

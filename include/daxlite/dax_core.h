@@ -38,10 +38,14 @@ struct module;
  * struct daxl_phys - a physical address range, as a user names it
  * @start: first byte
  * @size: length in bytes
+ * @source: the bus device the range comes from (an NVDIMM namespace, a dax
+ *	device), or NULL for a range of a module parameter; dax_core finds
+ *	the NVDIMM region to flush through it
  */
 struct daxl_phys {
 	u64 start;
 	u64 size;
+	struct device *source;
 };
 
 /**
@@ -94,6 +98,8 @@ struct daxl_holder_ops {
  * @raw_users: raw mappings and raw writes in progress
  * @dead: the memory went away under the region (its lender was removed);
  *	read inside daxl_region_enter()
+ * @nd_region: the NVDIMM region the memory belongs to, whose write queues
+ *	daxl_region_flush() flushes (nvdimm_flush()), or NULL
  *
  * Users read @start, @size, @kaddr, @backing and @dax_dev; the rest is
  * dax_core's own.
@@ -120,6 +126,7 @@ struct daxl_region {
 	const struct daxl_holder_ops *holder_ops;
 	unsigned int raw_users;
 	bool dead;
+	struct nd_region *nd_region;
 };
 
 int daxl_parse_ranges(const char *spec, struct daxl_phys *ranges,

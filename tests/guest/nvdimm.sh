@@ -76,6 +76,33 @@ case_famfs_lite_on_the_namespace() {
 	[ "${n%% *}" -le 40 ] || die "no PMD faults on the namespace"
 }
 
+# nvdimm_flush calls since the last reset, counted by a kprobe.
+nvflush_count() {
+	grep -c 'daxl_nvflush:' /sys/kernel/tracing/trace || true
+}
+
+# Metadata commits and fsync reach the NVDIMM region's flush (flush hints,
+# nvdimm_flush()), as pmem's REQ_PREFLUSH does, not only the CPU's fence.
+case_commits_flush_the_nvdimm() {
+	t=/sys/kernel/tracing
+	[ -e $t/kprobe_events ] || mount -t tracefs nodev $t
+	echo 'p:daxl_nvflush nvdimm_flush' >> $t/kprobe_events
+	echo 1 > $t/events/kprobes/daxl_nvflush/enable
+	echo > $t/trace
+	touch /mnt/famfs/flushed
+	n=$(nvflush_count)
+	echo "create: $n flushes"
+	[ "$n" -ge 1 ] || die "a create did not flush the NVDIMM"
+	fallocate -l 2M /mnt/famfs/flushed
+	echo > $t/trace
+	daxtest write /mnt/famfs/flushed 0 4096 82
+	n=$(nvflush_count)
+	echo "write and fsync: $n flushes"
+	[ "$n" -ge 1 ] || die "fsync did not flush the NVDIMM"
+	echo 0 > $t/events/kprobes/daxl_nvflush/enable
+	echo '-:daxl_nvflush' >> $t/kprobe_events
+}
+
 case_detach_refused_while_busy() {
 	expect_fail_errno 'busy' sh -c 'echo dax0 > /sys/class/dax_chardev/detach'
 	expect_dmesg 'dax_chardev: detach: dax0 is open, mapped or mounted'
@@ -95,12 +122,12 @@ case_detach_gives_it_back() {
 	wait_for_blockdev /dev/pmem0
 	[ "$(driver_of /sys/bus/nd/devices/namespace0.0)" = nd_pmem ]
 	# The data went through nd_pmem's raw namespace too: same bytes.
-	fsck.famfs_lite /dev/pmem0 | grep 'clean: 1 files'
+	fsck.famfs_lite /dev/pmem0 | grep 'clean: 2 files'
 }
 
 case_tool_attach_again() {
 	[ "$(daxlite-ctl attach namespace0.0)" = dax0 ]
-	fsck.famfs_lite /dev/dax0 | grep 'clean: 1 files'
+	fsck.famfs_lite /dev/dax0 | grep 'clean: 2 files'
 	mount -t famfs_lite /dev/dax0 /mnt/famfs
 	daxtest read-verify /mnt/famfs/f 0 67108864 81
 	expect_fail_errno 'in use' rmmod dax_chardev
@@ -143,6 +170,7 @@ run_case attach-refused-while-bound case_attach_refused_while_bound
 run_case block-device-on-the-namespace case_block_on_the_namespace
 run_case attach-raw-namespace case_attach
 run_case famfs_lite-on-the-namespace case_famfs_lite_on_the_namespace
+run_case commits-flush-the-nvdimm case_commits_flush_the_nvdimm
 run_case detach-refused-while-busy case_detach_refused_while_busy
 run_case detach-gives-it-back case_detach_gives_it_back
 run_case tool-attach-again-and-unload case_tool_attach_again
