@@ -18,6 +18,12 @@
  * the ranges.  A device that fails the check is refused, never guessed
  * at.  The driver takes only the device it is asked to attach: a probe
  * through the bus's new_id file is refused.
+ *
+ * Modversions does not cover those layouts, and DKMS rebuilds for every
+ * kernel update, so a layout that changed in an update would be misread
+ * by a module that still loads.  Takeover is therefore off unless the
+ * administrator turns it on (dax_core.devdax_takeover=1) after checking the
+ * layouts against the running kernel's source (tests/layout-check.sh).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -34,6 +40,11 @@
 
 #include "dax_bus_layout.h"
 #include "dax_core_internal.h"
+
+static bool devdax_takeover;
+module_param(devdax_takeover, bool, 0644);
+MODULE_PARM_DESC(devdax_takeover,
+		 "Allow attaching dax bus devices (/dev/daxX.Y) taken from device_dax; reads private kernel structures, check them first with tests/layout-check.sh (default: off)");
 
 /* The dax bus driver name of the driver a device is taken from. */
 #define DAXL_DEVICE_DAX_DRIVER	"device_dax"
@@ -268,6 +279,10 @@ int daxl_devdax_take(struct daxl_driver *drv, struct device *dev)
 	int rc;
 
 	lockdep_assert_held(&drv->bind_lock);
+	if (!READ_ONCE(devdax_takeover)) {
+		dev_err(dev, "devdax takeover is off: it reads the dax bus's private structures; after checking them against this kernel, load dax_core with devdax_takeover=1\n");
+		return -EPERM;
+	}
 	device_lock(dev);
 	rc = daxl_devdax_check(dev_dax, &phys);
 	if (!rc && dev->driver) {

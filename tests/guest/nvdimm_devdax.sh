@@ -9,7 +9,7 @@ DAXDEV=/sys/bus/dax/devices/dax0.0
 
 case_make_devdax_namespace() {
 	modprobe -a nfit nd_pmem dax_pmem device_dax libcrc32c
-	insmod $MODDIR/dax_core.ko
+	insmod $MODDIR/dax_core.ko devdax_takeover=1
 	insmod $MODDIR/dax_chardev.ko
 	insmod $MODDIR/famfs_lite.ko
 	nvdimm_labels_reset
@@ -25,14 +25,19 @@ case_make_devdax_namespace() {
 	grep -q '"dev":"dax0.0","size":[0-9]*,"driver":"device_dax"' /tmp/list.json
 }
 
+# Takeover reads private kernel structures: off unless asked for.
+case_takeover_off_by_default() {
+	echo 0 > /sys/module/dax_core/parameters/devdax_takeover
+	expect_fail_errno 'not permitted' sh -c 'echo dax0.0 > /sys/class/dax_chardev/attach'
+	expect_dmesg 'dax0.0: devdax takeover is off'
+	[ "$(driver_of $DAXDEV)" = device_dax ]
+	echo 1 > /sys/module/dax_core/parameters/devdax_takeover
+}
+
 case_attach_refused_while_mapped() {
 	daxtest mmap-wait /dev/dax0.0 30 > /tmp/wait.out &
 	pid=$!
-	for _ in $(seq 50); do
-		grep -q mapped /tmp/wait.out && break
-		sleep 0.1
-	done
-	grep -q mapped /tmp/wait.out || die "the mapping was not made"
+	wait_for_line /tmp/wait.out mapped
 	expect_fail_errno 'busy' sh -c 'echo dax0.0 > /sys/class/dax_chardev/attach'
 	expect_dmesg 'dax0.0: is mapped through /dev/dax0.0; unmap it first'
 	kill $pid
@@ -127,6 +132,7 @@ case_unload_gives_it_back() {
 }
 
 run_case make-devdax-namespace case_make_devdax_namespace
+run_case takeover-off-by-default case_takeover_off_by_default
 run_case attach-refused-while-mapped case_attach_refused_while_mapped
 run_case attach-devdax case_attach
 run_case attach-refusals case_refusals
