@@ -26,8 +26,9 @@
  *                                          or one fails; print how many
  *                                          and the errno
  *   daxtest io          FILE read|write OFF LEN
- *                                          one pread/pwrite; print "ret=N"
- *                                          or "err=ERRNO"
+ *                                          open, then one pread/pwrite;
+ *                                          print "ret=N", or "err=ERRNO"
+ *                                          of the open or of the I/O
  *   daxtest seek-end    FILE               print lseek(0, SEEK_END)
  *   daxtest mmap-hold   FILE SECS          map 4 MiB, read from it, fork,
  *                                          punch a hole in the mapping,
@@ -339,9 +340,14 @@ static int do_io(const char *path, const char *op, u64 off, u64 len)
 	ssize_t n;
 	int fd;
 
+	if (!buf)
+		return fail("calloc for", path);
 	fd = open(path, write ? O_RDWR : O_RDONLY);
-	if (fd < 0 || !buf)
-		return fail("open", path);
+	if (fd < 0) {
+		printf("err=%s\n", errno_name(errno));
+		free(buf);
+		return 0;
+	}
 	n = write ? pwrite(fd, buf, len, off) : pread(fd, buf, len, off);
 	if (n < 0)
 		printf("err=%s\n", errno_name(errno));
