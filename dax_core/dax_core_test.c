@@ -107,7 +107,7 @@ static void parse_overflow_refused(struct kunit *test)
 static void parse_range_count_limit(struct kunit *test)
 {
 	struct daxl_phys r[DAXL_MAX_RANGES];
-	char spec[512] = "";
+	char spec[128] = "";
 	int i;
 
 	for (i = 0; i < DAXL_MAX_RANGES; i++)
@@ -117,6 +117,39 @@ static void parse_range_count_limit(struct kunit *test)
 	strlcat(spec, ",2M@0", sizeof(spec));
 	KUNIT_EXPECT_EQ(test, daxl_parse_ranges(spec, r, DAXL_MAX_RANGES),
 			-E2BIG);
+}
+
+static void parse_map_option(struct kunit *test)
+{
+	static const char * const bad[] = {
+		"2M@0:map=disk", "2M@0:", "2M@0:map=", "2M@0:map=dev:map=mem",
+		"2M@0:map=devx", "2M:map=dev@0",
+	};
+	struct daxl_phys r[4];
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, daxl_parse_ranges("2M@0x80000000:map=dev,4M@8M,6M@16M:map=mem\n",
+						r, 4), 3);
+	KUNIT_EXPECT_TRUE(test, r[0].map_dev);
+	KUNIT_EXPECT_EQ(test, r[0].start, 0x80000000ULL);
+	KUNIT_EXPECT_FALSE(test, r[1].map_dev);
+	KUNIT_EXPECT_EQ(test, r[1].size, 4ULL << 20);
+	KUNIT_EXPECT_FALSE(test, r[2].map_dev);
+	KUNIT_EXPECT_EQ(test, r[2].start, 16ULL << 20);
+	KUNIT_EXPECT_PTR_EQ(test, r[0].source, NULL);
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_EQ_MSG(test, daxl_parse_ranges(bad[i], r, 4),
+				    -EINVAL, "spec \"%s\"", bad[i]);
+}
+
+/* 64 bytes of struct page per 4 KiB, rounded up to 2 MiB, from the size alone. */
+static void memmap_size_of_map_dev(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, daxl_memmap_size(64ULL << 30), 1ULL << 30);
+	KUNIT_EXPECT_EQ(test, daxl_memmap_size(512ULL << 20), 8ULL << 20);
+	KUNIT_EXPECT_EQ(test, daxl_memmap_size(2ULL << 20), 2ULL << 20);
+	KUNIT_EXPECT_EQ(test, daxl_memmap_size(130ULL << 20), 4ULL << 20);
+	KUNIT_EXPECT_EQ(test, daxl_memmap_size(2ULL << 40), 32ULL << 30);
 }
 
 static void span_inside_and_at_edges(struct kunit *test)
@@ -475,6 +508,8 @@ static struct kunit_case dax_core_cases[] = {
 	KUNIT_CASE(parse_garbage_refused),
 	KUNIT_CASE(parse_overflow_refused),
 	KUNIT_CASE(parse_range_count_limit),
+	KUNIT_CASE(parse_map_option),
+	KUNIT_CASE(memmap_size_of_map_dev),
 	KUNIT_CASE(span_inside_and_at_edges),
 	KUNIT_CASE(span_overflow),
 	KUNIT_CASE(map_refuses_bad_ranges),

@@ -129,6 +129,7 @@ VISIBLE_IF_KUNIT int daxl_devdax_check(struct daxl_dev_dax *dev_dax,
 	}
 	range = &dev_dax->ranges[0].range;
 	phys->source = dev;
+	phys->map_dev = false;
 	phys->start = range->start;
 	phys->size = round_down(range_len(range), DAXL_REGION_ALIGN);
 	if (!IS_ALIGNED(range->start, DAXL_REGION_ALIGN) || !phys->size) {
@@ -166,6 +167,7 @@ static int daxl_devdax_probe(struct daxl_dev_dax *dev_dax)
 	rc = daxl_devdax_check(dev_dax, &phys);
 	if (rc)
 		return rc;
+	phys.map_dev = READ_ONCE(drv->wanted_map_dev);
 	return daxl_driver_probe_device(drv, dev, &phys,
 					daxl_devdax_backing(&phys));
 }

@@ -205,6 +205,7 @@ static int daxl_nd_probe(struct device *ndev)
 	phys.start = start;
 	phys.size = end - start;
 	phys.source = ndev;
+	phys.map_dev = READ_ONCE(drv->wanted_map_dev);
 	return daxl_driver_probe_device(drv, ndev, &phys, DAXL_PERSISTENT);
 }
 
@@ -341,7 +342,9 @@ static int daxl_driver_attach_namespace(struct daxl_driver *drv,
  * @buf: as written to a sysfs file: a namespace's name ("namespace0.0");
  *	if the driver takes devdax, a dax bus device's name or path ("dax0.0",
  *	"/dev/dax0.0"); if the driver borrows, a block device as a path
- *	("/dev/pmem0") or "MAJOR:MINOR"
+ *	("/dev/pmem0") or "MAJOR:MINOR".  A namespace or dax device may be
+ *	followed by " map=dev" (its struct pages at its own start) or
+ *	" map=mem" (in RAM, the default).
  *
  * A namespace must be bound to no driver; a dax bus device to device_dax
  * or to none, and not be mapped; a block device must be DAX-capable and
@@ -353,17 +356,37 @@ static int daxl_driver_attach_namespace(struct daxl_driver *drv,
  */
 int daxl_driver_attach(struct daxl_driver *drv, const char *buf)
 {
+	char name[64], *opt, *cur;
+	bool map_dev = false;
 	struct device *dev;
-	char name[64];
 	int rc;
 
 	strscpy(name, buf, sizeof(name));
-	strim(name);
+	cur = strim(name);
+	opt = strpbrk(cur, " \t");
+	if (opt) {
+		*opt++ = '\0';
+		opt = skip_spaces(opt);
+		if (!strcmp(opt, "map=dev")) {
+			map_dev = true;
+		} else if (strcmp(opt, "map=mem")) {
+			pr_err("%s: attach: unknown option '%s'; expected map=dev or map=mem\n",
+			       drv->nd.drv.name, opt);
+			return -EINVAL;
+		}
+	}
+	memmove(name, cur, strlen(cur) + 1);
 	dev = daxl_devdax_find(drv, name);
 	if (!dev && str_has_prefix(name, "namespace"))
 		dev = bus_find_device_by_name(drv->nd.drv.bus, NULL, name);
-	if (!dev && drv->ops->add_borrowed)
+	if (!dev && drv->ops->add_borrowed) {
+		if (map_dev) {
+			pr_err("%s: attach: a block device keeps its own memmap; map=dev applies to namespaces and dax devices\n",
+			       drv->nd.drv.name);
+			return -EINVAL;
+		}
 		return daxl_driver_attach_bdev(drv, name);
+	}
 	if (!dev) {
 		pr_err("%s: attach: no NVDIMM namespace named '%s'\n",
 		       drv->nd.drv.name, name);
@@ -371,10 +394,12 @@ int daxl_driver_attach(struct daxl_driver *drv, const char *buf)
 	}
 
 	mutex_lock(&drv->bind_lock);
+	WRITE_ONCE(drv->wanted_map_dev, map_dev);
 	if (daxl_devdax_is(drv, dev))
 		rc = daxl_devdax_take(drv, dev);
 	else
 		rc = daxl_driver_attach_namespace(drv, dev);
+	WRITE_ONCE(drv->wanted_map_dev, false);
 	mutex_unlock(&drv->bind_lock);
 	put_device(dev);
 	return rc;

@@ -32,7 +32,7 @@ static int daxl_parse_number(const char **s, u64 *val)
 	u64 v;
 	int rc;
 
-	len = strcspn(*s, "@,\n");
+	len = strcspn(*s, "@,:\n");
 	if (!len || len > DAXL_NUMBER_MAX)
 		return -EINVAL;
 	memcpy(buf, *s, len);
@@ -69,11 +69,48 @@ static int daxl_parse_number(const char **s, u64 *val)
 	return 0;
 }
 
+/*
+ * Parse ":map=dev" or ":map=mem" after a range; on success *s points just
+ * past it.
+ */
+static int daxl_parse_map_option(const char **s, bool *map_dev)
+{
+	if (str_has_prefix(*s, ":map=dev")) {
+		*map_dev = true;
+		*s += strlen(":map=dev");
+	} else if (str_has_prefix(*s, ":map=mem")) {
+		*map_dev = false;
+		*s += strlen(":map=mem");
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * daxl_memmap_size() - how much of a map=dev range its struct pages take
+ * @size: the range's length in bytes
+ *
+ * DAXL_MEMMAP_PER_PAGE bytes for every 4 KiB page of the whole range, the
+ * carve-out's own pages included, rounded up to 2 MiB so the memory served
+ * after it keeps its 2 MiB alignment.  It depends on the size alone, so a
+ * range carved on one boot or kernel is carved the same on the next.
+ *
+ * Return: the carve-out in bytes.
+ */
+u64 daxl_memmap_size(u64 size)
+{
+	return round_up((size >> PAGE_SHIFT) * DAXL_MEMMAP_PER_PAGE,
+			DAXL_REGION_ALIGN);
+}
+EXPORT_SYMBOL_NS_GPL(daxl_memmap_size, DAXL_NS);
+
 /**
  * daxl_parse_ranges() - parse a list of physical ranges
- * @spec: "SIZE@START[,SIZE@START...]", numbers as memparse() reads them
- *	(decimal, octal or 0x-hex, with an optional K, M, G or T suffix); one
- *	trailing newline is allowed
+ * @spec: "SIZE@START[:map=dev|:map=mem][,SIZE@START...]", numbers as
+ *	memparse() reads them (decimal, octal or 0x-hex, with an optional K,
+ *	M, G or T suffix); one trailing newline is allowed.  map=dev keeps a
+ *	range's struct pages at its start, map=mem (the default) in RAM.
  * @ranges: array that receives the ranges, in the order given
  * @max: number of entries in @ranges
  *
@@ -105,6 +142,11 @@ int daxl_parse_ranges(const char *spec, struct daxl_phys *ranges,
 		rc = daxl_parse_number(&s, &r.start);
 		if (rc)
 			return rc;
+		if (*s == ':') {
+			rc = daxl_parse_map_option(&s, &r.map_dev);
+			if (rc)
+				return rc;
+		}
 		if (n == max)
 			return -E2BIG;
 		ranges[n++] = r;

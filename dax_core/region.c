@@ -87,15 +87,27 @@ static bool daxl_range_is_reserved(u64 start, u64 size)
 	return covered == size;
 }
 
-/* The registered region that overlaps [start, start + size), if any. */
-static struct daxl_region *daxl_find_overlap(u64 start, u64 size)
+/* The first byte of the whole range a region takes, carve-out included. */
+static u64 daxl_region_first(struct daxl_region *region)
+{
+	return region->start - region->memmap_size;
+}
+
+/* The last byte of the whole range a region takes. */
+static u64 daxl_region_last(struct daxl_region *region)
+{
+	return region->start + region->size - 1;
+}
+
+/* The registered region that overlaps [first, last], if any. */
+static struct daxl_region *daxl_find_overlap(u64 first, u64 last)
 {
 	struct daxl_region *region;
 
 	lockdep_assert_held(&daxl_lock);
 	list_for_each_entry(region, &daxl_regions, node)
-		if (start < region->start + region->size &&
-		    region->start < start + size)
+		if (first <= daxl_region_last(region) &&
+		    daxl_region_first(region) <= last)
 			return region;
 	return NULL;
 }
@@ -105,13 +117,14 @@ static int daxl_refuse_overlap(struct daxl_region *region)
 {
 	struct daxl_region *other;
 
-	other = daxl_find_overlap(region->start, region->size);
+	other = daxl_find_overlap(daxl_region_first(region),
+				  daxl_region_last(region));
 	if (!other)
 		return 0;
 	pr_err("%s: range [%#llx-%#llx] overlaps [%#llx-%#llx] served by %s\n",
-	       region->owner, (u64)region->start,
-	       region->start + region->size - 1, (u64)other->start,
-	       other->start + other->size - 1, other->owner);
+	       region->owner, daxl_region_first(region),
+	       daxl_region_last(region), daxl_region_first(other),
+	       daxl_region_last(other), other->owner);
 	return -EBUSY;
 }
 
@@ -273,6 +286,10 @@ static int daxl_pagemap_memory_failure(struct dev_pagemap *pgmap,
 	u64 len = PFN_PHYS(nr_pages);
 	int rc = -EOPNOTSUPP;
 
+	/* The carve-out holds struct pages, no one's data. */
+	if (PFN_PHYS(pfn) < region->start)
+		return rc;
+
 	mutex_lock(&region->claim_lock);
 	if (region->holder_ops && region->holder_ops->notify_failure)
 		rc = region->holder_ops->notify_failure(region->holder, offset,
@@ -288,6 +305,23 @@ static const struct dev_pagemap_ops daxl_pagemap_ops = {
 	.memory_failure		= daxl_pagemap_memory_failure,
 };
 
+/*
+ * Put the struct pages of @phys in its own first memmap_size bytes: an
+ * altmap from which memremap_pages() takes the memory of the memmap.
+ */
+static void daxl_region_set_altmap(struct daxl_region *region,
+				   const struct daxl_phys *phys)
+{
+	struct vmem_altmap altmap = {
+		.base_pfn = PHYS_PFN(phys->start),
+		.end_pfn = PHYS_PFN(phys->start + phys->size) - 1,
+		.free = PHYS_PFN(region->memmap_size),
+	};
+
+	memcpy(&region->pgmap.altmap, &altmap, sizeof(altmap));
+	region->pgmap.flags |= PGMAP_ALTMAP_VALID;
+}
+
 /**
  * daxl_region_map() - claim a physical range and map it for DAX
  * @phys: the range
@@ -297,8 +331,10 @@ static const struct dev_pagemap_ops daxl_pagemap_ops = {
  *
  * Checks @phys (see the top of this file), refuses it with -EBUSY if it
  * overlaps a range already served, claims it in the iomem tree and maps
- * it with MEMORY_DEVICE_FS_DAX pages.  Every refusal is explained in the
- * kernel log.
+ * it with MEMORY_DEVICE_FS_DAX pages.  With @phys->map_dev the struct
+ * pages live in the first daxl_memmap_size() bytes of the range (an
+ * altmap, as pmem's map=dev), and the region served starts after them.
+ * Every refusal is explained in the kernel log.
  *
  * Context: process context; may sleep.
  * Return: the new region, or an ERR_PTR: -EINVAL for a range that may not
@@ -312,15 +348,28 @@ struct daxl_region *daxl_region_map(const struct daxl_phys *phys,
 	void *kaddr;
 	int rc;
 
+	u64 memmap = phys->map_dev ? daxl_memmap_size(phys->size) : 0;
+
 	rc = daxl_check_range(phys, owner);
 	if (rc)
 		return ERR_PTR(rc);
+	if (phys->map_dev && sizeof(struct page) > DAXL_MEMMAP_PER_PAGE) {
+		pr_err("%s: this kernel's struct page (%zu bytes) does not fit map=dev's %d\n",
+		       owner, sizeof(struct page), DAXL_MEMMAP_PER_PAGE);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	if (memmap >= phys->size) {
+		pr_err("%s: range [%#llx-%#llx] is too small for map=dev\n",
+		       owner, phys->start, phys->start + phys->size - 1);
+		return ERR_PTR(-EINVAL);
+	}
 
 	region = kzalloc(sizeof(*region), GFP_KERNEL);
 	if (!region)
 		return ERR_PTR(-ENOMEM);
-	region->start = phys->start;
-	region->size = phys->size;
+	region->start = phys->start + memmap;
+	region->size = phys->size - memmap;
+	region->memmap_size = memmap;
 	region->backing = backing;
 	strscpy(region->owner, owner, sizeof(region->owner));
 	mutex_init(&region->claim_lock);
@@ -330,7 +379,7 @@ struct daxl_region *daxl_region_map(const struct daxl_phys *phys,
 	if (rc)
 		goto out_unlock;
 
-	region->res = request_mem_region(region->start, region->size,
+	region->res = request_mem_region(phys->start, phys->size,
 					 region->owner);
 	if (!region->res) {
 		pr_err("%s: range [%#llx-%#llx] is claimed by another driver (see /proc/iomem)\n",
@@ -340,12 +389,14 @@ struct daxl_region *daxl_region_map(const struct daxl_phys *phys,
 	}
 
 	region->pgmap.type = MEMORY_DEVICE_FS_DAX;
-	region->pgmap.range.start = region->start;
-	region->pgmap.range.end = region->start + region->size - 1;
+	region->pgmap.range.start = phys->start;
+	region->pgmap.range.end = phys->start + phys->size - 1;
 	region->pgmap.nr_range = 1;
 	region->pgmap.vmemmap_shift = 0;
 	region->pgmap.ops = &daxl_pagemap_ops;
 	region->pgmap.owner = region;
+	if (memmap)
+		daxl_region_set_altmap(region, phys);
 	kaddr = memremap_pages(&region->pgmap, NUMA_NO_NODE);
 	if (IS_ERR(kaddr)) {
 		rc = PTR_ERR(kaddr);
@@ -353,18 +404,26 @@ struct daxl_region *daxl_region_map(const struct daxl_phys *phys,
 		       owner, phys->start, phys->start + phys->size - 1, rc);
 		goto out_release;
 	}
-	region->kaddr = kaddr;
+	region->kaddr = kaddr + memmap;
 	daxl_region_set_nd_region(region, phys->source);
 
 	list_add(&region->node, &daxl_regions);
 	mutex_unlock(&daxl_lock);
-	pr_info("%s: serving [%#llx-%#llx] (%llu MiB, %s)\n", owner,
-		phys->start, phys->start + phys->size - 1, phys->size >> 20,
-		backing == DAXL_PERSISTENT ? "persistent" : "volatile");
+	if (memmap)
+		pr_info("%s: serving [%#llx-%#llx] (%llu MiB, %s), its struct pages in the %llu MiB before it\n",
+			owner, (u64)region->start, daxl_region_last(region),
+			region->size >> 20,
+			backing == DAXL_PERSISTENT ? "persistent" : "volatile",
+			memmap >> 20);
+	else
+		pr_info("%s: serving [%#llx-%#llx] (%llu MiB, %s)\n", owner,
+			phys->start, phys->start + phys->size - 1,
+			phys->size >> 20,
+			backing == DAXL_PERSISTENT ? "persistent" : "volatile");
 	return region;
 
 out_release:
-	release_mem_region(region->start, region->size);
+	release_mem_region(phys->start, phys->size);
 out_unlock:
 	mutex_unlock(&daxl_lock);
 	kfree(region);
@@ -389,7 +448,8 @@ void daxl_region_unmap(struct daxl_region *region)
 	mutex_lock(&daxl_lock);
 	list_del(&region->node);
 	memunmap_pages(&region->pgmap);
-	release_mem_region(region->start, region->size);
+	release_mem_region(daxl_region_first(region),
+			   daxl_region_last(region) - daxl_region_first(region) + 1);
 	mutex_unlock(&daxl_lock);
 	daxl_region_put_nd_region(region);
 	kfree(region);

@@ -156,6 +156,11 @@ echo "== guest: two views of one NVDIMM, as a writer and a reader host"
 rm -f "$DAXLITE_BUILD/nv-alias.img"
 tests/vm/run-guest.sh -m 2G -n "$DAXLITE_BUILD/nv-alias.img:512M" -A nvdimm_alias
 
+echo "== guest: a 64 GiB NVDIMM in a 4 GiB guest, struct pages on the device (map=dev)"
+rm -f "$DAXLITE_BUILD/nv-big.img"
+tests/vm/run-guest.sh -m 4G -n "$DAXLITE_BUILD/nv-big.img:64G" nvdimm_big
+rm -f "$DAXLITE_BUILD/nv-big.img"
+
 echo "== guest: famfs_lite on an NVDIMM, written, powered off, read after reboot"
 rm -f "$DAXLITE_BUILD/nv-persist.img"
 tests/vm/run-guest.sh -q -m 2G -n "$DAXLITE_BUILD/nv-persist.img:512M" -g write nvdimm_share

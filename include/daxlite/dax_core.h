@@ -41,12 +41,23 @@ struct module;
  * @source: the bus device the range comes from (an NVDIMM namespace, a dax
  *	device), or NULL for a range of a module parameter; dax_core finds
  *	the NVDIMM region to flush through it
+ * @map_dev: keep the range's struct pages at its own start ("map=dev", as
+ *	ndctl spells it) instead of in RAM; the range served shrinks by them
  */
 struct daxl_phys {
 	u64 start;
 	u64 size;
 	struct device *source;
+	bool map_dev;
 };
+
+/*
+ * The bytes of struct pages a map=dev range keeps per 4 KiB page: fixed,
+ * as pmem's MAX_STRUCT_PAGE_SIZE, so the carve-out and the layout after it
+ * are the same on every kernel; a kernel with larger struct pages is
+ * refused.
+ */
+#define DAXL_MEMMAP_PER_PAGE	64
 
 /**
  * enum daxl_backing - what the memory behind a region is
@@ -77,8 +88,10 @@ struct daxl_holder_ops {
 
 /**
  * struct daxl_region - a physical range mapped by dax_core
- * @start: physical address of the first byte
- * @size: length in bytes
+ * @start: physical address of the first byte served
+ * @size: length in bytes served
+ * @memmap_size: bytes before @start, in the same range, that hold its
+ *	struct pages (map=dev); 0 when they are in RAM
  * @kaddr: kernel virtual address of the first byte
  * @backing: volatile or persistent, which decides the flush policy
  * @dax_dev: the region's dax_device, once daxl_region_alloc_dax() made it,
@@ -107,6 +120,7 @@ struct daxl_holder_ops {
 struct daxl_region {
 	phys_addr_t start;
 	u64 size;
+	u64 memmap_size;
 	void *kaddr;
 	enum daxl_backing backing;
 	struct dax_device *dax_dev;
@@ -134,6 +148,7 @@ int daxl_parse_ranges(const char *spec, struct daxl_phys *ranges,
 int daxl_parse_ranges_param(const char *who, const char *spec,
 			    struct daxl_phys *ranges);
 int daxl_check_span(u64 offset, u64 len, u64 size);
+u64 daxl_memmap_size(u64 size);
 
 struct daxl_region *daxl_region_map(const struct daxl_phys *phys,
 				    enum daxl_backing backing,
@@ -215,6 +230,7 @@ struct daxl_devdax_driver;
  * @borrowed: whether each was attached from a DAX block device
  * @retired: whether each was retired for a detach already
  * @wanted: the bus device being attached; probe takes no other
+ * @wanted_map_dev: whether the attach asked for map=dev
  * @devdax: its driver on the dax bus, if it takes devdax; dax_core's
  *
  * dax_core runs the table and the bus plumbing for dax_blk and
@@ -233,6 +249,7 @@ struct daxl_driver {
 	bool borrowed[DAXL_MAX_RANGES];
 	bool retired[DAXL_MAX_RANGES];
 	struct device *wanted;
+	bool wanted_map_dev;
 	struct daxl_devdax_driver *devdax;
 };
 

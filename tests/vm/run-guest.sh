@@ -104,7 +104,9 @@ if [ -n "$nvdimm" ]; then
 	nvfile=${nvdimm%%:*}
 	nvsize=${nvdimm#*:}
 	[ -e "$nvfile" ] || truncate -s "$nvsize" "$nvfile"
-	machine=(-machine pc,nvdimm=on -m "$mem,slots=2,maxmem=8G"
+	# Room for the RAM and every NVDIMM (two with -A), in GiB.
+	maxmem=$(( ($(numfmt --from=iec "$mem") + 2 * $(numfmt --from=iec "$nvsize")) / (1 << 30) + 2 ))
+	machine=(-machine pc,nvdimm=on -m "$mem,slots=2,maxmem=${maxmem}G"
 		 -object "memory-backend-file,id=nv0,share=on,prealloc=$prealloc,mem-path=$nvfile,size=$nvsize"
 		 -device nvdimm,id=nvdimm0,memdev=nv0,label-size=128K)
 	[ "$alias" = 1 ] && machine+=(
