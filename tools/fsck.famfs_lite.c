@@ -7,6 +7,9 @@
  * log into a model of the tree to check what only the whole tree shows:
  * parents, names, types, and extents that overlap.  Exit status as
  * e2fsck: 0 clean, 4 errors left uncorrected, 8 operational error.
+ *
+ * The model finds live nodes by inode number and by (parent, name)
+ * through two hash indexes, so a log of n entries is checked in O(n).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -39,14 +42,87 @@ static u32 *unit_owner;		/* node index + 1 per data unit, 0 if free */
 static u64 nr_units, data_offset;
 static bool verbose;
 
+/*
+ * Open-addressing hash indexes of the live nodes: a slot holds a node
+ * index + 1, 0 when never used, SLOT_GONE when its node left.  Each has
+ * at least twice as many slots as there can be nodes.
+ */
+#define SLOT_GONE	UINT64_MAX
+static u64 *by_ino, *by_name, slot_mask;
+
+static u64 mix(u64 x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	return x ^ (x >> 33);
+}
+
+static u64 name_hash(u64 parent, const char *name)
+{
+	u64 h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+
+	while (*name)
+		h = (h ^ (unsigned char)*name++) * 0x100000001b3ULL;
+	return mix(h ^ mix(parent));
+}
+
+static bool index_init(u64 max_nodes)
+{
+	u64 n = 16;
+
+	while (n < 2 * max_nodes)
+		n *= 2;
+	slot_mask = n - 1;
+	by_ino = calloc(n, sizeof(*by_ino));
+	by_name = calloc(n, sizeof(*by_name));
+	return by_ino && by_name;
+}
+
+static void index_add(u64 *table, u64 hash, struct node *n)
+{
+	u64 i = hash & slot_mask;
+
+	while (table[i] && table[i] != SLOT_GONE)
+		i = (i + 1) & slot_mask;
+	table[i] = n - nodes + 1;
+}
+
+static void index_del(u64 *table, u64 hash, struct node *n)
+{
+	u64 i = hash & slot_mask;
+
+	for (; table[i]; i = (i + 1) & slot_mask)
+		if (table[i] == (u64)(n - nodes + 1)) {
+			table[i] = SLOT_GONE;
+			return;
+		}
+}
+
+/* Enter a live node in both indexes. */
+static void index_node(struct node *n)
+{
+	index_add(by_ino, mix(n->ino), n);
+	if (n->ino != FAMFSL_ROOT_INO)
+		index_add(by_name, name_hash(n->parent, n->name), n);
+}
+
+static void unindex_node(struct node *n)
+{
+	index_del(by_ino, mix(n->ino), n);
+	if (n->ino != FAMFSL_ROOT_INO)
+		index_del(by_name, name_hash(n->parent, n->name), n);
+}
+
 /* The live node with inode number @ino, or NULL. */
 static struct node *find(u64 ino)
 {
 	u64 i;
 
-	for (i = 0; i < nr_nodes; i++)
-		if (nodes[i].live && nodes[i].ino == ino)
-			return &nodes[i];
+	for (i = mix(ino) & slot_mask; by_ino[i]; i = (i + 1) & slot_mask)
+		if (by_ino[i] != SLOT_GONE && nodes[by_ino[i] - 1].ino == ino)
+			return &nodes[by_ino[i] - 1];
 	return NULL;
 }
 
@@ -60,13 +136,17 @@ static struct node *find_dir(u64 ino)
 /* The live node named @name in directory @parent, or NULL. */
 static struct node *find_name(u64 parent, const char *name)
 {
+	struct node *n;
 	u64 i;
 
-	for (i = 0; i < nr_nodes; i++)
-		if (nodes[i].live && nodes[i].parent == parent &&
-		    nodes[i].ino != FAMFSL_ROOT_INO &&
-		    !strcmp(nodes[i].name, name))
-			return &nodes[i];
+	for (i = name_hash(parent, name) & slot_mask; by_name[i];
+	     i = (i + 1) & slot_mask) {
+		if (by_name[i] == SLOT_GONE)
+			continue;
+		n = &nodes[by_name[i] - 1];
+		if (n->parent == parent && !strcmp(n->name, name))
+			return n;
+	}
 	return NULL;
 }
 
@@ -95,6 +175,7 @@ static void remove_node(struct node *n)
 	struct node *parent = find(n->parent);
 
 	free_units(n);
+	unindex_node(n);
 	n->live = false;
 	if (parent)
 		parent->children--;
@@ -125,6 +206,7 @@ static const char *apply(const struct famfsl_entry *e)
 		n->dir = S_ISDIR(le32_to_cpu(e->create.mode));
 		n->live = true;
 		strcpy(n->name, name);
+		index_node(n);
 		p->children++;
 		if (verbose)
 			printf("  create %s '%s' inode %llu in %llu\n",
@@ -197,8 +279,10 @@ static const char *apply(const struct famfsl_entry *e)
 			remove_node(t);
 		find(n->parent)->children--;
 		p->children++;
+		unindex_node(n);
 		n->parent = p->ino;
 		strcpy(n->name, name);
+		index_node(n);
 		return NULL;
 	}
 	return "unknown entry type";
@@ -269,7 +353,7 @@ int main(int argc, char **argv)
 	nr_units = (le64_to_cpu(sb.dev_size) - data_offset) / FAMFSL_ALLOC_UNIT;
 	nodes = calloc(end + 1, sizeof(*nodes));
 	unit_owner = calloc(nr_units, sizeof(*unit_owner));
-	if (!nodes || !unit_owner) {
+	if (!nodes || !unit_owner || !index_init(end + 1)) {
 		perror("fsck.famfs_lite");
 		return FSCK_FAILED;
 	}
@@ -277,6 +361,7 @@ int main(int argc, char **argv)
 	nodes[0].parent = FAMFSL_ROOT_INO;
 	nodes[0].dir = true;
 	nodes[0].live = true;
+	index_node(&nodes[0]);
 	nr_nodes = 1;
 
 	for (i = 0; i < end; i++) {
