@@ -138,6 +138,50 @@ case_region_unbound_while_mounted() {
 	rmmod dax_blk dax_core
 }
 
+# attach_dax0: attach namespace0.0 to dax_chardev as dax0, retrying while
+# nd_pmem may still be taking it back after a detach.
+attach_dax0() {
+	for _i in $(seq 50); do
+		[ "$(daxlite-ctl attach namespace0.0 2> /dev/null)" = dax0 ] && return 0
+		sleep 0.1
+	done
+	die "cannot attach namespace0.0 again"
+}
+
+# Opens of /dev/dax0 race its detach for a minute: every open either
+# succeeds on a live device or fails with ENXIO (the device is dying or
+# gone) or ENOENT (the node is gone), and the kernel log stays clean.  Run
+# with slub_debug=FZPU, so a use of the freed device is poisoned and
+# reported.  The console is quietened during the loop (each refused detach
+# logs a line); the splat check below reads the log itself.
+case_open_races_detach() {
+	insmod $MODDIR/dax_core.ko
+	insmod $MODDIR/dax_chardev.ko
+	attach_dax0
+	daxtest open-loop /dev/dax0 60 > /tmp/opens.out 2>&1 &
+	pid=$!
+	dmesg -n 1
+	detached=0
+	while kill -0 $pid 2> /dev/null; do
+		if echo dax0 > /sys/class/dax_chardev/detach 2> /dev/null; then
+			detached=$((detached + 1))
+			attach_dax0
+		fi
+	done
+	dmesg -n 7
+	wait $pid || { cat /tmp/opens.out; die "open failed otherwise"; }
+	cat /tmp/opens.out
+	echo "detached=$detached"
+	dmesg_new | grep -E 'WARNING:|BUG|Oops|general protection|refcount|Poison|Redzone' &&
+		die "the kernel log has a splat"
+	[ "$detached" -ge 5 ] || die "too few detaches"
+	opened=$(sed -n 's/^opened=\([0-9]*\) .*/\1/p' /tmp/opens.out)
+	[ "$opened" -ge 100 ] || die "too few opens"
+	[ "$(daxlite-ctl detach dax0)" = namespace0.0 ]
+	rmmod dax_chardev dax_core
+	wait_for_blockdev /dev/pmem0
+}
+
 run_case load-leaves-namespaces-alone case_load
 run_case attach-refused-while-bound case_attach_refused_while_bound
 run_case block-device-on-the-namespace case_block_on_the_namespace
@@ -147,3 +191,4 @@ run_case detach-refused-while-busy case_detach_refused_while_busy
 run_case detach-gives-it-back case_detach_gives_it_back
 run_case tool-attach-again-and-unload case_tool_attach_again
 run_case region-unbound-while-mounted-waits case_region_unbound_while_mounted
+run_case open-races-detach case_open_races_detach

@@ -35,6 +35,10 @@
  *                                          for SECS; writes nothing
  *   daxtest mmap-wait   FILE SECS          map the first 2 MiB, read from it,
  *                                          print "mapped", keep it for SECS
+ *   daxtest open-loop   FILE SECS          open and close FILE for SECS;
+ *                                          print how often it opened and
+ *                                          failed with ENXIO or ENOENT; any
+ *                                          other error fails
  *   daxtest qemu-exit   STATUS             leave QEMU via isa-debug-exit
  *
  * Exit status: 0 success, 1 check failed, 2 usage or system error.
@@ -54,6 +58,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef __u64 u64;
@@ -414,6 +419,29 @@ static int do_mmap_wait(const char *path, int secs)
 	return 0;
 }
 
+static int do_open_loop(const char *path, int secs)
+{
+	unsigned long opened = 0, enxio = 0, enoent = 0;
+	time_t end = time(NULL) + secs;
+	int fd;
+
+	while (time(NULL) < end) {
+		fd = open(path, O_RDONLY);
+		if (fd >= 0) {
+			opened++;
+			close(fd);
+		} else if (errno == ENXIO) {
+			enxio++;
+		} else if (errno == ENOENT) {
+			enoent++;
+		} else {
+			return fail("open", path);
+		}
+	}
+	printf("opened=%lu enxio=%lu enoent=%lu\n", opened, enxio, enoent);
+	return 0;
+}
+
 static int do_qemu_exit(int status)
 {
 	if (ioperm(0xf4, 4, 1))
@@ -465,6 +493,8 @@ int main(int argc, char **argv)
 		return do_mmap_hold(argv[2], atoi(argv[3]));
 	if (argc == 4 && !strcmp(cmd, "mmap-wait"))
 		return do_mmap_wait(argv[2], atoi(argv[3]));
+	if (argc == 4 && !strcmp(cmd, "open-loop"))
+		return do_open_loop(argv[2], atoi(argv[3]));
 	if (argc == 3 && !strcmp(cmd, "qemu-exit"))
 		return do_qemu_exit(atoi(argv[2]));
 	fprintf(stderr, "usage: see the comment at the top of daxtest.c\n");
