@@ -285,36 +285,52 @@ static ssize_t detach_store(struct device_driver *drv, const char *buf,
 }
 static DRIVER_ATTR_WO(detach);
 
-static struct attribute *daxblk_drv_attrs[] = {
-	&driver_attr_attach.attr,
-	&driver_attr_detach.attr,
-	NULL,
-};
-ATTRIBUTE_GROUPS(daxblk_drv);
-
 static struct daxl_driver daxblk_driver = {
 	.nd.drv = {
 		.name	= KBUILD_MODNAME,
 		.owner	= THIS_MODULE,
-		.groups	= daxblk_drv_groups,
 	},
 	.ops = &daxblk_driver_ops,
 };
 
+/*
+ * attach and detach are created after the driver is registered and removed
+ * before it is unregistered, not as driver groups: a write in progress
+ * waits for bind_lock, which unregistration holds, and removing a file
+ * waits for its writers, so removing them inside driver_unregister() would
+ * deadlock.  dax_chardev does the same with its class files.
+ */
 static int __init daxblk_init(void)
 {
 	enum daxl_backing backing = persistent ? DAXL_PERSISTENT : DAXL_VOLATILE;
 	struct daxl_phys phys[DAXL_MAX_RANGES];
-	int n;
+	int n, rc;
 
 	n = daxl_parse_ranges_param(KBUILD_MODNAME, ranges, phys);
 	if (n < 0)
 		return n;
-	return daxl_driver_register(&daxblk_driver, phys, n, backing);
+	rc = daxl_driver_register(&daxblk_driver, phys, n, backing);
+	if (rc)
+		return rc;
+	rc = driver_create_file(&daxblk_driver.nd.drv, &driver_attr_attach);
+	if (rc)
+		goto out_driver_unregister;
+	rc = driver_create_file(&daxblk_driver.nd.drv, &driver_attr_detach);
+	if (rc)
+		goto out_remove_attach;
+	return 0;
+
+out_remove_attach:
+	driver_remove_file(&daxblk_driver.nd.drv, &driver_attr_attach);
+out_driver_unregister:
+	daxl_driver_unregister(&daxblk_driver);
+	return rc;
 }
 
 static void __exit daxblk_exit(void)
 {
+	driver_remove_file(&daxblk_driver.nd.drv, &driver_attr_detach);
+	driver_remove_file(&daxblk_driver.nd.drv, &driver_attr_attach);
 	daxl_driver_unregister(&daxblk_driver);
 }
 

@@ -270,7 +270,9 @@ EXPORT_SYMBOL_NS_GPL(daxl_driver_register, DAXL_NS);
  *
  * Its module cannot be unloaded while a device is in use, so this
  * detaches idle bus devices, hands dax bus devices back to device_dax and
- * removes idle range devices.
+ * removes idle range devices.  It holds bind_lock throughout, so the
+ * driver's attach and detach files must be removed first: removing a file
+ * waits for its writers, and they may be waiting for bind_lock.
  *
  * Context: process context, at module exit.
  */

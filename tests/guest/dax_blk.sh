@@ -90,6 +90,36 @@ case_load_without_ranges() {
 	rmmod dax_blk
 }
 
+# rmmod dax_blk while writers hammer its detach file (a write to detach
+# always takes the driver's bind_lock; one to attach only for a namespace
+# that exists): a write waiting for bind_lock must not hold up the removal
+# of the file while the unload holds that lock.  A deadlock hangs the guest
+# (the watchdog fails the boot).  Two writers, so that one waits while the
+# other holds the lock.
+case_rmmod_races_detach_writes() {
+	f=/sys/bus/nd/drivers/dax_blk/detach
+	load_blk
+	dmesg -n 1
+	for w in 1 2; do
+		sh -c "while :; do echo daxblk9 > $f; done" > /dev/null 2>&1 &
+		eval pid$w=\$!
+	done
+	for i in $(seq 30); do
+		sleep 0.2
+		rmmod dax_blk
+		load_blk
+	done
+	kill $pid1 $pid2
+	wait $pid1 $pid2 || true
+	dmesg -n 7
+	dmesg_new | grep -E 'WARNING:|BUG|Oops|general protection' &&
+		die "the kernel log has a splat"
+	# The writers did reach the driver, and it still works.
+	expect_dmesg "dax_blk: detach: no device 'daxblk9' was attached" > /dev/null
+	expect_fail_errno 'No such device' sh -c "echo daxblk9 > $f"
+	rmmod dax_blk
+}
+
 case_load() {
 	load_blk ranges=$R0,$R1
 	for d in daxblk0 daxblk1; do
@@ -210,6 +240,7 @@ run_case bad-ranges-not-reserved case_bad_not_reserved
 run_case bad-ranges-overlap case_bad_overlap
 run_case bad-ranges-too-many case_bad_too_many
 run_case load-without-ranges case_load_without_ranges
+run_case rmmod-races-detach-writes case_rmmod_races_detach_writes
 run_case load case_load
 run_case block-io case_block_io
 run_case discard-and-write-zeroes case_discard_and_zeroes
