@@ -130,7 +130,8 @@ host_case harness/catches-panic selftest selftest_panic 'boot: kernel panic'
 host_case harness/catches-hang selftest selftest_hang 'boot: guest watchdog fired' -T 20
 
 echo "== guest: dax_core + dax_blk"
-tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' dax_blk
+# log_buf_len: rmmod races a flood of detach writes, each logged.
+tests/vm/run-guest.sh -a 'memmap=1G$0x80000000 log_buf_len=32M' dax_blk
 
 echo "== guest: dax_chardev"
 tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' dax_chardev
@@ -141,7 +142,8 @@ tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' famfs_lite
 echo "== guest: NVDIMM namespaces through dax_chardev"
 rm -f "$DAXLITE_BUILD/nv-test.img"
 # slub_debug: opens race detaches; a use of freed memory hits poison.
-tests/vm/run-guest.sh -m 2G -a 'slub_debug=FZPU' -n "$DAXLITE_BUILD/nv-test.img:512M" nvdimm
+# log_buf_len: each refused detach is logged.
+tests/vm/run-guest.sh -m 2G -a 'slub_debug=FZPU log_buf_len=32M' -n "$DAXLITE_BUILD/nv-test.img:512M" nvdimm
 
 echo "== guest: an fsdax namespace's /dev/pmemN served as /dev/daxN"
 rm -f "$DAXLITE_BUILD/nv-fsdax.img"
