@@ -143,7 +143,8 @@ MODULE_PARM_DESC(persistent,
 
 static void daxblk_setup_queue(struct request_queue *q, bool write_cache)
 {
-	blk_queue_logical_block_size(q, PAGE_SIZE);
+	/* As pmem: O_DIRECT in 512-byte blocks, file systems in pages. */
+	blk_queue_logical_block_size(q, SECTOR_SIZE);
 	blk_queue_physical_block_size(q, PAGE_SIZE);
 	blk_queue_max_hw_sectors(q, UINT_MAX);
 	blk_queue_max_discard_sectors(q, UINT_MAX);

@@ -39,6 +39,9 @@
  *                                          print how often it opened and
  *                                          failed with ENXIO or ENOENT; any
  *                                          other error fails
+ *   daxtest odirect     FILE OFF LEN SEED  O_DIRECT pwrite of the pattern
+ *                                          from an aligned buffer, then
+ *                                          O_DIRECT pread and check it
  *   daxtest qemu-exit   STATUS             leave QEMU via isa-debug-exit
  *
  * Exit status: 0 success, 1 check failed, 2 usage or system error.
@@ -442,6 +445,36 @@ static int do_open_loop(const char *path, int secs)
 	return 0;
 }
 
+static int do_odirect(const char *path, u64 off, u64 len, u64 seed)
+{
+	unsigned char *buf;
+	u64 bad;
+	ssize_t n;
+	int fd;
+
+	if (posix_memalign((void **)&buf, 4096, len ? len : 1))
+		return fail("posix_memalign for", path);
+	fd = open(path, O_RDWR | O_CREAT | O_DIRECT, 0644);
+	if (fd < 0)
+		return fail("open O_DIRECT", path);
+	fill(buf, off, len, seed);
+	n = pwrite(fd, buf, len, off);
+	if (n != (ssize_t)len) {
+		printf("pwrite: %s\n", n < 0 ? errno_name(errno) : "short");
+		return 1;
+	}
+	memset(buf, 0, len);
+	n = pread(fd, buf, len, off);
+	if (n != (ssize_t)len) {
+		printf("pread: %s\n", n < 0 ? errno_name(errno) : "short");
+		return 1;
+	}
+	bad = check(buf, off, len, seed);
+	close(fd);
+	free(buf);
+	return report(path, off, len, bad);
+}
+
 static int do_qemu_exit(int status)
 {
 	if (ioperm(0xf4, 4, 1))
@@ -467,6 +500,8 @@ int main(int argc, char **argv)
 			return do_rw(argv[2], off, len, seed, 1);
 		if (!strcmp(cmd, "read-verify"))
 			return do_rw(argv[2], off, len, seed, 0);
+		if (!strcmp(cmd, "odirect"))
+			return do_odirect(argv[2], off, len, seed);
 	}
 	if (argc == 5 && !strcmp(cmd, "mmap-cat"))
 		return do_mmap_cat(argv[2], strtoull(argv[3], NULL, 0),
