@@ -122,9 +122,16 @@ static void daxblk_submit_bio(struct bio *bio)
 	bio_endio(bio);
 }
 
+/* The disk lost an opener: a removal waiting for it to be idle retries. */
+static void daxblk_release(DAXL_COMPAT_BDEV_RELEASE_ARGS)
+{
+	daxl_user_gone();
+}
+
 static const struct block_device_operations daxblk_fops = {
 	.owner		= THIS_MODULE,
 	.submit_bio	= daxblk_submit_bio,
+	.release	= daxblk_release,
 };
 
 /*

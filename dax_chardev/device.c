@@ -261,6 +261,7 @@ static int daxcdev_release(struct inode *inode, struct file *filp)
 	mutex_lock(&dev->open_lock);
 	dev->opens--;
 	mutex_unlock(&dev->open_lock);
+	daxl_user_gone();
 	return 0;
 }
 

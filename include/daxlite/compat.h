@@ -106,4 +106,10 @@ static inline struct gendisk *daxl_compat_alloc_disk(int node)
 	return disk ? disk : ERR_PTR(-ENOMEM);
 }
 
+/*
+ * block_device_operations.release: 6.1 passes the disk and the open mode;
+ * 6.5 and later only the disk.  daxlite's handlers use only the disk.
+ */
+#define DAXL_COMPAT_BDEV_RELEASE_ARGS	struct gendisk *disk, fmode_t mode
+
 #endif /* _DAXLITE_COMPAT_H */
