@@ -122,9 +122,16 @@ static void daxblk_submit_bio(struct bio *bio)
 	bio_endio(bio);
 }
 
+/* The disk lost an opener: a removal waiting for it to be idle retries. */
+static void daxblk_release(DAXL_COMPAT_BDEV_RELEASE_ARGS)
+{
+	daxl_user_gone();
+}
+
 static const struct block_device_operations daxblk_fops = {
 	.owner		= THIS_MODULE,
 	.submit_bio	= daxblk_submit_bio,
+	.release	= daxblk_release,
 };
 
 /*
@@ -143,7 +150,8 @@ MODULE_PARM_DESC(persistent,
 
 static void daxblk_setup_queue(struct request_queue *q, bool write_cache)
 {
-	blk_queue_logical_block_size(q, PAGE_SIZE);
+	/* As pmem: O_DIRECT in 512-byte blocks, file systems in pages. */
+	blk_queue_logical_block_size(q, SECTOR_SIZE);
 	blk_queue_physical_block_size(q, PAGE_SIZE);
 	blk_queue_max_hw_sectors(q, UINT_MAX);
 	blk_queue_max_discard_sectors(q, UINT_MAX);
@@ -285,36 +293,52 @@ static ssize_t detach_store(struct device_driver *drv, const char *buf,
 }
 static DRIVER_ATTR_WO(detach);
 
-static struct attribute *daxblk_drv_attrs[] = {
-	&driver_attr_attach.attr,
-	&driver_attr_detach.attr,
-	NULL,
-};
-ATTRIBUTE_GROUPS(daxblk_drv);
-
 static struct daxl_driver daxblk_driver = {
 	.nd.drv = {
 		.name	= KBUILD_MODNAME,
 		.owner	= THIS_MODULE,
-		.groups	= daxblk_drv_groups,
 	},
 	.ops = &daxblk_driver_ops,
 };
 
+/*
+ * attach and detach are created after the driver is registered and removed
+ * before it is unregistered, not as driver groups: a write in progress
+ * waits for bind_lock, which unregistration holds, and removing a file
+ * waits for its writers, so removing them inside driver_unregister() would
+ * deadlock.  dax_chardev does the same with its class files.
+ */
 static int __init daxblk_init(void)
 {
 	enum daxl_backing backing = persistent ? DAXL_PERSISTENT : DAXL_VOLATILE;
 	struct daxl_phys phys[DAXL_MAX_RANGES];
-	int n;
+	int n, rc;
 
 	n = daxl_parse_ranges_param(KBUILD_MODNAME, ranges, phys);
 	if (n < 0)
 		return n;
-	return daxl_driver_register(&daxblk_driver, phys, n, backing);
+	rc = daxl_driver_register(&daxblk_driver, phys, n, backing);
+	if (rc)
+		return rc;
+	rc = driver_create_file(&daxblk_driver.nd.drv, &driver_attr_attach);
+	if (rc)
+		goto out_driver_unregister;
+	rc = driver_create_file(&daxblk_driver.nd.drv, &driver_attr_detach);
+	if (rc)
+		goto out_remove_attach;
+	return 0;
+
+out_remove_attach:
+	driver_remove_file(&daxblk_driver.nd.drv, &driver_attr_attach);
+out_driver_unregister:
+	daxl_driver_unregister(&daxblk_driver);
+	return rc;
 }
 
 static void __exit daxblk_exit(void)
 {
+	driver_remove_file(&daxblk_driver.nd.drv, &driver_attr_detach);
+	driver_remove_file(&daxblk_driver.nd.drv, &driver_attr_attach);
 	daxl_driver_unregister(&daxblk_driver);
 }
 

@@ -93,6 +93,28 @@ static void segment_offset_in_page_is_honoured(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dev[1024], 0);
 }
 
+/* 512-byte logical blocks: a lone sector in the middle of a page. */
+static void sector_inside_a_page_both_ways(struct kunit *test)
+{
+	struct blk_fixture *f = test->priv;
+	unsigned char *mem = page_address(f->page);
+	unsigned char *dev = f->region.kaddr;
+
+	memset(mem, 0, PAGE_SIZE);
+	memset(mem + 512, 0x77, 512);
+	KUNIT_EXPECT_EQ(test, do_bvec(f, 512, 512, 9, true), BLK_STS_OK);
+	KUNIT_EXPECT_EQ(test, dev[9 * 512 - 1], 0);
+	KUNIT_EXPECT_EQ(test, dev[9 * 512], 0x77);
+	KUNIT_EXPECT_EQ(test, dev[10 * 512 - 1], 0x77);
+	KUNIT_EXPECT_EQ(test, dev[10 * 512], 0);
+	memset(mem, 0, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, do_bvec(f, 1536, 512, 9, false), BLK_STS_OK);
+	KUNIT_EXPECT_EQ(test, mem[1535], 0);
+	KUNIT_EXPECT_EQ(test, mem[1536], 0x77);
+	KUNIT_EXPECT_EQ(test, mem[2047], 0x77);
+	KUNIT_EXPECT_EQ(test, mem[2048], 0);
+}
+
 static void last_sector_is_reachable(struct kunit *test)
 {
 	struct blk_fixture *f = test->priv;
@@ -151,6 +173,7 @@ static struct kunit_case dax_blk_cases[] = {
 	KUNIT_CASE(write_lands_at_sector_offset),
 	KUNIT_CASE(read_returns_device_bytes),
 	KUNIT_CASE(segment_offset_in_page_is_honoured),
+	KUNIT_CASE(sector_inside_a_page_both_ways),
 	KUNIT_CASE(last_sector_is_reachable),
 	KUNIT_CASE(past_capacity_fails),
 	KUNIT_CASE(persistent_backing_round_trip),

@@ -45,17 +45,22 @@
 /**
  * struct daxcdev_device - one /dev/daxN
  * @region: the memory it serves, owned through dax_core
- * @cdev: its character device
- * @dev: its device in the dax_chardev class
+ * @cdev: its character device; holds a reference on @dev while it has one
+ * @dev: its device in the dax_chardev class; its release frees this
  * @minor: N
  * @open_lock: protects @opens and @dying
  * @opens: open files (a mapping keeps its file open)
- * @dying: detach is under way; opens fail
+ * @dying: detach is under way or done; opens fail
+ *
+ * An open can find the cdev, and take a reference on it, just before the
+ * device is removed, and only then reach daxcdev_open(); so the structure
+ * lives until the last reference on @dev goes, not until removal.  After
+ * removal @region is gone: only @open_lock and @dying may be used.
  */
 struct daxcdev_device {
 	struct daxl_region *region;
 	struct cdev cdev;
-	struct device *dev;
+	struct device dev;
 	unsigned int minor;
 	/* see @open_lock above */
 	struct mutex open_lock;
@@ -156,19 +161,19 @@ static int daxcdev_mmap(struct file *filp, struct vm_area_struct *vma)
 
 	/* VM_SHARED is cleared for read-only files; VM_MAYSHARE is not. */
 	if (!(vma->vm_flags & VM_MAYSHARE)) {
-		dev_info_ratelimited(dev->dev, "%s: MAP_PRIVATE is not supported, use MAP_SHARED\n",
+		dev_info_ratelimited(&dev->dev, "%s: MAP_PRIVATE is not supported, use MAP_SHARED\n",
 				     current->comm);
 		return -EINVAL;
 	}
 	if (vma->vm_pgoff > (size >> PAGE_SHIFT) ||
 	    daxl_check_span(PFN_PHYS(vma->vm_pgoff),
 			    vma->vm_end - vma->vm_start, size)) {
-		dev_info_ratelimited(dev->dev, "%s: mapping past the end of the device\n",
+		dev_info_ratelimited(&dev->dev, "%s: mapping past the end of the device\n",
 				     current->comm);
 		return -EINVAL;
 	}
 	if (daxl_region_raw_get(dev->region)) {
-		dev_info_ratelimited(dev->dev, "%s: mmap refused, the device is held by a filesystem\n",
+		dev_info_ratelimited(&dev->dev, "%s: mmap refused, the device is held by a filesystem\n",
 				     current->comm);
 		return -EBUSY;
 	}
@@ -205,7 +210,7 @@ static ssize_t daxcdev_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	if (len <= 0)
 		return len;
 	if (daxl_region_raw_get(dev->region)) {
-		dev_info_ratelimited(dev->dev, "%s: write refused, the device is held by a filesystem\n",
+		dev_info_ratelimited(&dev->dev, "%s: write refused, the device is held by a filesystem\n",
 				     current->comm);
 		return -EBUSY;
 	}
@@ -275,6 +280,7 @@ static int daxcdev_release(struct inode *inode, struct file *filp)
 	mutex_lock(&dev->open_lock);
 	dev->opens--;
 	mutex_unlock(&dev->open_lock);
+	daxl_user_gone();
 	return 0;
 }
 
@@ -294,10 +300,15 @@ static const struct file_operations daxcdev_fops = {
  * sysfs: /sys/class/dax_chardev/daxN/{size,start,align,backing}
  */
 
+static struct daxcdev_device *to_daxcdev(struct device *d)
+{
+	return container_of(d, struct daxcdev_device, dev);
+}
+
 static ssize_t size_show(struct device *d, struct device_attribute *attr,
 			 char *buf)
 {
-	struct daxcdev_device *dev = dev_get_drvdata(d);
+	struct daxcdev_device *dev = to_daxcdev(d);
 
 	return sysfs_emit(buf, "%llu\n", dev->region->size);
 }
@@ -306,7 +317,7 @@ static DEVICE_ATTR_RO(size);
 static ssize_t start_show(struct device *d, struct device_attribute *attr,
 			  char *buf)
 {
-	struct daxcdev_device *dev = dev_get_drvdata(d);
+	struct daxcdev_device *dev = to_daxcdev(d);
 
 	return sysfs_emit(buf, "%#llx\n", (u64)dev->region->start);
 }
@@ -322,7 +333,7 @@ static DEVICE_ATTR_RO(align);
 static ssize_t backing_show(struct device *d, struct device_attribute *attr,
 			    char *buf)
 {
-	struct daxcdev_device *dev = dev_get_drvdata(d);
+	struct daxcdev_device *dev = to_daxcdev(d);
 
 	return sysfs_emit(buf, "%s\n", dev->region->backing == DAXL_PERSISTENT ?
 			  "persistent" : "volatile");
@@ -352,6 +363,14 @@ module_param(persistent, bool, 0444);
 MODULE_PARM_DESC(persistent,
 		 "The ranges are persistent memory: bypass the CPU cache on writes and flush on fsync (default: volatile RAM)");
 
+static void daxcdev_release_dev(struct device *d)
+{
+	struct daxcdev_device *dev = to_daxcdev(d);
+
+	mutex_destroy(&dev->open_lock);
+	kfree(dev);
+}
+
 /*
  * Create /dev/daxN on @region, a region with its dax_device; @ns is the
  * NVDIMM namespace it comes from, or NULL.  On failure the region is the
@@ -361,7 +380,6 @@ static struct daxcdev_device *daxcdev_create(struct daxl_region *region,
 					     struct device *ns,
 					     unsigned int minor)
 {
-	dev_t devt = MKDEV(MAJOR(daxcdev_base), minor);
 	struct daxcdev_device *dev;
 	int rc;
 
@@ -372,36 +390,45 @@ static struct daxcdev_device *daxcdev_create(struct daxl_region *region,
 	dev->minor = minor;
 	mutex_init(&dev->open_lock);
 
+	device_initialize(&dev->dev);
+	dev->dev.class = daxcdev_class;
+	dev->dev.parent = ns;
+	dev->dev.devt = MKDEV(MAJOR(daxcdev_base), minor);
+	dev->dev.groups = daxcdev_groups;
+	dev->dev.release = daxcdev_release_dev;
+	rc = dev_set_name(&dev->dev, "%s", region->owner);
+	if (rc)
+		goto out_put_dev;
+
 	cdev_init(&dev->cdev, &daxcdev_fops);
 	dev->cdev.owner = THIS_MODULE;
-	rc = cdev_add(&dev->cdev, devt, 1);
+	daxl_region_publish(region, dev->dev.devt, THIS_MODULE);
+	rc = cdev_device_add(&dev->cdev, &dev->dev);
 	if (rc)
-		goto out_free_dev;
-	daxl_region_publish(region, devt, THIS_MODULE);
-
-	dev->dev = device_create_with_groups(daxcdev_class, ns, devt, dev,
-					     daxcdev_groups, "%s", region->owner);
-	if (IS_ERR(dev->dev)) {
-		rc = PTR_ERR(dev->dev);
 		goto out_unpublish;
-	}
 	return dev;
 
 out_unpublish:
 	daxl_region_unpublish(region);
-	cdev_del(&dev->cdev);
-out_free_dev:
-	kfree(dev);
+out_put_dev:
+	put_device(&dev->dev);
 	return ERR_PTR(rc);
 }
 
-/* The reverse of daxcdev_create(); the region is the caller's. */
+/*
+ * The reverse of daxcdev_create(); the region is the caller's.  An open
+ * that found the cdev before it was deleted may still reach daxcdev_open()
+ * afterwards: it sees @dying and fails, and its reference keeps @dev.
+ */
 static void daxcdev_destroy(struct daxcdev_device *dev)
 {
-	device_destroy(daxcdev_class, dev->cdev.dev);
+	mutex_lock(&dev->open_lock);
+	dev->dying = true;
+	mutex_unlock(&dev->open_lock);
+	cdev_device_del(&dev->cdev, &dev->dev);
 	daxl_region_unpublish(dev->region);
-	cdev_del(&dev->cdev);
-	kfree(dev);
+	dev->region = NULL;
+	put_device(&dev->dev);
 }
 
 /*
@@ -496,7 +523,7 @@ static const char *daxcdev_name(void *data)
 {
 	struct daxcdev_device *dev = data;
 
-	return dev_name(dev->dev);
+	return dev_name(&dev->dev);
 }
 
 static const struct daxl_driver_ops daxcdev_driver_ops = {

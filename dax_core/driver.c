@@ -28,11 +28,35 @@
 #include <linux/nd.h>
 #include <linux/sched.h>
 #include <linux/string.h>
+#include <linux/wait.h>
 
 #include <daxlite/compat.h>
 #include <daxlite/dax_core.h>
 
 #include "dax_core_internal.h"
+
+/* Woken, and daxl_users_gone counted, whenever a device loses a user. */
+static DECLARE_WAIT_QUEUE_HEAD(daxl_users_wq);
+static atomic_t daxl_users_gone = ATOMIC_INIT(0);
+
+/**
+ * daxl_user_gone() - a user of a daxlite device has gone
+ *
+ * Called after a user of a device went: the last close of a file, the
+ * unmap of a raw mapping, a holder's release, the last close of a disk.
+ * A removal waiting for the device to be idle (daxl_driver_remove_device())
+ * then asks the driver to retire it again.  Drivers call it for the users
+ * they count themselves; dax_core calls it for raw users and holders.
+ *
+ * Context: any context that may take a spinlock.
+ */
+void daxl_user_gone(void)
+{
+	/* Fully ordered: a waiter that sees the count sees the user gone. */
+	atomic_inc_return(&daxl_users_gone);
+	wake_up_all(&daxl_users_wq);
+}
+EXPORT_SYMBOL_NS_GPL(daxl_user_gone, DAXL_NS);
 
 static struct daxl_driver *to_daxl_driver(struct device_driver *drv)
 {
@@ -135,11 +159,14 @@ int daxl_driver_probe_device(struct daxl_driver *drv, struct device *dev,
 /*
  * Retire a device that is going away, waiting as long as it is in use.
  * A detach retired it already; otherwise the bus device is being deleted.
+ * The wait is idle (no load, no hung-task report) and uninterruptible: the
+ * deletion cannot be refused.  Each daxl_user_gone() retries the retire.
  */
 static void daxl_driver_retire_wait(struct daxl_driver *drv, struct device *dev,
 				    unsigned int index)
 {
 	bool warned = false;
+	int gone;
 	void *d;
 
 	mutex_lock(&drv->lock);
@@ -147,12 +174,17 @@ static void daxl_driver_retire_wait(struct daxl_driver *drv, struct device *dev,
 	mutex_unlock(&drv->lock);
 	if (!d)
 		return;
-	while (drv->ops->retire(d) == -EBUSY) {
+	for (;;) {
+		/* Read before retire looks, so no user can go unnoticed. */
+		gone = atomic_read_acquire(&daxl_users_gone);
+		if (drv->ops->retire(d) != -EBUSY)
+			break;
 		if (!warned)
 			dev_warn(dev, "is going away while %s is in use; waiting until it is closed, unmapped and unmounted\n",
 				 drv->ops->name(d));
 		warned = true;
-		schedule_timeout_idle(HZ / 10);
+		wait_event_idle(daxl_users_wq,
+				atomic_read(&daxl_users_gone) != gone);
 	}
 	if (warned)
 		dev_info(dev, "%s is no longer in use\n", drv->ops->name(d));
@@ -272,7 +304,9 @@ EXPORT_SYMBOL_NS_GPL(daxl_driver_register, DAXL_NS);
  *
  * Its module cannot be unloaded while a device is in use, so this
  * detaches idle bus devices, hands dax bus devices back to device_dax and
- * removes idle range devices.
+ * removes idle range devices.  It holds bind_lock throughout, so the
+ * driver's attach and detach files must be removed first: removing a file
+ * waits for its writers, and they may be waiting for bind_lock.
  *
  * Context: process context, at module exit.
  */

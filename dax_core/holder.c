@@ -181,6 +181,7 @@ void daxl_region_release(struct daxl_region *region, void *holder)
 		region->holder_ops = NULL;
 	}
 	mutex_unlock(&region->claim_lock);
+	daxl_user_gone();
 	module_put(provider);
 }
 EXPORT_SYMBOL_NS_GPL(daxl_region_release, DAXL_NS);
@@ -238,5 +239,6 @@ void daxl_region_raw_put(struct daxl_region *region)
 	if (!WARN_ON(!region->raw_users))
 		region->raw_users--;
 	mutex_unlock(&region->claim_lock);
+	daxl_user_gone();
 }
 EXPORT_SYMBOL_NS_GPL(daxl_region_raw_put, DAXL_NS);

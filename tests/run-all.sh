@@ -132,7 +132,8 @@ host_case harness/catches-hang selftest selftest_hang 'boot: guest watchdog fire
 echo "== guest: dax_core + dax_blk"
 # memmap=2M$0xc7e00000 reserves, besides RAM, the guest firmware's ACPI
 # tables (the top of low memory), which dax_core must refuse to serve.
-tests/vm/run-guest.sh -a 'memmap=1G$0x80000000 memmap=2M$0xc7e00000' dax_blk
+# log_buf_len: rmmod races a flood of detach writes, each logged.
+tests/vm/run-guest.sh -a 'memmap=1G$0x80000000 memmap=2M$0xc7e00000 log_buf_len=32M' dax_blk
 
 echo "== guest: dax_chardev"
 tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' dax_chardev
@@ -142,7 +143,9 @@ tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' famfs_lite
 
 echo "== guest: NVDIMM namespaces through dax_chardev"
 rm -f "$DAXLITE_BUILD/nv-test.img"
-tests/vm/run-guest.sh -m 2G -n "$DAXLITE_BUILD/nv-test.img:512M" nvdimm
+# slub_debug: opens race detaches; a use of freed memory hits poison.
+# log_buf_len: each refused detach is logged.
+tests/vm/run-guest.sh -m 2G -a 'slub_debug=FZPU log_buf_len=32M' -n "$DAXLITE_BUILD/nv-test.img:512M" nvdimm
 
 echo "== guest: an fsdax namespace's /dev/pmemN served as /dev/daxN"
 rm -f "$DAXLITE_BUILD/nv-fsdax.img"

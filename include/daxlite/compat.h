@@ -123,4 +123,10 @@ static inline void daxl_compat_wait_page_idle(struct page *page)
 			  TASK_IDLE, 0, 0, schedule());
 }
 
+/*
+ * block_device_operations.release: 6.1 passes the disk and the open mode;
+ * 6.5 and later only the disk.  daxlite's handlers use only the disk.
+ */
+#define DAXL_COMPAT_BDEV_RELEASE_ARGS	struct gendisk *disk, fmode_t mode
+
 #endif /* _DAXLITE_COMPAT_H */

@@ -201,7 +201,8 @@ void daxl_region_raw_put(struct daxl_region *region);
  * @add_borrowed: create device @index on the memory of the DAX block
  *	device @devt (daxl_region_borrow()); optional
  * @retire: make an idle device refuse new users, so it can be removed;
- *	-EBUSY if it is in use
+ *	-EBUSY if it is in use.  The driver calls daxl_user_gone() whenever
+ *	a user it counts goes, so a removal waiting for it retries.
  * @name: the device's name ("dax0", "daxblk0")
  */
 struct daxl_driver_ops {
@@ -258,6 +259,7 @@ int daxl_driver_register(struct daxl_driver *drv, const struct daxl_phys *ranges
 void daxl_driver_unregister(struct daxl_driver *drv);
 int daxl_driver_attach(struct daxl_driver *drv, const char *buf);
 int daxl_driver_detach(struct daxl_driver *drv, const char *buf);
+void daxl_user_gone(void);
 
 long daxl_direct_access(struct dax_device *dax_dev, pgoff_t pgoff,
 			long nr_pages, void **kaddr);

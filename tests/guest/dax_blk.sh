@@ -98,14 +98,46 @@ case_load_without_ranges() {
 	rmmod dax_blk
 }
 
+# rmmod dax_blk while writers hammer its detach file (a write to detach
+# always takes the driver's bind_lock; one to attach only for a namespace
+# that exists): a write waiting for bind_lock must not hold up the removal
+# of the file while the unload holds that lock.  A deadlock hangs the guest
+# (the watchdog fails the boot).  Two writers, so that one waits while the
+# other holds the lock.
+case_rmmod_races_detach_writes() {
+	f=/sys/bus/nd/drivers/dax_blk/detach
+	load_blk
+	console_quiet
+	for w in 1 2; do
+		sh -c "while :; do echo daxblk9 > $f; done" > /dev/null 2>&1 &
+		eval pid$w=\$!
+	done
+	for i in $(seq 30); do
+		sleep 0.2
+		rmmod dax_blk
+		load_blk
+	done
+	kill $pid1 $pid2
+	wait $pid1 $pid2 || true
+	console_restore
+	# The writers did reach the driver, and it still works.
+	expect_dmesg "dax_blk: detach: no device 'daxblk9' was attached" > /dev/null
+	expect_fail_errno 'No such device' sh -c "echo daxblk9 > $f"
+	rmmod dax_blk
+	dmesg -c > /dev/null
+}
+
 case_load() {
 	load_blk ranges=$R0,$R1
 	for d in daxblk0 daxblk1; do
 		[ -b /dev/$d ] || die "/dev/$d missing"
 		[ "$(blkdev_size /dev/$d)" = $((512 * MB)) ] || die "$d: wrong size"
 		[ "$(cat /sys/block/$d/queue/dax)" = 1 ] || die "$d: no DAX flag"
-		[ "$(cat /sys/block/$d/queue/logical_block_size)" = 4096 ] ||
-			die "$d: logical block size is not 4096"
+		# pmem's limits, so O_DIRECT users see the same alignment.
+		[ "$(cat /sys/block/$d/queue/logical_block_size)" = 512 ] ||
+			die "$d: logical block size is not 512"
+		[ "$(cat /sys/block/$d/queue/physical_block_size)" = 4096 ] ||
+			die "$d: physical block size is not 4096"
 		grep " : $d\$" /proc/iomem || die "$d: range not claimed"
 	done
 	expect_dmesg 'daxblk0: serving \[0x80000000-0x9fffffff\] \(512 MiB, volatile\)'
@@ -132,6 +164,26 @@ case_discard_and_zeroes() {
 	echo 3 > /proc/sys/vm/drop_caches
 	dd if=/dev/daxblk0 bs=$MB skip=2 count=1 2> /dev/null | is_zero $MB
 	daxtest read-verify /dev/daxblk0 $((3 * MB)) $MB 12
+}
+
+# As on pmem, O_DIRECT needs only 512-byte alignment: on the disk itself,
+# and in a file of ext4 mounted without DAX (which goes through bios).
+case_odirect_512() {
+	daxtest odirect /dev/daxblk1 $((MB + 512)) 1536 23
+	daxtest read-verify /dev/daxblk1 $((MB + 512)) 1536 23
+	mkfs.ext4 -q -F -b 4096 /dev/daxblk0
+	mkdir -p /mnt/ext4
+	mount -t ext4 /dev/daxblk0 /mnt/ext4
+	! grep '^/dev/daxblk0 /mnt/ext4 ext4 .*dax' /proc/mounts || die "mounted with DAX"
+	daxtest write /mnt/ext4/direct 0 8192 24
+	daxtest odirect /mnt/ext4/direct 1024 1024 25
+	daxtest statx-dax /mnt/ext4/direct && die "the file uses DAX"
+	umount /mnt/ext4
+	mount -t ext4 /dev/daxblk0 /mnt/ext4
+	daxtest read-verify /mnt/ext4/direct 0 1024 24
+	daxtest read-verify /mnt/ext4/direct 1024 1024 25
+	daxtest read-verify /mnt/ext4/direct 2048 6144 24
+	umount /mnt/ext4
 }
 
 case_ext4_dax() {
@@ -219,9 +271,11 @@ run_case bad-ranges-firmware-area case_bad_firmware_area
 run_case bad-ranges-overlap case_bad_overlap
 run_case bad-ranges-too-many case_bad_too_many
 run_case load-without-ranges case_load_without_ranges
+run_case rmmod-races-detach-writes case_rmmod_races_detach_writes
 run_case load case_load
 run_case block-io case_block_io
 run_case discard-and-write-zeroes case_discard_and_zeroes
+run_case odirect-512-byte-aligned case_odirect_512
 run_case ext4-dax-mmap-then-read case_ext4_dax
 run_case ext4-dax-get-user-pages case_ext4_get_user_pages
 run_case ext4-block-write-seen-by-dax case_ext4_block_write_seen_by_dax

@@ -61,6 +61,27 @@ expect_no_dmesg() {
 	fi
 }
 
+# console_quiet / console_restore: around a loop that floods the kernel log
+# (a line per refused write), keep the flood off the slow console.  The log
+# is cleared first, so that its own lines are all there to read afterwards
+# (boot with log_buf_len= large enough); console_restore fails the case if
+# the kernel logged a splat in between.  The case clears the log again at
+# its end, so that later cases' marks count lines again.
+console_quiet() {
+	cut -f1 /proc/sys/kernel/printk > /tmp/console.level
+	dmesg -c > /dev/null
+	dmesg_mark
+	dmesg -n 1
+}
+
+console_restore() {
+	dmesg -n "$(cat /tmp/console.level)"
+	echo "kernel log: $(dmesg_new | wc -l) lines"
+	if dmesg_new | grep -E 'WARNING:|BUG[: ]|Oops|general protection|refcount_t|Poison overwritten|Redzone|Call Trace'; then
+		die "the kernel log has a splat"
+	fi
+}
+
 # expect_fail_errno RE CMD...: CMD fails, and its output matches the basic
 # regular expression RE (which names the errno it failed with).
 expect_fail_errno() {

@@ -165,6 +165,113 @@ case_region_unbound_while_mounted() {
 	rmmod dax_blk dax_core
 }
 
+# unbind_region0_bg: unbind region0 in the background (pid in $pid), not
+# inheriting the shell's open files, and check that it waits for dax0.
+unbind_region0_bg() {
+	dmesg_mark
+	sh -c 'echo region0 > /sys/bus/nd/drivers/nd_region/unbind' > /tmp/disable.out 2>&1 3<&- &
+	pid=$!
+	sleep 2
+	kill -0 $pid || { cat /tmp/disable.out; die "the unbind did not wait"; }
+	expect_dmesg 'namespace0.0: is going away while dax0 is in use; waiting until it is closed, unmapped and unmounted'
+}
+
+# still_waits WHAT: the unbind is still waiting, for WHAT.
+still_waits() {
+	sleep 1
+	kill -0 $pid || die "the unbind did not wait for $1"
+}
+
+# unbind_ends: the unbind returns within about a second, the device and
+# the namespace are gone; then the region is enabled again.
+unbind_ends() {
+	for _i in $(seq 10); do
+		kill -0 $pid 2> /dev/null || break
+		sleep 0.1
+	done
+	! kill -0 $pid 2> /dev/null || die "the unbind still waits after the last user"
+	wait $pid || { cat /tmp/disable.out; die "the unbind failed"; }
+	expect_dmesg 'namespace0.0: dax0 is no longer in use'
+	[ ! -e /dev/dax0 ] && [ ! -e /sys/bus/nd/devices/namespace0.0 ]
+	ndctl enable-region region0
+	wait_for_blockdev /dev/pmem0
+}
+
+# The same with /dev/dax0: a holder (famfs_lite), a raw mapping and an open
+# file each keep the removal waiting, and it ends promptly once the last
+# goes, be it the open file or the holder.  A wake-up missing for the last
+# one hangs the guest.
+case_region_unbound_while_open_waits() {
+	insmod $MODDIR/dax_core.ko
+	insmod $MODDIR/dax_chardev.ko
+	insmod $MODDIR/famfs_lite.ko
+	attach_dax0
+	mkfs.famfs_lite /dev/dax0
+	mkdir -p /mnt/famfs
+	mount -t famfs_lite /dev/dax0 /mnt/famfs
+	exec 3< /dev/dax0
+	unbind_region0_bg
+	umount /mnt/famfs
+	still_waits "the open file"
+	daxtest mmap-wait /dev/dax0 2 > /tmp/wait.out 3<&- &
+	while ! grep -qs mapped /tmp/wait.out; do sleep 0.1; done
+	wait $!
+	still_waits "the open file, after the mapping"
+	exec 3<&-
+	unbind_ends
+
+	# The holder last.
+	attach_dax0
+	mount -t famfs_lite /dev/dax0 /mnt/famfs
+	unbind_region0_bg
+	umount /mnt/famfs
+	unbind_ends
+	rmmod famfs_lite dax_chardev dax_core
+}
+
+# attach_dax0: attach namespace0.0 to dax_chardev as dax0, retrying while
+# nd_pmem may still be taking it back after a detach.
+attach_dax0() {
+	for _i in $(seq 50); do
+		[ "$(daxlite-ctl attach namespace0.0 2> /dev/null)" = dax0 ] && return 0
+		sleep 0.1
+	done
+	die "cannot attach namespace0.0 again"
+}
+
+# Opens of /dev/dax0 race its detach for a minute: every open either
+# succeeds on a live device or fails with ENXIO (the device is dying or
+# gone) or ENOENT (the node is gone), and the kernel log stays clean.  Run
+# with slub_debug=FZPU, so a use of the freed device is poisoned and
+# reported.  Each refused detach logs a line: the console is kept quiet
+# (console_quiet), and the check reads the log.
+case_open_races_detach() {
+	insmod $MODDIR/dax_core.ko
+	insmod $MODDIR/dax_chardev.ko
+	attach_dax0
+	daxtest open-loop /dev/dax0 60 > /tmp/opens.out 2>&1 &
+	pid=$!
+	console_quiet
+	detached=0
+	while kill -0 $pid 2> /dev/null; do
+		if echo dax0 > /sys/class/dax_chardev/detach 2> /dev/null; then
+			detached=$((detached + 1))
+			attach_dax0
+		fi
+	done
+	console_restore
+	wait $pid || { cat /tmp/opens.out; die "open failed otherwise"; }
+	cat /tmp/opens.out
+	echo "detached=$detached"
+	[ "$detached" -ge 5 ] || die "too few detaches"
+	opened=$(sed -n 's/^opened=\([0-9]*\) .*/\1/p' /tmp/opens.out)
+	[ "$opened" -ge 100 ] || die "too few opens"
+	[ "$(daxlite-ctl detach dax0)" = namespace0.0 ]
+	rmmod dax_chardev dax_core
+	wait_for_blockdev /dev/pmem0
+	dmesg -c > /dev/null
+}
+
 run_case load-leaves-namespaces-alone case_load
 run_case attach-refused-while-bound case_attach_refused_while_bound
 run_case block-device-on-the-namespace case_block_on_the_namespace
@@ -175,3 +282,5 @@ run_case detach-refused-while-busy case_detach_refused_while_busy
 run_case detach-gives-it-back case_detach_gives_it_back
 run_case tool-attach-again-and-unload case_tool_attach_again
 run_case region-unbound-while-mounted-waits case_region_unbound_while_mounted
+run_case region-unbound-while-open-waits case_region_unbound_while_open_waits
+run_case open-races-detach case_open_races_detach

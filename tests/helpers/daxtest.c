@@ -50,6 +50,13 @@
  *                                          again: print "sigbus" or "read"
  *   daxtest sendfile    SRC DST LEN        sendfile(2) LEN bytes from SRC to
  *                                          DST; print "ret=N" or "err=ERRNO"
+ *   daxtest open-loop   FILE SECS          open and close FILE for SECS;
+ *                                          print how often it opened and
+ *                                          failed with ENXIO or ENOENT; any
+ *                                          other error fails
+ *   daxtest odirect     FILE OFF LEN SEED  O_DIRECT pwrite of the pattern
+ *                                          from an aligned buffer, then
+ *                                          O_DIRECT pread and check it
  *   daxtest qemu-exit   STATUS             leave QEMU via isa-debug-exit
  *
  * Exit status: 0 success, 1 check failed, 2 usage or system error.
@@ -72,6 +79,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef __u64 u64;
@@ -594,6 +602,59 @@ static int do_sendfile(const char *src, const char *dst, u64 len)
 	return 0;
 }
 
+static int do_open_loop(const char *path, int secs)
+{
+	unsigned long opened = 0, enxio = 0, enoent = 0;
+	time_t end = time(NULL) + secs;
+	int fd;
+
+	while (time(NULL) < end) {
+		fd = open(path, O_RDONLY);
+		if (fd >= 0) {
+			opened++;
+			close(fd);
+		} else if (errno == ENXIO) {
+			enxio++;
+		} else if (errno == ENOENT) {
+			enoent++;
+		} else {
+			return fail("open", path);
+		}
+	}
+	printf("opened=%lu enxio=%lu enoent=%lu\n", opened, enxio, enoent);
+	return 0;
+}
+
+static int do_odirect(const char *path, u64 off, u64 len, u64 seed)
+{
+	unsigned char *buf;
+	u64 bad;
+	ssize_t n;
+	int fd;
+
+	if (posix_memalign((void **)&buf, 4096, len ? len : 1))
+		return fail("posix_memalign for", path);
+	fd = open(path, O_RDWR | O_CREAT | O_DIRECT, 0644);
+	if (fd < 0)
+		return fail("open O_DIRECT", path);
+	fill(buf, off, len, seed);
+	n = pwrite(fd, buf, len, off);
+	if (n != (ssize_t)len) {
+		printf("pwrite: %s\n", n < 0 ? errno_name(errno) : "short");
+		return 1;
+	}
+	memset(buf, 0, len);
+	n = pread(fd, buf, len, off);
+	if (n != (ssize_t)len) {
+		printf("pread: %s\n", n < 0 ? errno_name(errno) : "short");
+		return 1;
+	}
+	bad = check(buf, off, len, seed);
+	close(fd);
+	free(buf);
+	return report(path, off, len, bad);
+}
+
 static int do_qemu_exit(int status)
 {
 	if (ioperm(0xf4, 4, 1))
@@ -619,6 +680,8 @@ int main(int argc, char **argv)
 			return do_rw(argv[2], off, len, seed, 1);
 		if (!strcmp(cmd, "read-verify"))
 			return do_rw(argv[2], off, len, seed, 0);
+		if (!strcmp(cmd, "odirect"))
+			return do_odirect(argv[2], off, len, seed);
 	}
 	if (argc == 5 && !strcmp(cmd, "mmap-cat"))
 		return do_mmap_cat(argv[2], strtoull(argv[3], NULL, 0),
@@ -653,6 +716,8 @@ int main(int argc, char **argv)
 		return do_mmap_probe(argv[2], atoi(argv[3]));
 	if (argc == 5 && !strcmp(cmd, "sendfile"))
 		return do_sendfile(argv[2], argv[3], strtoull(argv[4], NULL, 0));
+	if (argc == 4 && !strcmp(cmd, "open-loop"))
+		return do_open_loop(argv[2], atoi(argv[3]));
 	if (argc == 3 && !strcmp(cmd, "qemu-exit"))
 		return do_qemu_exit(atoi(argv[2]));
 	fprintf(stderr, "usage: see the comment at the top of daxtest.c\n");
