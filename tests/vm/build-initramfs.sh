@@ -57,7 +57,7 @@ echo 'root:x:0:' > "$st/etc/group"
 
 # Stock modules the tests load, with their dependencies (from modules.dep,
 # ignoring the host's modprobe.d).
-mods="ext4 xfs nfit nd_pmem dax_pmem device_dax"
+mods="ext4 xfs nfit nd_pmem nd_e820 dax_pmem device_dax"
 for m in $mods; do
 	modprobe -C /dev/null -d "$kdir" -S "$krel" --show-depends "$m" |
 		awk '$1 == "insmod" { print $2 }'

@@ -4,7 +4,7 @@
 # guest suite (tests/guest/SUITE.sh).  Prints each case as it is judged
 # and appends "PASS|FAIL|SKIP NAME" lines to $DAXLITE_RESULTS if set.
 #
-#   run-guest.sh [-m MEM] [-a APPEND] [-T TIMEOUT] [-q] [-k VMLINUX -K DIR] SUITE
+#   run-guest.sh [-m MEM] [-a APPEND] [-T TIMEOUT] [-q] [-V NAME] [-k VMLINUX -K DIR] SUITE
 #     -m  guest memory (default 3200M: low memory then ends past 3 GiB,
 #         so the suites' memmap=1G$0x80000000 holds no firmware area;
 #         QEMU puts its ACPI tables at the top of low memory)
@@ -13,6 +13,11 @@
 #     -q  print only the case lines, not their output
 #     -k  boot this kernel instead of the stock one (the KUnit kernel)
 #     -K  take the modules from DIR/*/*.ko (built for that kernel)
+#     -V  boot another stock Debian kernel, with its own modules: a name
+#         scripts/kernels.sh resolves (6.1, 6.12, newest or a KREL);
+#         default: the one matching the installed 6.1 headers.  The
+#         project's modules then come only from -K (built for it, e.g.
+#         by scripts/build-modules.sh NAME DIR), none without it
 #     -U  install DIR/*.ko in the guest's /lib/modules/KREL/updates/dkms,
 #         where DKMS puts them (the suite runs depmod)
 #     -n  an NVDIMM backed by host file FILE (created SIZE bytes if
@@ -36,13 +41,14 @@ timeout=300
 quiet=0
 vmlinux=
 kodir=$DAXLITE_ROOT
+kname=
 updates=
 nvdimm=
 alias=0
 prealloc=off
 arg=
 label=
-while getopts "m:a:T:qk:K:U:n:APg:l:" o; do
+while getopts "m:a:T:qk:K:V:U:n:APg:l:" o; do
 	case $o in
 	A) alias=1 ;;
 	U) updates=$OPTARG ;;
@@ -52,6 +58,7 @@ while getopts "m:a:T:qk:K:U:n:APg:l:" o; do
 	l) label=$OPTARG ;;
 	k) vmlinux=$OPTARG ;;
 	K) kodir=$OPTARG ;;
+	V) kname=$OPTARG ;;
 	m) mem=$OPTARG ;;
 	a) append=$OPTARG ;;
 	T) timeout=$OPTARG ;;
@@ -60,14 +67,16 @@ while getopts "m:a:T:qk:K:U:n:APg:l:" o; do
 	esac
 done
 shift $((OPTIND - 1))
+# Modules built for 6.1 do not load on another kernel: without -K, none.
+[ -n "$kname" ] && [ "$kodir" = "$DAXLITE_ROOT" ] && kodir=
 suite=${1:?usage: run-guest.sh [-m MEM] [-a APPEND] [-T TIMEOUT] SUITE}
 
 SPLATS='WARNING:|BUG:|Oops|general protection|KASAN|lockdep|possible recursive locking|circular locking|kmemleak|Kernel panic|Call Trace:'
 
-kdir=$("$DAXLITE_ROOT/scripts/stock-kernel.sh") || exit 2
+kdir=$("$DAXLITE_ROOT/scripts/stock-kernel.sh" ${kname:+"$kname"}) || exit 2
 vmlinux=${vmlinux:-$kdir/vmlinux}
 base=$("$DAXLITE_ROOT/tests/vm/build-initramfs.sh" "$kdir") || exit 2
-label=${label:-$suite${arg:+-$arg}}
+label=${label:-$suite${arg:+-$arg}${kname:+@$kname}}
 mkdir -p "$DAXLITE_BUILD/logs"
 log=$DAXLITE_BUILD/logs/$label.log
 initrd=$DAXLITE_BUILD/initrd-$label.cpio.gz
@@ -84,7 +93,10 @@ cp "$DAXLITE_BUILD"/{daxtest,daxbench,famfsl_poke} "$ov/usr/bin/"
 mkdir -p "$ov/sbin"
 cp "$DAXLITE_ROOT"/tools/mkfs.famfs_lite "$DAXLITE_ROOT"/tools/fsck.famfs_lite \
 	"$DAXLITE_ROOT"/tools/daxlite-ctl "$ov/sbin/"
-cp "$kodir"/*/*.ko "$ov/daxlite/"
+if [ -n "$kodir" ]; then
+	kos=("$kodir"/*/*.ko)
+	[ ${#kos[@]} -gt 0 ] && cp "${kos[@]}" "$ov/daxlite/"
+fi
 testkos=("$DAXLITE_ROOT"/tests/kmod/*.ko)
 [ "$kodir" = "$DAXLITE_ROOT" ] && [ ${#testkos[@]} -gt 0 ] && cp "${testkos[@]}" "$ov/daxlite/"
 if [ -n "$updates" ]; then
