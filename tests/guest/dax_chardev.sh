@@ -137,7 +137,7 @@ case_second_holder_refused() {
 
 case_raw_mapping_refuses_holder() {
 	daxtest mmap-hold /dev/dax1 4 > /tmp/hold.out &
-	while ! grep -q mapped /tmp/hold.out; do sleep 0.1; done
+	wait_for_line /tmp/hold.out mapped
 	expect_fail_errno 'Device or resource busy' \
 		insmod $MODDIR/daxl_holder.ko devs=/dev/dax1
 	expect_dmesg 'dax1: mapped or being written through the device, refusing daxl_holder'

@@ -214,7 +214,7 @@ case_region_unbound_while_open_waits() {
 	umount /mnt/famfs
 	still_waits "the open file"
 	daxtest mmap-wait /dev/dax0 2 > /tmp/wait.out 3<&- &
-	while ! grep -qs mapped /tmp/wait.out; do sleep 0.1; done
+	wait_for_line /tmp/wait.out mapped
 	wait $!
 	still_waits "the open file, after the mapping"
 	exec 3<&-
