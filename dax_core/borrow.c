@@ -18,6 +18,7 @@
 #include <linux/kdev_t.h>
 #include <linux/pfn_t.h>
 #include <linux/slab.h>
+#include <linux/srcu.h>
 
 #include <daxlite/compat.h>
 #include <daxlite/dax_core.h>
@@ -25,6 +26,14 @@
 #include "dax_core_internal.h"
 
 #define DAXL_BORROW_MODE	(FMODE_READ | FMODE_WRITE | FMODE_EXCL)
+
+/*
+ * The lender may call the notify below (kill_dax() runs it inside its own
+ * SRCU read side) while a detach gives the region back: fs_put_dax() does
+ * not wait for it, so the region is freed only after this SRCU's grace
+ * period, and the notify takes the region inside a read side.
+ */
+DEFINE_STATIC_SRCU(daxl_borrow_srcu);
 
 /*
  * The lender reports a memory failure to us: pass it to our holder.  A
@@ -37,10 +46,16 @@
 static int daxl_borrowed_notify_failure(struct dax_device *dax_dev, u64 offset,
 					u64 len, int mf_flags)
 {
-	struct daxl_region *region = dax_holder(dax_dev);
 	bool whole = !offset && len == DAXL_WHOLE_REGION;
-	int rc = -EOPNOTSUPP;
+	struct daxl_region *region;
+	int rc = -EOPNOTSUPP, idx;
 
+	idx = srcu_read_lock(&daxl_borrow_srcu);
+	region = dax_holder(dax_dev);
+	if (!region) {
+		srcu_read_unlock(&daxl_borrow_srcu, idx);
+		return -ENXIO;	/* given back meanwhile */
+	}
 	if (whole)
 		daxl_region_mark_dead(region);
 	mutex_lock(&region->claim_lock);
@@ -48,6 +63,7 @@ static int daxl_borrowed_notify_failure(struct dax_device *dax_dev, u64 offset,
 		rc = region->holder_ops->notify_failure(region->holder, offset,
 							len, mf_flags);
 	mutex_unlock(&region->claim_lock);
+	srcu_read_unlock(&daxl_borrow_srcu, idx);
 	return whole ? 0 : rc;
 }
 
@@ -179,8 +195,9 @@ EXPORT_SYMBOL_NS_GPL(daxl_region_borrow, DAXL_NS);
 void daxl_region_return(struct daxl_region *region)
 {
 	daxl_regions_remove(region);
-	daxl_region_put_nd_region(region);
 	fs_put_dax(region->dax_dev, region);
+	synchronize_srcu(&daxl_borrow_srcu);
+	daxl_region_put_nd_region(region);
 	blkdev_put(region->bdev, DAXL_BORROW_MODE);
 	kfree(region);
 }

@@ -601,15 +601,22 @@ EXPORT_SYMBOL_NS_GPL(daxl_region_flush, DAXL_NS);
  * next read of the span comes from the media, not from a stale CPU cache
  * line.  A no-op on volatile regions, which only this host writes.
  *
- * Return: 0, or -ERANGE if the span leaves the region.
+ * Return: 0, -ERANGE if the span leaves the region, or -EIO if the memory
+ * is gone.
  */
 int daxl_region_invalidate(struct daxl_region *region, u64 offset, u64 len)
 {
+	int idx, rc = 0;
+
 	if (daxl_check_span(offset, len, region->size))
 		return -ERANGE;
-	if (region->backing == DAXL_PERSISTENT)
+	idx = daxl_region_enter(region);
+	if (!daxl_region_alive(region))
+		rc = -EIO;
+	else if (region->backing == DAXL_PERSISTENT)
 		arch_invalidate_pmem(region->kaddr + offset, len);
-	return 0;
+	daxl_region_exit(idx);
+	return rc;
 }
 EXPORT_SYMBOL_NS_GPL(daxl_region_invalidate, DAXL_NS);
 
@@ -746,7 +753,8 @@ void daxl_region_mark_dead(struct daxl_region *region)
  * A page that was mapped can be held beyond its mapping: by a pipe it was
  * vmspliced into, or by direct I/O in flight into it.  Its memory must not
  * be given to anyone else until it is idle.  The caller makes sure no new
- * mapping of the span can appear meanwhile.
+ * mapping of the span can appear meanwhile.  A region whose memory went
+ * away has no pages left to look at, and none is reported.
  *
  * Context: may sleep.
  * Return: the first such page, or NULL if the whole span is idle.
@@ -754,36 +762,50 @@ void daxl_region_mark_dead(struct daxl_region *region)
 struct page *daxl_region_busy_page(struct daxl_region *region, u64 offset,
 				   u64 len)
 {
+	struct page *page = NULL;
 	unsigned long pfn, end;
-	struct page *page;
+	int idx;
 
 	if (daxl_check_span(offset, len, region->size))
 		return NULL;
 	pfn = PHYS_PFN(region->start + offset);
 	end = pfn + PHYS_PFN(len);
-	for (; pfn < end; pfn++) {
+	idx = daxl_region_enter(region);
+	for (; pfn < end && daxl_region_alive(region); pfn++) {
 		page = pfn_to_page(pfn);
 		if (!daxl_compat_page_idle(page))
-			return page;
-		if (!(pfn % (DAXL_STEP >> PAGE_SHIFT)))
+			break;
+		page = NULL;
+		if (!(pfn % (DAXL_STEP >> PAGE_SHIFT))) {
+			daxl_region_exit(idx);
 			cond_resched();
+			idx = daxl_region_enter(region);
+		}
 	}
-	return NULL;
+	daxl_region_exit(idx);
+	return page;
 }
 EXPORT_SYMBOL_NS_GPL(daxl_region_busy_page, DAXL_NS);
 
 /**
  * daxl_wait_page_idle() - wait until a page daxl_region_busy_page() found is idle
+ * @region: the region of the page
  * @page: the page
  *
  * Sleeps without counting as a hung task: a pipe can hold a page for as
- * long as its owner likes.
+ * long as its owner likes.  The region's memory stays while it waits
+ * (daxl_region_mark_dead() waits for it); if it went away before, there
+ * is nothing to wait for.
  *
  * Context: may sleep.
  */
-void daxl_wait_page_idle(struct page *page)
+void daxl_wait_page_idle(struct daxl_region *region, struct page *page)
 {
-	daxl_compat_wait_page_idle(page);
+	int idx = daxl_region_enter(region);
+
+	if (daxl_region_alive(region))
+		daxl_compat_wait_page_idle(page);
+	daxl_region_exit(idx);
 }
 EXPORT_SYMBOL_NS_GPL(daxl_wait_page_idle, DAXL_NS);
 

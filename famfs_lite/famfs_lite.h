@@ -3,6 +3,7 @@
 #ifndef _FAMFS_LITE_H
 #define _FAMFS_LITE_H
 
+#include <linux/completion.h>
 #include <linux/fs.h>
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
@@ -79,6 +80,9 @@ struct famfsl_file {
  *	reference) until no pipe or I/O holds a page of theirs
  * @quarantine_work: evicts quarantined files once they are idle
  * @shutdown: the device went away; every use fails with EIO
+ * @shutdown_lock: serializes the shutdown with unmount; protects @dying
+ * @dying: unmount has begun; a shutdown only waits for @evicted then
+ * @evicted: unmount evicted every inode (nothing refers to the memory)
  * @inodes: live inodes by number
  */
 struct famfsl_sb_info {
@@ -99,6 +103,10 @@ struct famfsl_sb_info {
 	struct list_head quarantine;
 	struct delayed_work quarantine_work;
 	bool shutdown;
+	/* see @shutdown_lock above */
+	struct mutex shutdown_lock;
+	bool dying;
+	struct completion evicted;
 	struct xarray inodes;
 };
 
@@ -126,6 +134,7 @@ int famfsl_set_extents(struct inode *inode, const struct famfsl_alloc *a);
 void famfsl_free_extents(struct inode *inode);
 void famfsl_file_removed(struct inode *inode, bool by_log);
 void famfsl_quarantine_work(struct work_struct *work);
+bool famfsl_quarantine_sweep(struct famfsl_sb_info *sbi);
 void famfsl_quarantine_drain(struct famfsl_sb_info *sbi);
 void famfsl_wait_pages_idle(struct inode *inode);
 void famfsl_break_mappings(struct inode *inode);

@@ -53,7 +53,7 @@
 static struct famfsl_file *famfsl_file(struct inode *inode)
 {
 	smp_rmb();	/* the size was read before; see above */
-	return READ_ONCE(inode->i_private);
+	return smp_load_acquire((struct famfsl_file **)&inode->i_private);
 }
 
 /*
@@ -71,8 +71,9 @@ static void famfsl_publish_extents(struct inode *inode, struct famfsl_file *fe,
 	fe->inode = inode;
 	INIT_LIST_HEAD(&fe->held_node);
 	INIT_LIST_HEAD(&fe->quarantine_node);
-	WRITE_ONCE(inode->i_private, fe);
-	/* pairs with the smp_rmb() in famfsl_file() */
+	/* the extents before the pointer, for readers that only follow it */
+	smp_store_release((struct famfsl_file **)&inode->i_private, fe);
+	/* the pointer before the size: pairs with the smp_rmb() in famfsl_file() */
 	smp_wmb();
 	inode->i_blocks = total >> SECTOR_SHIFT;
 	i_size_write(inode, size);
@@ -264,7 +265,8 @@ static u64 famfsl_held_overlap(struct famfsl_sb_info *sbi, u64 off, u64 len)
  * Take @len bytes of free space that no file of this host still uses:
  * the log may have freed space that a file open here still maps.
  */
-static int famfsl_take_space(struct famfsl_sb_info *sbi, u64 len, u64 *off)
+static int famfsl_take_space_once(struct famfsl_sb_info *sbi, u64 len,
+				  u64 *off)
 {
 	u64 from = 0;
 	int rc;
@@ -281,6 +283,16 @@ static int famfsl_take_space(struct famfsl_sb_info *sbi, u64 len, u64 *off)
 		}
 	}
 	mutex_unlock(&sbi->space_lock);
+	return rc;
+}
+
+static int famfsl_take_space(struct famfsl_sb_info *sbi, u64 len, u64 *off)
+{
+	int rc = famfsl_take_space_once(sbi, len, off);
+
+	/* Files removed just now may be idle already: evict them and retry. */
+	if (rc == -ENOSPC && famfsl_quarantine_sweep(sbi))
+		rc = famfsl_take_space_once(sbi, len, off);
 	return rc;
 }
 
@@ -508,6 +520,14 @@ static struct page *famfsl_busy_page(struct inode *inode)
 	return page;
 }
 
+/* Wait for one held page of @inode, saying so. */
+static void famfsl_wait_page(struct inode *inode, struct page *page)
+{
+	pr_info_ratelimited("%s: inode %lu: waiting for a pipe or an I/O to release its pages\n",
+			    FAMFSL_SB(inode->i_sb)->name, inode->i_ino);
+	daxl_wait_page_idle(FAMFSL_SB(inode->i_sb)->region, page);
+}
+
 /**
  * famfsl_wait_pages_idle() - wait until no page of a file is held
  * @inode: a regular file that nothing maps any more
@@ -517,18 +537,12 @@ static struct page *famfsl_busy_page(struct inode *inode)
 void famfsl_wait_pages_idle(struct inode *inode)
 {
 	struct page *page;
-	bool told = false;
 
-	while ((page = famfsl_busy_page(inode))) {
-		if (!told)
-			pr_info("%s: inode %lu: waiting for a pipe or an I/O to release its pages\n",
-				FAMFSL_SB(inode->i_sb)->name, inode->i_ino);
-		told = true;
-		daxl_wait_page_idle(page);
-	}
+	while ((page = famfsl_busy_page(inode)))
+		famfsl_wait_page(inode, page);
 }
 
-/* How often quarantined files are looked at. */
+/* How often quarantined files that are still in use are looked at again. */
 #define FAMFSL_QUARANTINE_DELAY	(HZ / 5)
 
 /**
@@ -537,20 +551,22 @@ void famfsl_wait_pages_idle(struct inode *inode)
  * @by_log: the removal was replayed from the log (another host removed
  *	it), so the log gives the space back while this host may still use it
  *
- * A file whose pages were ever mapped is quarantined: it keeps an inode
- * reference, so it is not evicted (and its space not reused) until the
- * quarantine work finds it unused and its pages idle.
+ * The file is quarantined: it keeps an inode reference, so it is not
+ * evicted (and its space not reused) until the quarantine work finds it
+ * unused and its pages idle.  Every file with space is, whether or not it
+ * was mapped yet: a file still open can be mapped, and its pages pinned,
+ * after its removal, and eviction must never have to wait for a pin held
+ * by the very task whose close evicts it.
  */
 void famfsl_file_removed(struct inode *inode, bool by_log)
 {
 	struct famfsl_sb_info *sbi = FAMFSL_SB(inode->i_sb);
 	struct famfsl_file *fe = famfsl_file(inode);
-	bool mapped, quarantined = false;
+	bool quarantined = false;
 	unsigned int i;
 
 	if (!fe)
 		return;
-	mapped = READ_ONCE(inode->i_mapping->nrpages);
 	mutex_lock(&sbi->space_lock);
 	if (by_log && !fe->held) {
 		for (i = 0; i < fe->nr; i++)
@@ -559,16 +575,16 @@ void famfsl_file_removed(struct inode *inode, bool by_log)
 		fe->held = true;
 		list_add(&fe->held_node, &sbi->held);
 	}
-	if (mapped && !fe->quarantined) {
+	if (!fe->quarantined) {
 		ihold(inode);
 		fe->quarantined = true;
 		list_add_tail(&fe->quarantine_node, &sbi->quarantine);
 		quarantined = true;
 	}
 	mutex_unlock(&sbi->space_lock);
+	/* Most removed files are idle already: look at once. */
 	if (quarantined)
-		mod_delayed_work(system_wq, &sbi->quarantine_work,
-				 FAMFSL_QUARANTINE_DELAY);
+		mod_delayed_work(system_wq, &sbi->quarantine_work, 0);
 }
 
 /* Take the quarantined files that are unused and idle off the list. */
@@ -600,6 +616,25 @@ static void famfsl_quarantine_release(struct list_head *idle)
 }
 
 /**
+ * famfsl_quarantine_sweep() - evict the quarantined files that are idle now
+ * @sbi: the file system
+ *
+ * Context: may sleep; the caller holds no lock of the file system but
+ * maybe its own file's i_rwsem.
+ * Return: whether any file was evicted.
+ */
+bool famfsl_quarantine_sweep(struct famfsl_sb_info *sbi)
+{
+	LIST_HEAD(idle);
+	bool any;
+
+	famfsl_quarantine_collect(sbi, &idle, false);
+	any = !list_empty(&idle);
+	famfsl_quarantine_release(&idle);
+	return any;
+}
+
+/**
  * famfsl_quarantine_work() - evict quarantined files that became idle
  * @work: sbi->quarantine_work
  *
@@ -612,11 +647,9 @@ void famfsl_quarantine_work(struct work_struct *work)
 	struct famfsl_sb_info *sbi = container_of(to_delayed_work(work),
 						  struct famfsl_sb_info,
 						  quarantine_work);
-	LIST_HEAD(idle);
 	bool more;
 
-	famfsl_quarantine_collect(sbi, &idle, false);
-	famfsl_quarantine_release(&idle);
+	famfsl_quarantine_sweep(sbi);
 	mutex_lock(&sbi->space_lock);
 	more = !list_empty(&sbi->quarantine);
 	mutex_unlock(&sbi->space_lock);
@@ -651,10 +684,22 @@ void famfsl_quarantine_drain(struct famfsl_sb_info *sbi)
 void famfsl_break_mappings(struct inode *inode)
 {
 	struct address_space *mapping = inode->i_mapping;
+	struct page *page;
 
-	filemap_invalidate_lock(mapping);
-	unmap_mapping_range(mapping, 0, 0, 1);
-	famfsl_wait_pages_idle(inode);
+	/*
+	 * As ext4 and XFS break layouts: never wait with invalidate_lock
+	 * held, since get_user_pages may hold one page of the file and be
+	 * faulting the next, which takes the lock shared (and now fails).
+	 */
+	for (;;) {
+		filemap_invalidate_lock(mapping);
+		unmap_mapping_range(mapping, 0, 0, 1);
+		page = famfsl_busy_page(inode);
+		if (!page)
+			break;
+		filemap_invalidate_unlock(mapping);
+		famfsl_wait_page(inode, page);
+	}
 	truncate_inode_pages(mapping, 0);
 	filemap_invalidate_unlock(mapping);
 }

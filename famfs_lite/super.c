@@ -28,22 +28,26 @@ u32 famfsl_crc32c(u32 crc, const void *buf, size_t len)
 	return crc32c(crc, buf, len);
 }
 
-/* The next inode of the tree at or after *@ino, with a reference, or NULL. */
+/*
+ * The next inode of the tree at or after *@ino, with a reference, or NULL.
+ * An inode being evicted cannot be taken: its eviction drops its DAX
+ * entries itself, so wait for it to finish, while the memory is still
+ * there (the shutdown runs before the lender unmaps it).
+ */
 static struct inode *famfsl_next_inode(struct famfsl_sb_info *sbi,
 				       unsigned long *ino)
 {
-	struct inode *inode;
+	struct inode *inode, *found;
 
 	for (;;) {
 		rcu_read_lock();
-		inode = xa_find(&sbi->inodes, ino, ULONG_MAX, XA_PRESENT);
-		if (inode)
-			inode = igrab(inode);
+		found = xa_find(&sbi->inodes, ino, ULONG_MAX, XA_PRESENT);
+		inode = found ? igrab(found) : NULL;
 		rcu_read_unlock();
-		if (inode || *ino == ULONG_MAX)
+		if (inode || !found)
 			return inode;
-		if (!xa_find_after(&sbi->inodes, ino, ULONG_MAX, XA_PRESENT))
-			return NULL;
+		while (xa_load(&sbi->inodes, *ino) == found)
+			schedule_timeout_idle(HZ / 100);
 	}
 }
 
@@ -60,6 +64,13 @@ static void famfsl_shutdown(struct super_block *sb)
 	unsigned long ino = 0;
 	struct inode *inode;
 
+	mutex_lock(&sbi->shutdown_lock);
+	if (sbi->dying) {
+		/* Unmount evicts every inode; wait until it has. */
+		mutex_unlock(&sbi->shutdown_lock);
+		wait_for_completion(&sbi->evicted);
+		return;
+	}
 	WRITE_ONCE(sbi->shutdown, true);
 	pr_err("%s: the device went away; file access now fails with EIO\n",
 	       sbi->name);
@@ -71,6 +82,7 @@ static void famfsl_shutdown(struct super_block *sb)
 			break;
 		ino++;
 	}
+	mutex_unlock(&sbi->shutdown_lock);
 }
 
 static int famfsl_notify_failure(void *holder, u64 offset, u64 len,
@@ -178,6 +190,8 @@ static int famfsl_fill_super(struct super_block *sb, struct fs_context *fc)
 	INIT_LIST_HEAD(&sbi->held);
 	INIT_LIST_HEAD(&sbi->quarantine);
 	INIT_DELAYED_WORK(&sbi->quarantine_work, famfsl_quarantine_work);
+	mutex_init(&sbi->shutdown_lock);
+	init_completion(&sbi->evicted);
 	xa_init(&sbi->inodes);
 	sb->s_fs_info = sbi;
 
@@ -288,11 +302,20 @@ static void famfsl_kill_sb(struct super_block *sb)
 {
 	struct famfsl_sb_info *sbi = FAMFSL_SB(sb);
 
-	if (sbi)
+	/*
+	 * A shutdown in progress holds inode references: let it finish, and
+	 * make a later one wait for the evictions below instead.
+	 */
+	if (sbi) {
+		mutex_lock(&sbi->shutdown_lock);
+		sbi->dying = true;
+		mutex_unlock(&sbi->shutdown_lock);
 		famfsl_quarantine_drain(sbi);
+	}
 	kill_litter_super(sb);
 	if (!sbi)
 		return;
+	complete_all(&sbi->evicted);
 	if (sbi->region)
 		daxl_region_release(sbi->region, sb);
 	famfsl_space_destroy(&sbi->space);

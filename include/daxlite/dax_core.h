@@ -177,7 +177,7 @@ bool daxl_region_alive(struct daxl_region *region);
 void daxl_region_exit(int idx) __releases(daxl_srcu);
 struct page *daxl_region_busy_page(struct daxl_region *region, u64 offset,
 				   u64 len);
-void daxl_wait_page_idle(struct page *page);
+void daxl_wait_page_idle(struct daxl_region *region, struct page *page);
 
 void daxl_region_publish(struct daxl_region *region, dev_t devt,
 			 struct module *provider);

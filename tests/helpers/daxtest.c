@@ -42,6 +42,10 @@
  *                                          unmap, close, unlink it, fill a new
  *                                          DIR/b with 'S', then read the pipe;
  *                                          exit 1 if it shows b's bytes
+ *   daxtest pin-reuse-unlinked DIR         the same, but a is removed while
+ *                                          open and only then mapped, pinned,
+ *                                          unmapped and closed (the close
+ *                                          must not wait for our own pipe)
  *   daxtest pin-hold    FILE SECS          map FILE, vmsplice its first 4 KiB
  *                                          into a pipe, unmap and close it,
  *                                          print "pinned", keep the pipe SECS
@@ -477,10 +481,11 @@ static int pin_make(const char *path, int c)
 
 /*
  * Map PATH, hand its first 4 KiB to a pipe by vmsplice (which takes page
- * references, not a copy), then unmap and close it.  Returns the pipe's
- * read end, or -1.
+ * references, not a copy), then unmap and close it; with @unlink_first,
+ * remove PATH after opening it, before anything is mapped.  Returns the
+ * pipe's read end, or -1.
  */
-static int pin_pipe(const char *path)
+static int pin_pipe(const char *path, int unlink_first)
 {
 	struct iovec iov;
 	unsigned char *map;
@@ -489,6 +494,8 @@ static int pin_pipe(const char *path)
 	fd = open(path, O_RDWR);
 	if (fd < 0 || pipe(p))
 		return fail("open", path), -1;
+	if (unlink_first && unlink(path))
+		return fail("unlink", path), -1;
 	map = mmap(NULL, PIN_FILE_LEN, PROT_READ | PROT_WRITE, MAP_SHARED,
 		   fd, 0);
 	if (map == MAP_FAILED)
@@ -503,7 +510,7 @@ static int pin_pipe(const char *path)
 	return p[0];
 }
 
-static int do_pin_reuse(const char *dir)
+static int do_pin_reuse(const char *dir, int unlink_first)
 {
 	char a[4096], b[4096];
 	unsigned char buf[4096];
@@ -515,10 +522,10 @@ static int do_pin_reuse(const char *dir)
 	rc = pin_make(a, 'A');
 	if (rc)
 		return rc;
-	rfd = pin_pipe(a);
+	rfd = pin_pipe(a, unlink_first);
 	if (rfd < 0)
 		return 2;
-	if (unlink(a))
+	if (!unlink_first && unlink(a))
 		return fail("unlink", a);
 	rc = pin_make(b, 'S');
 	if (rc)
@@ -538,7 +545,7 @@ static int do_pin_reuse(const char *dir)
 
 static int do_pin_hold(const char *path, int secs)
 {
-	int rfd = pin_pipe(path);
+	int rfd = pin_pipe(path, 0);
 
 	if (rfd < 0)
 		return 2;
@@ -709,7 +716,9 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(cmd, "mmap-wait"))
 		return do_mmap_wait(argv[2], atoi(argv[3]));
 	if (argc == 3 && !strcmp(cmd, "pin-reuse"))
-		return do_pin_reuse(argv[2]);
+		return do_pin_reuse(argv[2], 0);
+	if (argc == 3 && !strcmp(cmd, "pin-reuse-unlinked"))
+		return do_pin_reuse(argv[2], 1);
 	if (argc == 4 && !strcmp(cmd, "pin-hold"))
 		return do_pin_hold(argv[2], atoi(argv[3]));
 	if (argc == 4 && !strcmp(cmd, "mmap-probe"))
