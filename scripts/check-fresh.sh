@@ -108,8 +108,11 @@ bootstrap() {
 	mkdir -p "$root"
 	debootstrap --variant=minbase bookworm "$root" "$mirror" > "$root.debootstrap.log" 2>&1 ||
 		{ tail -n 20 "$root.debootstrap.log"; return 1; }
-	# The host's apt sources (security updates included) and name service.
-	cp -a /etc/apt/sources.list.d/. "$root/etc/apt/sources.list.d/"
+	# The host's apt sources (security updates included), in place of
+	# debootstrap's own, and name service.
+	rm -f "$root/etc/apt/sources.list"
+	find /etc/apt/sources.list.d -maxdepth 1 \( -name '*.list' -o -name '*.sources' \) \
+		-exec cp {} "$root/etc/apt/sources.list.d/" \;
 	[ ! -e /etc/apt/sources.list ] || cp /etc/apt/sources.list "$root/etc/apt/"
 	cp -L /etc/resolv.conf "$root/etc/resolv.conf"
 }
