@@ -15,7 +15,8 @@
 #   check-fresh.sh [-k] [TARGET...]
 #     -k       keep and reuse the root of an earlier run (default: rebuild it)
 #     TARGET   the make targets of step 3 (default: demo kunit bench install
-#              dkms-install check); "none" skips step 3
+#              dkms-install; make check is tests/run-all.sh, step 2); "none"
+#              skips step 3
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -28,7 +29,7 @@ while getopts k opt; do
 done
 shift $((OPTIND - 1))
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(demo kunit bench install dkms-install check)
+[ ${#targets[@]} -gt 0 ] || targets=(demo kunit bench install dkms-install)
 [ "${targets[*]}" = none ] && targets=()
 
 # debootstrap, chroot and the mounts need root.
@@ -146,8 +147,8 @@ demo() {
 
 run_all() {
 	local out=$root/root/run-all.out
-	fresh_clone fresh-check &&
-	in_root 'cd /root/fresh-check && tests/run-all.sh' 2>&1 | tee "$out" || true
+	fresh_clone fresh-run-all &&
+	in_root 'cd /root/fresh-run-all && tests/run-all.sh' 2>&1 | tee "$out" || true
 	if ! tail -n 1 "$out" | grep -qE '^[0-9]+ passed, 0 failed$'; then
 		echo "check-fresh: tests/run-all.sh did not end with \"N passed, 0 failed\""
 		return 1
