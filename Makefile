@@ -11,6 +11,7 @@
 #   make demo            the user path, run in QEMU
 #   make kunit           the KUnit suites, on a KUnit kernel built once and cached
 #   make bench           each daxlite path against its stock peer, in one QEMU boot
+#   make check-fresh     the README's commands in a fresh minimal Debian 12 root (slow; root)
 #   make install         tools, man pages, udev rules, examples (PREFIX, DESTDIR)
 #   make uninstall       remove what make install put there
 #   make dkms-install    dkms add, build and install, for KVER (default: running)
@@ -23,7 +24,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 
 MODULES := dax_core dax_blk dax_chardev famfs_lite
 
-.PHONY: all modules tools test-modules test-helpers clean check demo kunit bench \
+.PHONY: all modules tools test-modules test-helpers clean check demo kunit bench check-fresh \
 	install uninstall dkms-install dkms-remove
 
 # make install: tools, man pages, udev rules and configuration examples.
@@ -78,6 +79,10 @@ kunit:
 
 bench:
 	scripts/bench.sh
+
+# Not part of make check: it takes the better part of an hour.
+check-fresh:
+	scripts/check-fresh.sh
 
 install: tools
 	install -D -m 0755 tools/mkfs.famfs_lite $(DESTDIR)$(SBINDIR)/mkfs.famfs_lite

@@ -18,6 +18,20 @@ SUDO=
 case ${1:-} in
 install)
 	kver=${2:-$(uname -r)}
+	# Say what is missing in one line, rather than in dkms's words.
+	if ! command -v dkms > /dev/null; then
+		echo "dkms.sh: dkms is missing: sudo apt-get install dkms linux-headers-amd64 build-essential" >&2
+		exit 1
+	fi
+	case $kver in
+	6.1.*) ;;
+	*)	echo "dkms.sh: daxlite builds for 6.1 kernels only, not $kver: pass KVER= a Debian 12 kernel release" >&2
+		exit 1 ;;
+	esac
+	if [ ! -e "/lib/modules/$kver/build" ]; then
+		echo "dkms.sh: no headers for $kver: sudo apt-get install linux-headers-$kver" >&2
+		exit 1
+	fi
 	if ! $SUDO dkms status "${extra[@]}" -m daxlite -v "$ver" | grep -q daxlite; then
 		# Hand DKMS the module sources only, not a working tree.
 		stage=$(mktemp -d)

@@ -13,7 +13,7 @@ standalone=0
 if [ -z "${DAXLITE_RESULTS:-}" ]; then
 	standalone=1
 	"$DAXLITE_ROOT/scripts/install-deps.sh" || exit 1
-	mkdir -p "$DAXLITE_BUILD"
+	mkdir -p "$DAXLITE_BUILD/logs"
 	export DAXLITE_RESULTS=$DAXLITE_BUILD/kunit-results
 	: > "$DAXLITE_RESULTS"
 	make -s tools test-helpers > /dev/null || exit 1

@@ -83,6 +83,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -664,6 +665,12 @@ static int do_odirect(const char *path, u64 off, u64 len, u64 seed)
 
 static int do_qemu_exit(int status)
 {
+	/*
+	 * Let the serial console send what was written to it first: QEMU
+	 * exits at once, and a busy host would lose the last lines (the
+	 * guest's GUEST-DONE) still queued in the UART.
+	 */
+	tcdrain(STDOUT_FILENO);
 	if (ioperm(0xf4, 4, 1))
 		return fail("ioperm", "0xf4");
 	outl(status, 0xf4);
