@@ -376,6 +376,9 @@ case_log_tree_mismatches() {
 		entry $a1 alloc.ino $ino_d
 	bad_image "$EUCLEAN" "log entry $a1: allocation for an inode that does not exist" \
 		entry $a1 alloc.ino 77
+	# Turn the create of g into an unlink of an inode that never existed.
+	bad_image_pokes "$EUCLEAN" "log entry $g: unlink of an inode that does not exist" \
+		"entry $g type 4" "entry $g unlink.ino 77" "entry $g unlink.parent 1"
 	# Turn the create of g into an unlink of d, which is not empty.
 	bad_image_pokes "$EUCLEAN" "log entry $g: removal of a directory that is not empty" \
 		"entry $g type 4" "entry $g unlink.ino $ino_d" "entry $g unlink.parent 1"
