@@ -11,6 +11,7 @@
 #   make demo            the user path, run in QEMU
 #   make kunit           the KUnit suites, on a KUnit kernel built once and cached
 #   make bench           each daxlite path against its stock peer, in one QEMU boot
+#   make fuzz            the famfs_lite image fuzzer: 10,000 images (FUZZ_IMAGES, FUZZ_SEED)
 #   make install         tools, man pages, udev rules, examples (PREFIX, DESTDIR)
 #   make uninstall       remove what make install put there
 #   make dkms-install    dkms add, build and install, for KVER (default: running)
@@ -23,7 +24,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 
 MODULES := dax_core dax_blk dax_chardev famfs_lite
 
-.PHONY: all modules tools test-modules test-helpers clean check demo kunit bench \
+.PHONY: all modules tools test-modules test-helpers clean check demo kunit bench fuzz \
 	install uninstall dkms-install dkms-remove
 
 # make install: tools, man pages, udev rules and configuration examples.
@@ -81,6 +82,9 @@ kunit:
 
 bench:
 	scripts/bench.sh
+
+fuzz:
+	scripts/fuzz.sh
 
 install: tools
 	install -D -m 0755 tools/mkfs.famfs_lite $(DESTDIR)$(SBINDIR)/mkfs.famfs_lite

@@ -85,7 +85,11 @@ case_regressions() {
 # fuzz_batch FIRST N: images FIRST .. FIRST+N-1 of SEED.
 fuzz_batch() {
 	echo "seed $SEED images $1 to $(($1 + $2 - 1))" > /dev/console
-	famfsl_fuzz run $BASE /dev/dax0 $C $SEED $1 $2
+	_rc=0
+	famfsl_fuzz run $BASE /dev/dax0 $C $SEED $1 $2 || _rc=$?
+	# Memory that grows batch after batch would be a leak.
+	echo "after: $(grep -E '^(MemFree|Slab):' /proc/meminfo | tr -s ' ' | tr '\n' ' ')"
+	return $_rc
 }
 
 case_unload() {
