@@ -343,6 +343,8 @@ case_corrupt_entries() {
 	bad_image "$EUCLEAN" "log entry $f: invalid name" entry $f create.name '.'
 	bad_image "$EUCLEAN" "log entry $f: create of neither" entry $f create.mode 0120777
 	bad_image "$EUCLEAN" "log entry $f: create of a reserved" entry $f create.ino 1
+	bad_image "$EUCLEAN" "log entry $f: invalid owner" entry $f create.uid 0xffffffff
+	bad_image "$EUCLEAN" "log entry $f: invalid owner" entry $f create.gid 0xffffffff
 	bad_image "$EUCLEAN" "log entry $a: extent lies outside" \
 		entry $a alloc.ext[0].dev_offset $((64 * MB))
 	bad_image "$EUCLEAN" "log entry $a: extent lies outside" \
