@@ -29,8 +29,12 @@ FIRST=${FIRST#-}
 FIRST=${FIRST:-0}
 
 case_load() {
-	modprobe libcrc32c
-	modprobe libnvdimm
+	# A kernel without its modules here (a debug kernel, run-guest.sh -k)
+	# has these built in.
+	if [ -d /lib/modules/$(uname -r) ]; then
+		modprobe libcrc32c
+		modprobe libnvdimm
+	fi
 	insmod $MODDIR/dax_core.ko
 	insmod $MODDIR/dax_chardev.ko ranges=64M@0x80000000
 	insmod $MODDIR/famfs_lite.ko
