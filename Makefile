@@ -12,6 +12,7 @@
 #   make kunit           the KUnit suites, on a KUnit kernel built once and cached
 #   make bench           each daxlite path against its stock peer, in one QEMU boot
 #   make check-fresh     the README's commands in a fresh minimal Debian 12 root (slow; root)
+#   make fuzz            the famfs_lite image fuzzer: 10,000 images (FUZZ_IMAGES, FUZZ_SEED)
 #   make install         tools, man pages, udev rules, examples (PREFIX, DESTDIR)
 #   make uninstall       remove what make install put there
 #   make dkms-install    dkms add, build and install, for KVER (default: running)
@@ -24,7 +25,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 
 MODULES := dax_core dax_blk dax_chardev famfs_lite
 
-.PHONY: all modules tools test-modules test-helpers clean check demo kunit bench check-fresh \
+.PHONY: all modules tools test-modules test-helpers clean check demo kunit bench check-fresh fuzz \
 	install uninstall dkms-install dkms-remove
 
 # make install: tools, man pages, udev rules and configuration examples.
@@ -61,6 +62,9 @@ test-helpers: tools
 	$(CC) -O2 -Wall -Wextra -Werror -static -Iinclude -Itools \
 		-o build/famfsl_poke tests/helpers/famfsl_poke.c \
 		tools/famfsl_tool.c famfs_lite/format.c
+	$(CC) -O2 -Wall -Wextra -Werror -static -Iinclude -Itools \
+		-o build/famfsl_fuzz tests/helpers/famfsl_fuzz.c \
+		tools/famfsl_tool.c famfs_lite/format.c
 
 clean:
 	@test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
@@ -83,6 +87,9 @@ bench:
 # Not part of make check: it takes the better part of an hour.
 check-fresh:
 	scripts/check-fresh.sh
+
+fuzz:
+	scripts/fuzz.sh
 
 install: tools
 	install -D -m 0755 tools/mkfs.famfs_lite $(DESTDIR)$(SBINDIR)/mkfs.famfs_lite

@@ -116,6 +116,16 @@ bool famfsl_name_ok(const char *name, unsigned int len)
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_name_ok);
 
+/*
+ * An owner the log may name: (u32)-1 is no user or group (chown's "leave
+ * it"), which famfs_lite never writes; the kernel would make it an
+ * unmapped owner whose files even root could not open or chown.
+ */
+static bool famfsl_owner_ok(__le32 id)
+{
+	return le32_to_cpu(id) != (u32)-1;
+}
+
 /**
  * famfsl_check_superblock() - judge a superblock on its own
  * @sb: the superblock as read from the media
@@ -260,12 +270,20 @@ int famfsl_check_entry(const struct famfsl_entry *e, u64 index,
 		if (!famfsl_name_ok(e->create.name,
 				    le16_to_cpu(e->create.name_len)))
 			return FAIL(-EUCLEAN, "invalid name");
+		if (!famfsl_owner_ok(e->create.uid) ||
+		    !famfsl_owner_ok(e->create.gid))
+			return FAIL(-EUCLEAN, "invalid owner");
 		return 0;
 	case FAMFSL_ALLOC:
 		return famfsl_check_alloc(&e->alloc, sb, why);
 	case FAMFSL_SETATTR:
 		if (le32_to_cpu(e->setattr.valid) & ~FAMFSL_ATTR_ALL)
 			return FAIL(-EUCLEAN, "unknown attribute flags");
+		if ((le32_to_cpu(e->setattr.valid) & FAMFSL_ATTR_UID &&
+		     !famfsl_owner_ok(e->setattr.uid)) ||
+		    (le32_to_cpu(e->setattr.valid) & FAMFSL_ATTR_GID &&
+		     !famfsl_owner_ok(e->setattr.gid)))
+			return FAIL(-EUCLEAN, "invalid owner");
 		return 0;
 	case FAMFSL_UNLINK:
 		if (le64_to_cpu(e->unlink.ino) <= FAMFSL_ROOT_INO)

@@ -348,8 +348,8 @@ static int famfsl_apply_rename(struct super_block *sb,
 	}
 	if (target && d_really_is_positive(target))
 		victim = d_inode(target);
-	if (victim != (replaced ? xa_load(&sbi->inodes, replaced) : NULL) ||
-	    victim == inode) {
+	/* @replaced names the name's holder, or is 0 if the name is free. */
+	if ((victim ? victim->i_ino : 0) != replaced || victim == inode) {
 		rc = MISMATCH("rename target does not match the replaced inode");
 		goto out_unlock;
 	}

@@ -141,6 +141,9 @@ tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' dax_chardev
 echo "== guest: famfs_lite"
 tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' famfs_lite
 
+echo "== guest: famfs_lite image fuzzer, 300 images of seed 1 (make fuzz runs 10,000)"
+tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' -g 300 fuzz
+
 echo "== guest: NVDIMM namespaces through dax_chardev"
 rm -f "$DAXLITE_BUILD/nv-test.img"
 # slub_debug: opens race detaches; a use of freed memory hits poison.

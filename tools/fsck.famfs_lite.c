@@ -247,7 +247,9 @@ static const char *apply(const struct famfsl_entry *e)
 		return NULL;
 	case FAMFSL_UNLINK:
 		n = find(le64_to_cpu(e->unlink.ino));
-		if (!n || n->parent != le64_to_cpu(e->unlink.parent))
+		if (!n)
+			return "unlink of an inode that does not exist";
+		if (n->parent != le64_to_cpu(e->unlink.parent))
 			return "unlink from a directory that does not hold the inode";
 		if (n->dir && n->children)
 			return "removal of a directory that is not empty";

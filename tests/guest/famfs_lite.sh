@@ -347,6 +347,8 @@ case_corrupt_entries() {
 	bad_image "$EUCLEAN" "log entry $f: invalid name" entry $f create.name '.'
 	bad_image "$EUCLEAN" "log entry $f: create of neither" entry $f create.mode 0120777
 	bad_image "$EUCLEAN" "log entry $f: create of a reserved" entry $f create.ino 1
+	bad_image "$EUCLEAN" "log entry $f: invalid owner" entry $f create.uid 0xffffffff
+	bad_image "$EUCLEAN" "log entry $f: invalid owner" entry $f create.gid 0xffffffff
 	bad_image "$EUCLEAN" "log entry $a: extent lies outside" \
 		entry $a alloc.ext[0].dev_offset $((64 * MB))
 	bad_image "$EUCLEAN" "log entry $a: extent lies outside" \
@@ -380,6 +382,15 @@ case_log_tree_mismatches() {
 		entry $a1 alloc.ino $ino_d
 	bad_image "$EUCLEAN" "log entry $a1: allocation for an inode that does not exist" \
 		entry $a1 alloc.ino 77
+	# Turn the create of g into a rename of f to the free name g that
+	# says it replaced an inode that never existed.
+	bad_image_pokes "$EUCLEAN" "log entry $g: rename target does not match the replaced inode" \
+		"entry $g type 5" "entry $g rename.ino $ino_f" \
+		"entry $g create.parent $ino_d" "entry $g rename.new_parent 1" \
+		"entry $g rename.replaced 77" "entry $g rename.name_len 1"
+	# Turn the create of g into an unlink of an inode that never existed.
+	bad_image_pokes "$EUCLEAN" "log entry $g: unlink of an inode that does not exist" \
+		"entry $g type 4" "entry $g unlink.ino 77" "entry $g unlink.parent 1"
 	# Turn the create of g into an unlink of d, which is not empty.
 	bad_image_pokes "$EUCLEAN" "log entry $g: removal of a directory that is not empty" \
 		"entry $g type 4" "entry $g unlink.ino $ino_d" "entry $g unlink.parent 1"

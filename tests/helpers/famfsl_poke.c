@@ -48,6 +48,7 @@ static const struct field log_fields[] = {
 static const struct field entry_fields[] = {
 	E(seq, 8), E(type, 4), E(crc, 4),
 	E(create.ino, 8), E(create.parent, 8), E(create.mode, 4),
+	E(create.uid, 4), E(create.gid, 4), E(setattr.uid, 4),
 	E(create.name_len, 2), E(create.name, 0),
 	E(alloc.ino, 8), E(alloc.size, 8), E(alloc.nr_extents, 4),
 	E(alloc.ext[0].dev_offset, 8), E(alloc.ext[0].len, 8),
