@@ -4,15 +4,20 @@
 # guest suite (tests/guest/SUITE.sh).  Prints each case as it is judged
 # and appends "PASS|FAIL|SKIP NAME" lines to $DAXLITE_RESULTS if set.
 #
-#   run-guest.sh [-m MEM] [-a APPEND] [-T TIMEOUT] [-q] [-k VMLINUX -K DIR] SUITE
+#   run-guest.sh [-m MEM] [-a APPEND] [-T TIMEOUT] [-q] [-k VMLINUX -K DIR [-M DIR]] SUITE
 #     -m  guest memory (default 3200M: low memory then ends past 3 GiB,
 #         so the suites' memmap=1G$0x80000000 holds no firmware area;
 #         QEMU puts its ACPI tables at the top of low memory)
 #     -a  extra kernel command line, e.g. 'memmap=1G$0x80000000'
 #     -T  seconds before the boot counts as hung (default 300)
 #     -q  print only the case lines, not their output
-#     -k  boot this kernel instead of the stock one (the KUnit kernel)
+#     -k  boot this kernel (vmlinux or bzImage) instead of the stock one
+#         (the KUnit kernel, the debug kernel)
 #     -K  take the modules from DIR/*/*.ko (built for that kernel)
+#     -M  copy DIR/lib/modules/KREL into the guest: the -k kernel's
+#         modules.builtin and depmod files, so that modprobe of what it
+#         has built in succeeds (the debug kernel); -U then installs
+#         under that KREL
 #     -U  install DIR/*.ko in the guest's /lib/modules/KREL/updates/dkms,
 #         where DKMS puts them (the suite runs depmod)
 #     -n  an NVDIMM backed by host file FILE (created SIZE bytes if
@@ -23,6 +28,8 @@
 #         first touch of it costs what later touches do (for make bench)
 #     -g  pass ARG to the suite as $1, and name the log SUITE-ARG
 #     -l  name this run's log and results LABEL instead of SUITE
+# DAXLITE_LABEL_PREFIX, if set, goes before the default label (the debug
+# kernel's runs keep their logs apart from the stock kernel's).
 #
 # A boot fails, whatever its cases say, if it ends without a result
 # (panic, hang) or if the kernel log shows a WARNING, BUG, Oops, general
@@ -37,12 +44,13 @@ quiet=0
 vmlinux=
 kodir=$DAXLITE_ROOT
 updates=
+modroot=
 nvdimm=
 alias=0
 prealloc=off
 arg=
 label=
-while getopts "m:a:T:qk:K:U:n:APg:l:" o; do
+while getopts "m:a:T:qk:K:M:U:n:APg:l:" o; do
 	case $o in
 	A) alias=1 ;;
 	U) updates=$OPTARG ;;
@@ -52,6 +60,7 @@ while getopts "m:a:T:qk:K:U:n:APg:l:" o; do
 	l) label=$OPTARG ;;
 	k) vmlinux=$OPTARG ;;
 	K) kodir=$OPTARG ;;
+	M) modroot=$OPTARG ;;
 	m) mem=$OPTARG ;;
 	a) append=$OPTARG ;;
 	T) timeout=$OPTARG ;;
@@ -62,12 +71,14 @@ done
 shift $((OPTIND - 1))
 suite=${1:?usage: run-guest.sh [-m MEM] [-a APPEND] [-T TIMEOUT] SUITE}
 
-SPLATS='WARNING:|BUG:|Oops|general protection|KASAN|lockdep|possible recursive locking|circular locking|kmemleak|Kernel panic|Call Trace:'
+# kmemleak's reports, not its boot lines ("kmemleak: Kernel memory leak
+# detector initialized"): a debug kernel logs those on every boot.
+SPLATS='WARNING:|BUG:|Oops|general protection|KASAN|lockdep|possible recursive locking|circular locking|kmemleak: [0-9]+ new suspected|unreferenced object|Kernel panic|Call Trace:'
 
 kdir=$("$DAXLITE_ROOT/scripts/stock-kernel.sh") || exit 2
 vmlinux=${vmlinux:-$kdir/vmlinux}
 base=$("$DAXLITE_ROOT/tests/vm/build-initramfs.sh" "$kdir") || exit 2
-label=${label:-$suite${arg:+-$arg}}
+label=${label:-${DAXLITE_LABEL_PREFIX:-}$suite${arg:+-$arg}}
 mkdir -p "$DAXLITE_BUILD/logs"
 log=$DAXLITE_BUILD/logs/$label.log
 initrd=$DAXLITE_BUILD/initrd-$label.cpio.gz
@@ -87,9 +98,15 @@ cp "$DAXLITE_ROOT"/tools/mkfs.famfs_lite "$DAXLITE_ROOT"/tools/fsck.famfs_lite \
 cp "$kodir"/*/*.ko "$ov/daxlite/"
 testkos=("$DAXLITE_ROOT"/tests/kmod/*.ko)
 [ "$kodir" = "$DAXLITE_ROOT" ] && [ ${#testkos[@]} -gt 0 ] && cp "${testkos[@]}" "$ov/daxlite/"
+krel=$(basename "$kdir" | sed 's/^kernel-//')
+if [ -n "$modroot" ]; then
+	krel=$(ls "$modroot/lib/modules")
+	mkdir -p "$ov/lib/modules"
+	cp -r "$modroot/lib/modules/$krel" "$ov/lib/modules/"
+fi
 if [ -n "$updates" ]; then
-	mkdir -p "$ov/lib/modules/$(basename "$kdir" | sed 's/^kernel-//')/updates/dkms"
-	cp "$updates"/*.ko* "$ov/lib/modules/$(basename "$kdir" | sed 's/^kernel-//')/updates/dkms/"
+	mkdir -p "$ov/lib/modules/$krel/updates/dkms"
+	cp "$updates"/*.ko* "$ov/lib/modules/$krel/updates/dkms/"
 fi
 {
 	cat "$base"
