@@ -10,6 +10,8 @@
 #   make check           every test: style, build, guest tests in QEMU
 #   make demo            the user path, run in QEMU
 #   make kunit           the KUnit suites, on a KUnit kernel built once and cached
+#   make check-debug     the guest suites on a debug kernel (KASAN, lockdep,
+#                        kmemleak, ...), built once and cached
 #   make bench           each daxlite path against its stock peer, in one QEMU boot
 #   make install         tools, man pages, udev rules, examples (PREFIX, DESTDIR)
 #   make uninstall       remove what make install put there
@@ -23,7 +25,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 
 MODULES := dax_core dax_blk dax_chardev famfs_lite
 
-.PHONY: all modules tools test-modules test-helpers clean check demo kunit bench \
+.PHONY: all modules tools test-modules test-helpers clean check check-debug demo kunit bench \
 	install uninstall dkms-install dkms-remove
 
 # make install: tools, man pages, udev rules and configuration examples.
@@ -75,6 +77,9 @@ demo:
 
 kunit:
 	scripts/kunit.sh
+
+check-debug:
+	scripts/check-debug.sh
 
 bench:
 	scripts/bench.sh
