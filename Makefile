@@ -10,6 +10,8 @@
 #   make check           every test: style, build, guest tests in QEMU
 #   make demo            the user path, run in QEMU
 #   make kunit           the KUnit suites, on a KUnit kernel built once and cached
+#   make check-debug     the guest suites on a debug kernel (KASAN, lockdep,
+#                        kmemleak, ...), built once and cached
 #   make bench           each daxlite path against its stock peer, in one QEMU boot
 #   make check-fresh     the README's commands in a fresh minimal Debian 12 root (slow; root)
 #   make fuzz            the famfs_lite image fuzzer: 10,000 images (FUZZ_IMAGES, FUZZ_SEED)
@@ -25,7 +27,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 
 MODULES := dax_core dax_blk dax_chardev famfs_lite
 
-.PHONY: all modules tools test-modules test-helpers clean check demo kunit bench check-fresh fuzz \
+.PHONY: all modules tools test-modules test-helpers clean check check-debug demo kunit bench check-fresh fuzz \
 	install uninstall dkms-install dkms-remove
 
 # make install: tools, man pages, udev rules and configuration examples.
@@ -80,6 +82,9 @@ demo:
 
 kunit:
 	scripts/kunit.sh
+
+check-debug:
+	scripts/check-debug.sh
 
 bench:
 	scripts/bench.sh

@@ -5,6 +5,7 @@
 # mounts it read-only and sees them by remounting.  The host checksums the
 # backing file when the writer is done and again when the reader is: the
 # reader's mount, remounts and reads must not change a byte.
+#   two-hosts.sh [RUN-GUEST OPTIONS]   e.g. -k/-K/-M/-T for the debug kernel
 set -uo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
 cd "$DAXLITE_ROOT"
@@ -13,9 +14,9 @@ img=$DAXLITE_BUILD/nv-shared.img
 rm -f "$img"
 truncate -s 512M "$img"
 
-tests/vm/run-guest.sh -q -m 2G -n "$img:512M" -g writer nvdimm_share &
+tests/vm/run-guest.sh -q -m 2G -n "$img:512M" "$@" -g writer nvdimm_share &
 writer=$!
-tests/vm/run-guest.sh -q -m 2G -n "$img:512M" -g reader nvdimm_share &
+tests/vm/run-guest.sh -q -m 2G -n "$img:512M" "$@" -g reader nvdimm_share &
 reader=$!
 wait $writer
 after_writer=$(md5sum < "$img")

@@ -4,20 +4,26 @@
 # guest suite (tests/guest/SUITE.sh).  Prints each case as it is judged
 # and appends "PASS|FAIL|SKIP NAME" lines to $DAXLITE_RESULTS if set.
 #
-#   run-guest.sh [-m MEM] [-a APPEND] [-T TIMEOUT] [-q] [-V NAME] [-k VMLINUX -K DIR] SUITE
+#   run-guest.sh [-m MEM] [-a APPEND] [-T TIMEOUT] [-q] [-V NAME] [-k VMLINUX -K DIR [-M DIR]] SUITE
 #     -m  guest memory (default 3200M: low memory then ends past 3 GiB,
 #         so the suites' memmap=1G$0x80000000 holds no firmware area;
 #         QEMU puts its ACPI tables at the top of low memory)
-#     -a  extra kernel command line, e.g. 'memmap=1G$0x80000000'
+#     -a  extra kernel command line, e.g. 'memmap=1G$0x80000000' (given
+#         more than once, all of them)
 #     -T  seconds before the boot counts as hung (default 300)
 #     -q  print only the case lines, not their output
-#     -k  boot this kernel instead of the stock one (the KUnit kernel)
+#     -k  boot this kernel (vmlinux or bzImage) instead of the stock one
+#         (the KUnit kernel, the debug kernel)
 #     -K  take the modules from DIR/*/*.ko (built for that kernel)
 #     -V  boot another stock Debian kernel, with its own modules: a name
 #         scripts/kernels.sh resolves (6.1, 6.12, newest or a KREL);
 #         default: the one matching the installed 6.1 headers.  The
 #         project's modules then come only from -K (built for it, e.g.
 #         by scripts/build-modules.sh NAME DIR), none without it
+#     -M  copy DIR/lib/modules/KREL into the guest: the -k kernel's
+#         modules.builtin and depmod files, so that modprobe of what it
+#         has built in succeeds (the debug kernel); -U then installs
+#         under that KREL
 #     -U  install DIR/*.ko in the guest's /lib/modules/KREL/updates/dkms,
 #         where DKMS puts them (the suite runs depmod)
 #     -n  an NVDIMM backed by host file FILE (created SIZE bytes if
@@ -28,6 +34,8 @@
 #         first touch of it costs what later touches do (for make bench)
 #     -g  pass ARG to the suite as $1, and name the log SUITE-ARG
 #     -l  name this run's log and results LABEL instead of SUITE
+# DAXLITE_LABEL_PREFIX, if set, goes before the default label (the debug
+# kernel's runs keep their logs apart from the stock kernel's).
 #
 # A boot fails, whatever its cases say, if it ends without a result
 # (panic, hang) or if the kernel log shows a WARNING, BUG, Oops, general
@@ -43,12 +51,13 @@ vmlinux=
 kodir=$DAXLITE_ROOT
 kname=
 updates=
+modroot=
 nvdimm=
 alias=0
 prealloc=off
 arg=
 label=
-while getopts "m:a:T:qk:K:V:U:n:APg:l:" o; do
+while getopts "m:a:T:qk:K:V:M:U:n:APg:l:" o; do
 	case $o in
 	A) alias=1 ;;
 	U) updates=$OPTARG ;;
@@ -59,8 +68,9 @@ while getopts "m:a:T:qk:K:V:U:n:APg:l:" o; do
 	k) vmlinux=$OPTARG ;;
 	K) kodir=$OPTARG ;;
 	V) kname=$OPTARG ;;
+	M) modroot=$OPTARG ;;
 	m) mem=$OPTARG ;;
-	a) append=$OPTARG ;;
+	a) append+=" $OPTARG" ;;
 	T) timeout=$OPTARG ;;
 	q) quiet=1 ;;
 	*) exit 2 ;;
@@ -71,12 +81,16 @@ shift $((OPTIND - 1))
 [ -n "$kname" ] && [ "$kodir" = "$DAXLITE_ROOT" ] && kodir=
 suite=${1:?usage: run-guest.sh [-m MEM] [-a APPEND] [-T TIMEOUT] SUITE}
 
-SPLATS='WARNING:|BUG:|Oops|general protection|KASAN|lockdep|possible recursive locking|circular locking|kmemleak|Kernel panic|Call Trace:'
+# kmemleak's reports, not its boot lines ("kmemleak: Kernel memory leak
+# detector initialized"): a debug kernel logs those on every boot.
+SPLATS='WARNING:|BUG:|Oops|general protection|KASAN|lockdep|possible recursive locking|circular locking|kmemleak: [0-9]+ new suspected|unreferenced object|Kernel panic|Call Trace:'
+# Boot lines of a lockdep kernel that the pattern would take for reports.
+BENIGN='RCU lockdep checking is enabled'
 
 kdir=$("$DAXLITE_ROOT/scripts/stock-kernel.sh" ${kname:+"$kname"}) || exit 2
 vmlinux=${vmlinux:-$kdir/vmlinux}
 base=$("$DAXLITE_ROOT/tests/vm/build-initramfs.sh" "$kdir") || exit 2
-label=${label:-$suite${arg:+-$arg}${kname:+@$kname}}
+label=${label:-${DAXLITE_LABEL_PREFIX:-}$suite${arg:+-$arg}${kname:+@$kname}}
 mkdir -p "$DAXLITE_BUILD/logs"
 log=$DAXLITE_BUILD/logs/$label.log
 initrd=$DAXLITE_BUILD/initrd-$label.cpio.gz
@@ -100,9 +114,15 @@ if [ -n "$kodir" ]; then
 fi
 testkos=("$DAXLITE_ROOT"/tests/kmod/*.ko)
 [ "$kodir" = "$DAXLITE_ROOT" ] && [ ${#testkos[@]} -gt 0 ] && cp "${testkos[@]}" "$ov/daxlite/"
+krel=$(basename "$kdir" | sed 's/^kernel-//')
+if [ -n "$modroot" ]; then
+	krel=$(ls "$modroot/lib/modules")
+	mkdir -p "$ov/lib/modules"
+	cp -r "$modroot/lib/modules/$krel" "$ov/lib/modules/"
+fi
 if [ -n "$updates" ]; then
-	mkdir -p "$ov/lib/modules/$(basename "$kdir" | sed 's/^kernel-//')/updates/dkms"
-	cp "$updates"/*.ko* "$ov/lib/modules/$(basename "$kdir" | sed 's/^kernel-//')/updates/dkms/"
+	mkdir -p "$ov/lib/modules/$krel/updates/dkms"
+	cp "$updates"/*.ko* "$ov/lib/modules/$krel/updates/dkms/"
 fi
 {
 	cat "$base"
@@ -162,9 +182,9 @@ elif [ "$ncases" = 0 ]; then
 	record FAIL "script: suite ran no case"
 fi
 
-if grep -aEq "$SPLATS" "$log"; then
+if grep -av "$BENIGN" "$log" | grep -aEq "$SPLATS"; then
 	record FAIL "kernel-log-clean: see $log"
-	grep -aE -A12 "$SPLATS" "$log" | head -n 40 | sed 's/^/    ! /'
+	grep -av "$BENIGN" "$log" | grep -aE -A12 "$SPLATS" | head -n 40 | sed 's/^/    ! /'
 else
 	record PASS "kernel-log-clean"
 fi
