@@ -414,7 +414,7 @@ case_umount_waits_for_pinned_pages() {
 	mkfs.famfs_lite -f -l 2M /dev/dax1 > /dev/null
 	mount -t famfs_lite /dev/dax1 $C
 	fallocate -l $((2 * MB)) $C/p
-	daxtest pin-hold $C/p 3 > /tmp/pin.out &
+	daxtest pin-hold $C/p 8 > /tmp/pin.out &
 	wait_for_line /tmp/pin.out pinned
 	rm $C/p
 	sleep 0.5
