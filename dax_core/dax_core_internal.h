@@ -37,4 +37,16 @@ void daxl_devdax_give_back(struct device *dev);
 int daxl_devdax_check(struct daxl_dev_dax *dev_dax, struct daxl_phys *phys);
 #endif
 
+/* fwmap.c: the firmware's memory map, where compat.h asks for it */
+#ifdef CONFIG_X86
+#include <asm/e820/api.h>
+
+int daxl_fwmap_any(u64 start, u64 end, enum e820_type type);
+void daxl_fwmap_exit(void);
+#else
+static inline void daxl_fwmap_exit(void)
+{
+}
+#endif
+
 #endif /* _DAX_CORE_INTERNAL_H */

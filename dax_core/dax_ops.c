@@ -11,7 +11,6 @@
 
 #include <linux/dax.h>
 #include <linux/mm.h>
-#include <linux/pfn_t.h>
 #include <linux/uio.h>
 
 #include <daxlite/compat.h>
@@ -24,7 +23,7 @@
  */
 static long daxl_dax_direct_access(struct dax_device *dax_dev, pgoff_t pgoff,
 				   long nr_pages, enum dax_access_mode mode,
-				   void **kaddr, pfn_t *pfn)
+				   void **kaddr, daxl_pfn_t *pfn)
 {
 	struct daxl_region *region = dax_get_private(dax_dev);
 	u64 offset = PFN_PHYS(pgoff);

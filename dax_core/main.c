@@ -19,6 +19,7 @@ static int __init daxl_core_init(void)
 static void __exit daxl_core_exit(void)
 {
 	daxl_regions_exit();
+	daxl_fwmap_exit();
 }
 
 module_init(daxl_core_init);

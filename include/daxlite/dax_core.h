@@ -99,6 +99,8 @@ struct daxl_holder_ops {
  * @owner: name of the device that serves the region, for messages
  * @bdev: for a borrowed region, the DAX block device that maps the memory
  *	and lends it (daxl_region_borrow()); NULL otherwise
+ * @bdev_handle: what opened @bdev, for closing it (compat.h's
+ *	daxl_compat_bdev_open())
  * @res: the iomem resource dax_core claimed for the region
  * @pgmap: ZONE_DEVICE page map (MEMORY_DEVICE_FS_DAX)
  * @node: entry in dax_core's registry of served ranges
@@ -126,6 +128,7 @@ struct daxl_region {
 	struct dax_device *dax_dev;
 	char owner[DAXL_OWNER_LEN];
 	struct block_device *bdev;
+	void *bdev_handle;
 
 	struct resource *res;
 	struct dev_pagemap pgmap;
