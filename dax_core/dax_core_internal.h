@@ -42,8 +42,13 @@ int daxl_devdax_check(struct daxl_dev_dax *dev_dax, struct daxl_phys *phys);
 #include <asm/e820/api.h>
 
 int daxl_fwmap_any(u64 start, u64 end, enum e820_type type);
+void daxl_fwmap_init(void);
 void daxl_fwmap_exit(void);
 #else
+static inline void daxl_fwmap_init(void)
+{
+}
+
 static inline void daxl_fwmap_exit(void)
 {
 }

@@ -5,9 +5,12 @@
  * e820__mapped_raw_any() to daxlite (include/daxlite/compat.h).
  *
  * Each entry N is a directory with files start, end (inclusive) and type,
- * the e820 type's name.  The map is read once, at the first check, and
- * kept until dax_core goes: the firmware's map does not change, and a
- * hot-added range that might extend it is never reserved memory.
+ * the e820 type's name.  The map is read once and kept until dax_core
+ * goes: the firmware's map does not change, and a hot-added range that
+ * might extend it is never reserved memory.  It is read at module init,
+ * in the loading process, because the checks may run in a kernel worker,
+ * whose root need not see /sys (7.3's kernel threads have a root of their
+ * own); a check that finds it unread tries again.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -112,7 +115,7 @@ static int daxl_fwmap_read_entry(unsigned int n, struct daxl_fwmap_entry *e)
 }
 
 /* Read the whole map; called under daxl_fwmap_lock. */
-static int daxl_fwmap_load(void)
+static int daxl_fwmap_load(bool quiet)
 {
 	struct daxl_fwmap_entry *map;
 	int n, rc = 0;
@@ -129,8 +132,9 @@ static int daxl_fwmap_load(void)
 	if (rc == -ENOENT && n)
 		rc = 0;
 	if (rc) {
-		pr_err("cannot read the firmware's memory map in /sys/firmware/memmap (entry %d: %d)\n",
-		       n, rc);
+		if (!quiet)
+			pr_err("cannot read the firmware's memory map in /sys/firmware/memmap (entry %d: %d)\n",
+			       n, rc);
 		kfree(map);
 		return rc;
 	}
@@ -158,13 +162,22 @@ int daxl_fwmap_any(u64 start, u64 end, enum e820_type type)
 
 	mutex_lock(&daxl_fwmap_lock);
 	if (!daxl_fwmap)
-		rc = daxl_fwmap_load();
+		rc = daxl_fwmap_load(false);
 	for (i = 0; !rc && i < daxl_fwmap_nr; i++)
 		if (daxl_fwmap[i].type == type && daxl_fwmap[i].start < end &&
 		    start < daxl_fwmap[i].end)
 			rc = 1;
 	mutex_unlock(&daxl_fwmap_lock);
 	return rc;
+}
+
+/* Read the map at module init, if it can be read now. */
+void daxl_fwmap_init(void)
+{
+	mutex_lock(&daxl_fwmap_lock);
+	if (!daxl_fwmap)
+		daxl_fwmap_load(true);
+	mutex_unlock(&daxl_fwmap_lock);
 }
 
 /* Forget the map, at module exit. */

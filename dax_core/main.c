@@ -13,6 +13,7 @@
 
 static int __init daxl_core_init(void)
 {
+	daxl_fwmap_init();
 	return 0;
 }
 
