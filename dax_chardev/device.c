@@ -244,7 +244,7 @@ static unsigned long daxcdev_get_unmapped_area(struct file *filp,
 					       unsigned long pgoff,
 					       unsigned long flags)
 {
-	/* PMD-aligned for an S_DAX mapping, see daxcdev_open() */
+	/* PMD-aligned, for huge faults (see daxcdev_open()) */
 	return thp_get_unmapped_area(filp, addr, len, pgoff, flags);
 }
 
@@ -263,11 +263,11 @@ static int daxcdev_open(struct inode *inode, struct file *filp)
 
 	filp->private_data = dev;
 	/*
-	 * Map through the dax_device's own S_DAX inode, as device-dax does,
-	 * so the mm treats our mappings as DAX: huge faults are offered and
-	 * thp_get_unmapped_area() aligns them.
+	 * Map through the region's raw mapping (on 6.1 the dax_device's own
+	 * S_DAX inode, as device-dax does, so that huge faults are offered),
+	 * which dax_core unmaps when the memory goes.
 	 */
-	filp->f_mapping = dax_inode(dev->region->dax_dev)->i_mapping;
+	filp->f_mapping = daxl_region_raw_mapping(dev->region);
 	return 0;
 }
 

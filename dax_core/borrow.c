@@ -148,15 +148,20 @@ struct daxl_region *daxl_region_borrow(dev_t devt, const char *owner)
 		goto out_put_dax;
 	}
 
-	rc = daxl_regions_insert(region);
+	rc = daxl_region_raw_init(region);
 	if (rc)
 		goto out_put_dax;
+	rc = daxl_regions_insert(region);
+	if (rc)
+		goto out_raw_exit;
 	daxl_region_set_nd_region(region, disk_to_dev(bdev->bd_disk)->parent);
 	pr_info("%s: serving %pg at [%#llx-%#llx] (%llu MiB, persistent)\n",
 		owner, bdev, (u64)region->start,
 		region->start + region->size - 1, region->size >> 20);
 	return region;
 
+out_raw_exit:
+	daxl_region_raw_exit(region);
 out_put_dax:
 	fs_put_dax(region->dax_dev, region);
 out_put_bdev:
@@ -177,6 +182,7 @@ void daxl_region_return(struct daxl_region *region)
 {
 	daxl_regions_remove(region);
 	daxl_region_put_nd_region(region);
+	daxl_region_raw_exit(region);
 	fs_put_dax(region->dax_dev, region);
 	daxl_compat_bdev_close(region->bdev_handle);
 	kfree(region);

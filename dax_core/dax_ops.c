@@ -16,6 +16,8 @@
 #include <daxlite/compat.h>
 #include <daxlite/dax_core.h>
 
+#include "dax_core_internal.h"
+
 /*
  * ->direct_access: the whole region is one virtually and physically
  * contiguous extent, so the answer is always "from @pgoff to the end".
@@ -95,10 +97,16 @@ static const struct dax_operations daxl_dax_ops = {
 struct dax_device *daxl_region_alloc_dax(struct daxl_region *region)
 {
 	struct dax_device *dax_dev;
+	int rc;
 
 	dax_dev = alloc_dax(region, &daxl_dax_ops);
 	if (IS_ERR(dax_dev))
 		return dax_dev;
+	rc = daxl_region_raw_init(region);
+	if (rc) {
+		put_dax(dax_dev);
+		return ERR_PTR(rc);
+	}
 
 	if (region->backing == DAXL_PERSISTENT) {
 		set_dax_nocache(dax_dev);
@@ -126,6 +134,7 @@ void daxl_region_kill_dax(struct daxl_region *region)
 	kill_dax(region->dax_dev);
 	put_dax(region->dax_dev);
 	region->dax_dev = NULL;
+	daxl_region_raw_exit(region);
 }
 EXPORT_SYMBOL_NS_GPL(daxl_region_kill_dax, DAXL_NS);
 

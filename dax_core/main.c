@@ -14,12 +14,13 @@
 static int __init daxl_core_init(void)
 {
 	daxl_fwmap_init();
-	return 0;
+	return daxl_raw_fs_init();
 }
 
 static void __exit daxl_core_exit(void)
 {
 	daxl_regions_exit();
+	daxl_raw_fs_exit();
 	daxl_fwmap_exit();
 }
 

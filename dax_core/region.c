@@ -732,7 +732,7 @@ void daxl_region_mark_dead(struct daxl_region *region)
 {
 	WRITE_ONCE(region->dead, true);
 	synchronize_srcu(&daxl_srcu);
-	unmap_mapping_range(dax_inode(region->dax_dev)->i_mapping, 0, 0, 1);
+	unmap_mapping_range(daxl_region_raw_mapping(region), 0, 0, 1);
 	pr_err("%s: its memory [%#llx-%#llx] went away; uses now fail with EIO\n",
 	       region->owner, (u64)region->start,
 	       region->start + region->size - 1);

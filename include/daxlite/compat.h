@@ -522,6 +522,15 @@ static inline void daxl_compat_mmap_set(struct vm_area_desc *desc,
 #endif
 
 /*
+ * Raw mappings (VM_PFNMAP) of /dev/daxN: up to 6.12 only a DAX mapping is
+ * offered PMD faults, so they go through the dax_device's S_DAX inode.
+ * After 6.12 the mm takes every DAX mapping for one of folios, and offers
+ * PMD faults to huge PFN maps of other files: they go through an inode
+ * that is not S_DAX (dax_core/raw_mapping.c).
+ */
+#define DAXL_COMPAT_RAW_MAPS_DAX	(!DAXL_SINCE(6, 13))
+
+/*
  * The firmware's own memory map, before memmap= changed it (x86):
  * daxl_compat_firmware_map_any(start, end, type) is non-zero if any of
  * [start, end) has that e820 type there, negative if it cannot tell.
