@@ -14,7 +14,7 @@ takeover_built() {
 }
 
 case_make_devdax_namespace() {
-	modprobe -a nfit nd_pmem dax_pmem device_dax libcrc32c
+	modprobe -a nfit nd_pmem dax_pmem device_dax $(famfs_lite_kernel_deps)
 	insmod $MODDIR/dax_core.ko devdax_takeover=1
 	insmod $MODDIR/dax_chardev.ko
 	insmod $MODDIR/famfs_lite.ko

@@ -6,7 +6,7 @@
 MB=1048576
 
 case_make_fsdax_namespace() {
-	modprobe -a nfit nd_pmem libcrc32c
+	modprobe -a nfit nd_pmem $(famfs_lite_kernel_deps)
 	insmod $MODDIR/dax_core.ko
 	insmod $MODDIR/dax_chardev.ko
 	insmod $MODDIR/famfs_lite.ko
