@@ -146,7 +146,7 @@ case_takeover_not_verified() {
 	expect_dmesg 'attach: dax0.0 is a dax bus device; devdax takeover is not verified for this kernel'
 	expect_fail_errno 'not supported' sh -c 'echo /dev/dax0.0 > /sys/class/dax_chardev/attach'
 	[ "$(driver_of $DAXDEV)" = device_dax ] && [ ! -e /dev/dax0 ]
-	daxtest read-verify /dev/dax0.0 0 $((8 * MB)) 77
+	daxtest mmap-fill /dev/dax0.0 0 $((8 * MB)) 78
 	rmmod famfs_lite dax_chardev dax_core
 }
 
