@@ -119,8 +119,13 @@ static void famfsl_evict_inode(struct inode *inode)
 
 	/* Removed files wait in quarantine; this is for the rest, at umount. */
 	if (S_ISREG(inode->i_mode)) {
-		daxl_compat_break_layout_final(inode);
+		/*
+		 * Wait (and say so) for pages a pipe or an I/O still holds,
+		 * then drop the DAX entries where the kernel wants that done
+		 * before the page cache goes (it finds no busy page now).
+		 */
 		famfsl_wait_pages_idle(inode);
+		daxl_compat_break_layout_final(inode);
 	}
 	truncate_inode_pages_final(&inode->i_data);
 	clear_inode(inode);
