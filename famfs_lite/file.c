@@ -654,6 +654,8 @@ void famfsl_break_mappings(struct inode *inode)
 	filemap_invalidate_lock(mapping);
 	unmap_mapping_range(mapping, 0, 0, 1);
 	famfsl_wait_pages_idle(inode);
+	/* where the kernel wants the DAX entries gone before a truncate */
+	daxl_compat_break_layout_final(inode);
 	truncate_inode_pages(mapping, 0);
 	filemap_invalidate_unlock(mapping);
 }

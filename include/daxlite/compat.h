@@ -327,9 +327,9 @@ static inline void daxl_compat_wait_page_idle(struct page *page)
 }
 
 /*
- * Before an fs-dax inode goes: nothing to do before 6.15, where an
- * evicted inode's DAX entries go with its page cache; callers wait for
- * held pages themselves.
+ * Before an fs-dax inode's page cache is truncated (at evict, or when its
+ * memory goes): nothing to do before 6.15, where the DAX entries go with
+ * the page cache; callers wait for held pages themselves.
  */
 static inline void daxl_compat_break_layout_final(struct inode *inode)
 {
@@ -347,9 +347,10 @@ static inline void daxl_compat_wait_page_idle(struct page *page)
 }
 
 /*
- * 6.15 and later: an evicted fs-dax inode must wait for its pages to be
- * idle and drop its DAX entries first (dax_break_layout_final(), as XFS
- * and ext4 call it from ->evict_inode).
+ * 6.15 and later: an fs-dax inode must wait for its pages to be idle and
+ * drop its DAX entries before its page cache is truncated
+ * (dax_break_layout_final(), as XFS and ext4 call it from ->evict_inode);
+ * truncate_inode_pages() warns about any DAX entry left.
  */
 static inline void daxl_compat_break_layout_final(struct inode *inode)
 {
