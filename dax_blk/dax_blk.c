@@ -148,20 +148,6 @@ module_param(persistent, bool, 0444);
 MODULE_PARM_DESC(persistent,
 		 "The ranges are persistent memory: bypass the CPU cache on writes and flush on fsync (default: volatile RAM)");
 
-static void daxblk_setup_queue(struct request_queue *q, bool write_cache)
-{
-	/* As pmem: O_DIRECT in 512-byte blocks, file systems in pages. */
-	blk_queue_logical_block_size(q, SECTOR_SIZE);
-	blk_queue_physical_block_size(q, PAGE_SIZE);
-	blk_queue_max_hw_sectors(q, UINT_MAX);
-	blk_queue_max_discard_sectors(q, UINT_MAX);
-	blk_queue_max_write_zeroes_sectors(q, UINT_MAX);
-	q->limits.discard_granularity = PAGE_SIZE;
-	blk_queue_write_cache(q, write_cache, write_cache);
-	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
-	blk_queue_flag_set(QUEUE_FLAG_DAX, q);
-}
-
 /*
  * Create /dev/daxblkN on @phys; @ns is the NVDIMM namespace it comes
  * from, or NULL for a range of the parameter.  dax_core picks N.
@@ -172,6 +158,13 @@ static void *daxblk_add(const struct daxl_phys *phys, enum daxl_backing backing,
 	struct daxblk_device *dev;
 	struct dax_device *dax_dev;
 	struct gendisk *disk;
+	/* As pmem: O_DIRECT in 512-byte blocks, file systems in pages. */
+	struct daxl_disk_limits lim = {
+		.logical_block_size	= SECTOR_SIZE,
+		.physical_block_size	= PAGE_SIZE,
+		.discard_granularity	= PAGE_SIZE,
+		.write_cache		= backing == DAXL_PERSISTENT,
+	};
 	char name[DAXL_OWNER_LEN];
 	int rc;
 
@@ -186,7 +179,7 @@ static void *daxblk_add(const struct daxl_phys *phys, enum daxl_backing backing,
 		goto out_free_dev;
 	}
 
-	disk = daxl_compat_alloc_disk(NUMA_NO_NODE);
+	disk = daxl_compat_alloc_disk(&lim, NUMA_NO_NODE);
 	if (IS_ERR(disk)) {
 		rc = PTR_ERR(disk);
 		goto out_unmap;
@@ -196,7 +189,6 @@ static void *daxblk_add(const struct daxl_phys *phys, enum daxl_backing backing,
 	disk->private_data = dev;
 	strscpy(disk->disk_name, name, DISK_NAME_LEN);
 	set_capacity(disk, dev->region->size >> SECTOR_SHIFT);
-	daxblk_setup_queue(disk->queue, backing == DAXL_PERSISTENT);
 
 	dax_dev = daxl_region_alloc_dax(dev->region);
 	if (IS_ERR(dax_dev)) {

@@ -33,7 +33,6 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/pagemap.h>
-#include <linux/pfn_t.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 
@@ -86,13 +85,12 @@ static vm_fault_t daxcdev_fault_pmd(struct vm_fault *vmf,
 {
 	unsigned long pmd_addr = vmf->address & PMD_MASK;
 	pgoff_t pgoff = linear_page_index(vmf->vma, pmd_addr);
-	pfn_t pfn;
 
 	if (!daxcdev_pmd_fits(vmf->vma->vm_start, vmf->vma->vm_end, pmd_addr,
 			      pgoff, region->size))
 		return VM_FAULT_FALLBACK;
-	pfn = phys_to_pfn_t(region->start + PFN_PHYS(pgoff), PFN_DEV);
-	return vmf_insert_pfn_pmd(vmf, pfn, vmf->flags & FAULT_FLAG_WRITE);
+	return daxl_compat_insert_pfn_pmd(vmf, region->start + PFN_PHYS(pgoff),
+					  vmf->flags & FAULT_FLAG_WRITE);
 }
 
 /*
@@ -101,7 +99,7 @@ static vm_fault_t daxcdev_fault_pmd(struct vm_fault *vmf,
  * progress before it takes every raw mapping away.
  */
 static vm_fault_t daxcdev_huge_fault(struct vm_fault *vmf,
-				     enum page_entry_size pe_size)
+				     DAXL_COMPAT_FAULT_SIZE(size))
 {
 	struct daxcdev_device *dev = vmf->vma->vm_file->private_data;
 	vm_fault_t ret;
@@ -112,7 +110,7 @@ static vm_fault_t daxcdev_huge_fault(struct vm_fault *vmf,
 		daxl_region_exit(idx);
 		return VM_FAULT_SIGBUS;
 	}
-	switch (daxl_compat_fault_pages(pe_size)) {
+	switch (daxl_compat_fault_pages(size)) {
 	case 1:
 		ret = daxcdev_fault_pte(vmf, dev->region);
 		break;
@@ -129,7 +127,7 @@ static vm_fault_t daxcdev_huge_fault(struct vm_fault *vmf,
 
 static vm_fault_t daxcdev_fault(struct vm_fault *vmf)
 {
-	return daxcdev_huge_fault(vmf, PE_SIZE_PTE);
+	return daxcdev_huge_fault(vmf, DAXL_COMPAT_FAULT_PTE);
 }
 
 /* Every raw mapping, and every copy or piece of one, counts as a raw user. */
@@ -246,7 +244,7 @@ static unsigned long daxcdev_get_unmapped_area(struct file *filp,
 					       unsigned long pgoff,
 					       unsigned long flags)
 {
-	/* PMD-aligned for an S_DAX mapping, see daxcdev_open() */
+	/* PMD-aligned, for huge faults (see daxcdev_open()) */
 	return thp_get_unmapped_area(filp, addr, len, pgoff, flags);
 }
 
@@ -265,11 +263,11 @@ static int daxcdev_open(struct inode *inode, struct file *filp)
 
 	filp->private_data = dev;
 	/*
-	 * Map through the dax_device's own S_DAX inode, as device-dax does,
-	 * so the mm treats our mappings as DAX: huge faults are offered and
-	 * thp_get_unmapped_area() aligns them.
+	 * Map through the region's raw mapping (on 6.1 the dax_device's own
+	 * S_DAX inode, as device-dax does, so that huge faults are offered),
+	 * which dax_core unmaps when the memory goes.
 	 */
-	filp->f_mapping = dax_inode(dev->region->dax_dev)->i_mapping;
+	filp->f_mapping = daxl_region_raw_mapping(dev->region);
 	return 0;
 }
 
@@ -544,8 +542,7 @@ static struct daxl_driver daxcdev_driver = {
 };
 
 /* echo namespaceX.Y, daxX.Y, /dev/pmemN or MAJOR:MINOR > /sys/class/dax_chardev/attach */
-static ssize_t attach_store(struct class *class, struct class_attribute *attr,
-			    const char *buf, size_t len)
+static ssize_t attach_store(DAXL_COMPAT_CLASS_STORE_ARGS)
 {
 	int rc = daxl_driver_attach(&daxcdev_driver, buf);
 
@@ -554,8 +551,7 @@ static ssize_t attach_store(struct class *class, struct class_attribute *attr,
 static CLASS_ATTR_WO(attach);
 
 /* echo daxN > /sys/class/dax_chardev/detach */
-static ssize_t detach_store(struct class *class, struct class_attribute *attr,
-			    const char *buf, size_t len)
+static ssize_t detach_store(DAXL_COMPAT_CLASS_STORE_ARGS)
 {
 	int rc = daxl_driver_detach(&daxcdev_driver, buf);
 

@@ -16,7 +16,6 @@
 #include <linux/blkdev.h>
 #include <linux/dax.h>
 #include <linux/kdev_t.h>
-#include <linux/pfn_t.h>
 #include <linux/slab.h>
 #include <linux/srcu.h>
 
@@ -24,8 +23,6 @@
 #include <daxlite/dax_core.h>
 
 #include "dax_core_internal.h"
-
-#define DAXL_BORROW_MODE	(FMODE_READ | FMODE_WRITE | FMODE_EXCL)
 
 /*
  * The lender may call the notify below (kill_dax() runs it inside its own
@@ -114,7 +111,7 @@ struct daxl_region *daxl_region_borrow(dev_t devt, const char *owner)
 	void *kaddr;
 	u64 start_off;
 	long nr;
-	pfn_t pfn;
+	daxl_pfn_t pfn;
 	int rc, id;
 
 	region = kzalloc(sizeof(*region), GFP_KERNEL);
@@ -124,9 +121,9 @@ struct daxl_region *daxl_region_borrow(dev_t devt, const char *owner)
 	mutex_init(&region->claim_lock);
 	region->backing = DAXL_PERSISTENT;
 
-	bdev = blkdev_get_by_dev(devt, DAXL_BORROW_MODE, region);
-	if (IS_ERR(bdev)) {
-		rc = PTR_ERR(bdev);
+	region->bdev_handle = daxl_compat_bdev_open(devt, region, &bdev);
+	if (IS_ERR(region->bdev_handle)) {
+		rc = PTR_ERR(region->bdev_handle);
 		pr_err("%s: cannot open block device %u:%u exclusively (%d)\n",
 		       owner, MAJOR(devt), MINOR(devt), rc);
 		goto out_free;
@@ -150,13 +147,13 @@ struct daxl_region *daxl_region_borrow(dev_t devt, const char *owner)
 	nr = dax_direct_access(region->dax_dev, 0, PHYS_PFN(bdev_nr_bytes(bdev)),
 			       DAX_ACCESS, &kaddr, &pfn);
 	dax_read_unlock(id);
-	if (nr <= 0 || !pfn_t_devmap(pfn)) {
+	if (nr <= 0 || !daxl_compat_pfn_has_page(pfn)) {
 		pr_err("%s: %pg does not map its memory with struct pages (%ld)\n",
 		       owner, bdev, nr);
 		rc = -EOPNOTSUPP;
 		goto out_put_dax;
 	}
-	region->start = pfn_t_to_phys(pfn);
+	region->start = daxl_compat_pfn_phys(pfn);
 	region->kaddr = kaddr;
 	region->size = round_down(min_t(u64, PFN_PHYS(nr), bdev_nr_bytes(bdev)),
 				  DAXL_REGION_ALIGN);
@@ -167,19 +164,24 @@ struct daxl_region *daxl_region_borrow(dev_t devt, const char *owner)
 		goto out_put_dax;
 	}
 
-	rc = daxl_regions_insert(region);
+	rc = daxl_region_raw_init(region);
 	if (rc)
 		goto out_put_dax;
+	rc = daxl_regions_insert(region);
+	if (rc)
+		goto out_raw_exit;
 	daxl_region_set_nd_region(region, disk_to_dev(bdev->bd_disk)->parent);
 	pr_info("%s: serving %pg at [%#llx-%#llx] (%llu MiB, persistent)\n",
 		owner, bdev, (u64)region->start,
 		region->start + region->size - 1, region->size >> 20);
 	return region;
 
+out_raw_exit:
+	daxl_region_raw_exit(region);
 out_put_dax:
 	fs_put_dax(region->dax_dev, region);
 out_put_bdev:
-	blkdev_put(bdev, DAXL_BORROW_MODE);
+	daxl_compat_bdev_close(region->bdev_handle);
 out_free:
 	kfree(region);
 	return ERR_PTR(rc);
@@ -195,10 +197,11 @@ EXPORT_SYMBOL_NS_GPL(daxl_region_borrow, DAXL_NS);
 void daxl_region_return(struct daxl_region *region)
 {
 	daxl_regions_remove(region);
+	daxl_region_raw_exit(region);
 	fs_put_dax(region->dax_dev, region);
 	synchronize_srcu(&daxl_borrow_srcu);
 	daxl_region_put_nd_region(region);
-	blkdev_put(region->bdev, DAXL_BORROW_MODE);
+	daxl_compat_bdev_close(region->bdev_handle);
 	kfree(region);
 }
 EXPORT_SYMBOL_NS_GPL(daxl_region_return, DAXL_NS);

@@ -37,4 +37,27 @@ void daxl_devdax_give_back(struct device *dev);
 int daxl_devdax_check(struct daxl_dev_dax *dev_dax, struct daxl_phys *phys);
 #endif
 
+/* raw_mapping.c */
+int daxl_region_raw_init(struct daxl_region *region);
+void daxl_region_raw_exit(struct daxl_region *region);
+int daxl_raw_fs_init(void);
+void daxl_raw_fs_exit(void);
+
+/* fwmap.c: the firmware's memory map, where compat.h asks for it */
+#ifdef CONFIG_X86
+#include <asm/e820/api.h>
+
+int daxl_fwmap_any(u64 start, u64 end, enum e820_type type);
+void daxl_fwmap_init(void);
+void daxl_fwmap_exit(void);
+#else
+static inline void daxl_fwmap_init(void)
+{
+}
+
+static inline void daxl_fwmap_exit(void)
+{
+}
+#endif
+
 #endif /* _DAX_CORE_INTERNAL_H */

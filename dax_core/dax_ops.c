@@ -11,11 +11,12 @@
 
 #include <linux/dax.h>
 #include <linux/mm.h>
-#include <linux/pfn_t.h>
 #include <linux/uio.h>
 
 #include <daxlite/compat.h>
 #include <daxlite/dax_core.h>
+
+#include "dax_core_internal.h"
 
 /*
  * ->direct_access: the whole region is one virtually and physically
@@ -24,7 +25,7 @@
  */
 static long daxl_dax_direct_access(struct dax_device *dax_dev, pgoff_t pgoff,
 				   long nr_pages, enum dax_access_mode mode,
-				   void **kaddr, pfn_t *pfn)
+				   void **kaddr, daxl_pfn_t *pfn)
 {
 	struct daxl_region *region = dax_get_private(dax_dev);
 	u64 offset = PFN_PHYS(pgoff);
@@ -96,10 +97,16 @@ static const struct dax_operations daxl_dax_ops = {
 struct dax_device *daxl_region_alloc_dax(struct daxl_region *region)
 {
 	struct dax_device *dax_dev;
+	int rc;
 
 	dax_dev = alloc_dax(region, &daxl_dax_ops);
 	if (IS_ERR(dax_dev))
 		return dax_dev;
+	rc = daxl_region_raw_init(region);
+	if (rc) {
+		put_dax(dax_dev);
+		return ERR_PTR(rc);
+	}
 
 	if (region->backing == DAXL_PERSISTENT) {
 		set_dax_nocache(dax_dev);
@@ -127,6 +134,7 @@ void daxl_region_kill_dax(struct daxl_region *region)
 	kill_dax(region->dax_dev);
 	put_dax(region->dax_dev);
 	region->dax_dev = NULL;
+	daxl_region_raw_exit(region);
 }
 EXPORT_SYMBOL_NS_GPL(daxl_region_kill_dax, DAXL_NS);
 

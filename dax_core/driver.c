@@ -25,10 +25,12 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/device.h>
+#include <linux/file.h>
 #include <linux/nd.h>
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #include <daxlite/compat.h>
 #include <daxlite/dax_core.h>
@@ -246,6 +248,59 @@ static void daxl_nd_remove(struct device *ndev)
 	daxl_driver_remove_device(to_daxl_driver(ndev->driver), ndev);
 }
 
+/* The devices of a module parameter's ranges, made by a worker. */
+struct daxl_add_ranges {
+	struct work_struct work;
+	struct daxl_driver *drv;
+	const struct daxl_phys *ranges;
+	int nr_ranges;
+	enum daxl_backing backing;
+	int rc;
+};
+
+static void daxl_add_ranges_work(struct work_struct *work)
+{
+	struct daxl_add_ranges *add = container_of(work, struct daxl_add_ranges,
+						   work);
+	int i, rc = 0;
+
+	mutex_lock(&add->drv->lock);
+	for (i = 0; i < add->nr_ranges && rc >= 0; i++)
+		rc = daxl_driver_add(add->drv, &add->ranges[i], add->backing,
+				     NULL);
+	mutex_unlock(&add->drv->lock);
+	add->rc = rc;
+}
+
+/*
+ * Create the devices of @ranges, in order.  A block device is opened and
+ * closed while it is added (its partition scan), and from 6.9 that close
+ * is deferred: for a user task to its return to user space, when a module
+ * whose init failed is gone already.  So a worker adds the devices: its
+ * closes are deferred to a list that flush_delayed_fput() runs, here,
+ * while the module is still there.
+ */
+static int daxl_driver_add_ranges(struct daxl_driver *drv,
+				  const struct daxl_phys *ranges,
+				  int nr_ranges, enum daxl_backing backing)
+{
+	struct daxl_add_ranges add = {
+		.drv = drv,
+		.ranges = ranges,
+		.nr_ranges = nr_ranges,
+		.backing = backing,
+	};
+
+	if (!nr_ranges)
+		return 0;
+	INIT_WORK_ONSTACK(&add.work, daxl_add_ranges_work);
+	queue_work(system_unbound_wq, &add.work);
+	flush_work(&add.work);
+	destroy_work_on_stack(&add.work);
+	flush_delayed_fput();
+	return add.rc;
+}
+
 /**
  * daxl_driver_register() - start a daxlite device driver
  * @drv: the driver; its nd.drv.name (the module name), nd.drv.owner,
@@ -264,7 +319,7 @@ static void daxl_nd_remove(struct device *ndev)
 int daxl_driver_register(struct daxl_driver *drv, const struct daxl_phys *ranges,
 			 int nr_ranges, enum daxl_backing backing)
 {
-	int i, rc = 0;
+	int rc;
 
 	mutex_init(&drv->bind_lock);
 	mutex_init(&drv->lock);
@@ -273,10 +328,7 @@ int daxl_driver_register(struct daxl_driver *drv, const struct daxl_phys *ranges
 	drv->nd.type = ND_DRIVER_NAMESPACE_IO | ND_DRIVER_NAMESPACE_PMEM;
 	drv->nd.drv.suppress_bind_attrs = true;
 
-	mutex_lock(&drv->lock);
-	for (i = 0; i < nr_ranges && rc >= 0; i++)
-		rc = daxl_driver_add(drv, &ranges[i], backing, NULL);
-	mutex_unlock(&drv->lock);
+	rc = daxl_driver_add_ranges(drv, ranges, nr_ranges, backing);
 	if (rc < 0)
 		goto out_remove_ranges;
 	rc = __nd_driver_register(&drv->nd, drv->nd.drv.owner,
@@ -411,6 +463,8 @@ int daxl_driver_attach(struct daxl_driver *drv, const char *buf)
 	}
 	memmove(name, cur, strlen(cur) + 1);
 	dev = daxl_devdax_find(drv, name);
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
 	if (!dev && str_has_prefix(name, "namespace"))
 		dev = bus_find_device_by_name(drv->nd.drv.bus, NULL, name);
 	if (!dev && drv->ops->add_borrowed) {

@@ -13,12 +13,15 @@
 
 static int __init daxl_core_init(void)
 {
-	return 0;
+	daxl_fwmap_init();
+	return daxl_raw_fs_init();
 }
 
 static void __exit daxl_core_exit(void)
 {
 	daxl_regions_exit();
+	daxl_raw_fs_exit();
+	daxl_fwmap_exit();
 }
 
 module_init(daxl_core_init);

@@ -159,17 +159,18 @@ static bool daxl_firmware_memory_ok(u64 start, u64 end)
 	unsigned int i;
 	u64 at;
 
+	/* A map that cannot be read (< 0) refuses the range too. */
 	for (i = 0; i < ARRAY_SIZE(bad); i++)
-		if (e820__mapped_raw_any(start, end, bad[i]))
+		if (daxl_compat_firmware_map_any(start, end, bad[i]))
 			return false;
 	/* Every 2 MiB must hold some RAM or persistent memory. */
 	for (at = start; at < end; at += DAXL_REGION_ALIGN) {
-		if (!e820__mapped_raw_any(at, at + DAXL_REGION_ALIGN,
-					  E820_TYPE_RAM) &&
-		    !e820__mapped_raw_any(at, at + DAXL_REGION_ALIGN,
-					  E820_TYPE_PMEM) &&
-		    !e820__mapped_raw_any(at, at + DAXL_REGION_ALIGN,
-					  E820_TYPE_PRAM))
+		if (daxl_compat_firmware_map_any(at, at + DAXL_REGION_ALIGN,
+						 E820_TYPE_RAM) <= 0 &&
+		    daxl_compat_firmware_map_any(at, at + DAXL_REGION_ALIGN,
+						 E820_TYPE_PMEM) <= 0 &&
+		    daxl_compat_firmware_map_any(at, at + DAXL_REGION_ALIGN,
+						 E820_TYPE_PRAM) <= 0)
 			return false;
 		if (!(at % SZ_1G))
 			cond_resched();
@@ -738,7 +739,7 @@ void daxl_region_mark_dead(struct daxl_region *region)
 {
 	WRITE_ONCE(region->dead, true);
 	synchronize_srcu(&daxl_srcu);
-	unmap_mapping_range(dax_inode(region->dax_dev)->i_mapping, 0, 0, 1);
+	unmap_mapping_range(daxl_region_raw_mapping(region), 0, 0, 1);
 	pr_err("%s: its memory [%#llx-%#llx] went away; uses now fail with EIO\n",
 	       region->owner, (u64)region->start,
 	       region->start + region->size - 1);

@@ -9,6 +9,7 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
+#include <daxlite/compat.h>
 #include <daxlite/dax_core.h>
 #include <daxlite/famfs_lite_format.h>
 
@@ -123,7 +124,7 @@ void famfsl_time_to_disk(struct famfsl_time *t, struct timespec64 ts);
 /* namei.c */
 extern const struct inode_operations famfsl_dir_inode_ops;
 struct inode *famfsl_new_inode(struct super_block *sb, u64 ino, umode_t mode);
-int famfsl_change_attrs(struct user_namespace *mnt_userns, struct inode *inode,
+int famfsl_change_attrs(struct daxl_idmap *idmap, struct inode *inode,
 			struct iattr *attr);
 
 /* file.c */

@@ -36,7 +36,6 @@
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/pagemap.h>
-#include <linux/pfn_t.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 
@@ -116,8 +115,8 @@ static int famfsl_iomap_begin(struct inode *inode, loff_t pos, loff_t length,
 		iomap->dax_dev = sbi->region->dax_dev;
 		return 0;
 	}
-	pr_err_ratelimited("%s: inode %lu: no extent at offset %lld\n",
-			   sbi->name, inode->i_ino, pos);
+	pr_err_ratelimited("%s: inode %llu: no extent at offset %lld\n",
+			   sbi->name, (u64)inode->i_ino, pos);
 	return -EIO;
 }
 
@@ -184,7 +183,7 @@ out_unlock:
  * mapping away, so it either waits for this fault or this fault sees it.
  */
 static vm_fault_t famfsl_huge_fault(struct vm_fault *vmf,
-				    enum page_entry_size pe_size)
+				    DAXL_COMPAT_FAULT_SIZE(size))
 {
 	struct inode *inode = file_inode(vmf->vma->vm_file);
 	bool write = (vmf->flags & FAULT_FLAG_WRITE) &&
@@ -197,7 +196,7 @@ static vm_fault_t famfsl_huge_fault(struct vm_fault *vmf,
 	if (READ_ONCE(FAMFSL_SB(inode->i_sb)->shutdown))
 		ret = VM_FAULT_SIGBUS;
 	else
-		ret = dax_iomap_fault(vmf, pe_size, NULL, NULL,
+		ret = dax_iomap_fault(vmf, size, NULL, NULL,
 				      &famfsl_iomap_ops);
 	filemap_invalidate_unlock_shared(inode->i_mapping);
 	if (write)
@@ -207,7 +206,7 @@ static vm_fault_t famfsl_huge_fault(struct vm_fault *vmf,
 
 static vm_fault_t famfsl_fault(struct vm_fault *vmf)
 {
-	return famfsl_huge_fault(vmf, PE_SIZE_PTE);
+	return famfsl_huge_fault(vmf, DAXL_COMPAT_FAULT_PTE);
 }
 
 /*
@@ -222,15 +221,15 @@ static const struct vm_operations_struct famfsl_vm_ops = {
 	.pfn_mkwrite	= famfsl_fault,
 };
 
-static int famfsl_mmap(struct file *file, struct vm_area_struct *vma)
+static int famfsl_mmap(DAXL_COMPAT_MMAP_ARGS)
 {
+	struct file *file = daxl_compat_mmap_file(map);
 	struct famfsl_sb_info *sbi = FAMFSL_SB(file_inode(file)->i_sb);
 
-	if (!daxdev_mapping_supported(vma, sbi->region->dax_dev))
+	if (!daxl_compat_mmap_supported(map, sbi->region->dax_dev))
 		return -EOPNOTSUPP;
 	file_accessed(file);
-	vma->vm_ops = &famfsl_vm_ops;
-	daxl_compat_vm_flags_set(vma, VM_HUGEPAGE);
+	daxl_compat_mmap_set(map, &famfsl_vm_ops);
 	return 0;
 }
 
@@ -241,7 +240,7 @@ static int famfsl_fsync(struct file *file, loff_t start, loff_t end,
 	int rc;
 
 	/* writes back the CPU cache for dirty DAX entries (->writepages) */
-	rc = __generic_file_fsync(file, start, end, datasync);
+	rc = daxl_compat_fsync(file, start, end, datasync);
 	daxl_region_flush(sbi->region);
 	return rc;
 }
@@ -373,8 +372,8 @@ static int famfsl_resize(struct inode *inode, loff_t size, bool exact)
 	if (famfsl_file(inode)) {
 		if (size == cur || (!exact && size <= cur))
 			return 0;
-		pr_info_ratelimited("%s: inode %lu: a file's size is set once; refusing %lld -> %lld\n",
-				    FAMFSL_SB(inode->i_sb)->name, inode->i_ino,
+		pr_info_ratelimited("%s: inode %llu: a file's size is set once; refusing %lld -> %lld\n",
+				    FAMFSL_SB(inode->i_sb)->name, (u64)inode->i_ino,
 				    cur, size);
 		return -EINVAL;
 	}
@@ -395,13 +394,13 @@ static long famfsl_fallocate(struct file *file, int mode, loff_t offset,
 	return rc;
 }
 
-static int famfsl_file_setattr(struct user_namespace *mnt_userns,
+static int famfsl_file_setattr(struct daxl_idmap *idmap,
 			       struct dentry *dentry, struct iattr *attr)
 {
 	struct inode *inode = d_inode(dentry);
 	int rc;
 
-	rc = setattr_prepare(mnt_userns, dentry, attr);
+	rc = setattr_prepare(idmap, dentry, attr);
 	if (rc)
 		return rc;
 	if (attr->ia_valid & ATTR_SIZE) {
@@ -410,7 +409,7 @@ static int famfsl_file_setattr(struct user_namespace *mnt_userns,
 			return rc;
 		attr->ia_valid &= ~ATTR_SIZE;
 	}
-	return famfsl_change_attrs(mnt_userns, inode, attr);
+	return famfsl_change_attrs(idmap, inode, attr);
 }
 
 static int famfsl_fiemap(struct inode *inode, struct fiemap_extent_info *fi,
@@ -523,8 +522,8 @@ static struct page *famfsl_busy_page(struct inode *inode)
 /* Wait for one held page of @inode, saying so. */
 static void famfsl_wait_page(struct inode *inode, struct page *page)
 {
-	pr_info_ratelimited("%s: inode %lu: waiting for a pipe or an I/O to release its pages\n",
-			    FAMFSL_SB(inode->i_sb)->name, inode->i_ino);
+	pr_info_ratelimited("%s: inode %llu: waiting for a pipe or an I/O to release its pages\n",
+			    FAMFSL_SB(inode->i_sb)->name, (u64)inode->i_ino);
 	daxl_wait_page_idle(FAMFSL_SB(inode->i_sb)->region, page);
 }
 
@@ -700,6 +699,8 @@ void famfsl_break_mappings(struct inode *inode)
 		filemap_invalidate_unlock(mapping);
 		famfsl_wait_page(inode, page);
 	}
+	/* where the kernel wants the DAX entries gone before a truncate */
+	daxl_compat_break_layout_final(inode);
 	truncate_inode_pages(mapping, 0);
 	filemap_invalidate_unlock(mapping);
 }
@@ -722,10 +723,10 @@ const struct file_operations famfsl_file_ops = {
 	.llseek			= generic_file_llseek,
 	.read_iter		= famfsl_read_iter,
 	.write_iter		= famfsl_write_iter,
-	.splice_read		= generic_file_splice_read,
+	.splice_read		= daxl_compat_dax_splice_read,
 	.splice_write		= iter_file_splice_write,
-	.mmap			= famfsl_mmap,
-	.mmap_supported_flags	= MAP_SYNC,
+	.DAXL_COMPAT_FOP_MMAP	= famfsl_mmap,
+	DAXL_COMPAT_FOP_MAP_SYNC,
 	.get_unmapped_area	= thp_get_unmapped_area,
 	.fsync			= famfsl_fsync,
 	.fallocate		= famfsl_fallocate,

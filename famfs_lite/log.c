@@ -155,7 +155,7 @@ static int famfsl_apply_create(struct super_block *sb,
 
 	inode_lock_nested(dir, I_MUTEX_PARENT);
 	qname = (struct qstr)QSTR_INIT(name, strlen(name));
-	dentry = d_hash_and_lookup(parent, &qname);
+	dentry = daxl_compat_dcache_lookup(parent, &qname);
 	if (IS_ERR(dentry)) {
 		rc = MISMATCH("name cannot be looked up");
 		goto out_unlock;
@@ -172,17 +172,18 @@ static int famfsl_apply_create(struct super_block *sb,
 	inode->i_uid = make_kuid(&init_user_ns, le32_to_cpu(c->uid));
 	inode->i_gid = make_kgid(&init_user_ns, le32_to_cpu(c->gid));
 	ts = famfsl_time_from_disk(&c->time);
-	inode->i_atime = ts;
-	inode->i_mtime = ts;
-	inode->i_ctime = ts;
+	daxl_inode_set_atime(inode, ts);
+	daxl_inode_set_mtime(inode, ts);
+	daxl_inode_set_ctime(inode, ts);
 	if (S_ISDIR(mode))
 		inc_nlink(dir);
-	dir->i_mtime = ts;
-	dir->i_ctime = ts;
+	daxl_inode_set_mtime(dir, ts);
+	daxl_inode_set_ctime(dir, ts);
 
 	/* The dentry's reference pins it, as on ramfs. */
 	if (dentry) {
-		d_instantiate(dentry, inode);
+		daxl_compat_d_pin(dentry, inode);
+		dput(dentry);
 	} else {
 		dentry = d_alloc_name(parent, name);
 		if (!dentry) {
@@ -190,7 +191,7 @@ static int famfsl_apply_create(struct super_block *sb,
 			rc = -ENOMEM;
 			goto out_unlock;
 		}
-		d_add(dentry, inode);
+		daxl_compat_d_add_pinned(dentry, inode);
 	}
 	dentry = NULL;
 	sbi->next_ino = max(sbi->next_ino, ino + 1);
@@ -243,11 +244,11 @@ static int famfsl_apply_setattr(struct super_block *sb,
 	if (valid & FAMFSL_ATTR_GID)
 		inode->i_gid = make_kgid(&init_user_ns, le32_to_cpu(s->gid));
 	if (valid & FAMFSL_ATTR_ATIME)
-		inode->i_atime = famfsl_time_from_disk(&s->atime);
+		daxl_inode_set_atime(inode, famfsl_time_from_disk(&s->atime));
 	if (valid & FAMFSL_ATTR_MTIME)
-		inode->i_mtime = famfsl_time_from_disk(&s->mtime);
+		daxl_inode_set_mtime(inode, famfsl_time_from_disk(&s->mtime));
 	if (valid & FAMFSL_ATTR_CTIME)
-		inode->i_ctime = famfsl_time_from_disk(&s->ctime);
+		daxl_inode_set_ctime(inode, famfsl_time_from_disk(&s->ctime));
 	inode_unlock(inode);
 	iput(inode);
 	return 0;
@@ -338,9 +339,9 @@ static int famfsl_apply_rename(struct super_block *sb,
 	}
 	famfsl_name(name, r->name, r->name_len);
 
-	lock_rename(new_parent, old_parent);
+	daxl_compat_lock_rename(new_parent, old_parent);
 	qname = (struct qstr)QSTR_INIT(name, strlen(name));
-	target = d_hash_and_lookup(new_parent, &qname);
+	target = daxl_compat_dcache_lookup(new_parent, &qname);
 	if (IS_ERR(target)) {
 		rc = MISMATCH("name cannot be looked up");
 		target = NULL;
@@ -368,10 +369,10 @@ static int famfsl_apply_rename(struct super_block *sb,
 	}
 	if (victim)
 		ihold(victim);
-	simple_rename(&init_user_ns, old_dir, old_dentry, new_dir, target, 0);
+	simple_rename(daxl_nop_idmap, old_dir, old_dentry, new_dir, target, 0);
 	d_move(old_dentry, target);
 out_unlock:
-	unlock_rename(new_parent, old_parent);
+	daxl_compat_unlock_rename(new_parent, old_parent);
 	if (victim && !rc) {
 		if (S_ISREG(victim->i_mode))
 			famfsl_file_removed(victim, true);

@@ -23,15 +23,17 @@
 struct inode *famfsl_new_inode(struct super_block *sb, u64 ino, umode_t mode)
 {
 	struct inode *inode = new_inode(sb);
+	struct timespec64 now;
 	int rc;
 
 	if (!inode)
 		return ERR_PTR(-ENOMEM);
 	inode->i_ino = ino;
 	inode->i_mode = mode;
-	inode->i_mtime = current_time(inode);
-	inode->i_atime = inode->i_mtime;
-	inode->i_ctime = inode->i_mtime;
+	now = current_time(inode);
+	daxl_inode_set_atime(inode, now);
+	daxl_inode_set_mtime(inode, now);
+	daxl_inode_set_ctime(inode, now);
 	if (S_ISDIR(mode)) {
 		inode->i_op = &famfsl_dir_inode_ops;
 		inode->i_fop = &simple_dir_operations;
@@ -65,7 +67,7 @@ static struct dentry *famfsl_lookup(struct inode *dir, struct dentry *dentry,
 }
 
 /* create and mkdir: log a CREATE entry, then make the inode visible. */
-static int famfsl_mknod(struct user_namespace *mnt_userns, struct inode *dir,
+static int famfsl_mknod(struct daxl_idmap *idmap, struct inode *dir,
 			struct dentry *dentry, umode_t mode)
 {
 	struct famfsl_sb_info *sbi = FAMFSL_SB(dir->i_sb);
@@ -90,7 +92,7 @@ static int famfsl_mknod(struct user_namespace *mnt_userns, struct inode *dir,
 		rc = PTR_ERR(inode);
 		goto out_unlock;
 	}
-	inode_init_owner(mnt_userns, inode, dir, mode);
+	inode_init_owner(idmap, inode, dir, mode);
 
 	e->type = cpu_to_le32(FAMFSL_CREATE);
 	e->create.ino = cpu_to_le64(inode->i_ino);
@@ -98,7 +100,7 @@ static int famfsl_mknod(struct user_namespace *mnt_userns, struct inode *dir,
 	e->create.mode = cpu_to_le32(inode->i_mode);
 	e->create.uid = cpu_to_le32(from_kuid(&init_user_ns, inode->i_uid));
 	e->create.gid = cpu_to_le32(from_kgid(&init_user_ns, inode->i_gid));
-	famfsl_time_to_disk(&e->create.time, inode->i_mtime);
+	famfsl_time_to_disk(&e->create.time, daxl_inode_mtime(inode));
 	famfsl_copy_name(e->create.name, &e->create.name_len, &dentry->d_name);
 	rc = famfsl_log_append(sbi, e);
 	if (rc) {
@@ -111,10 +113,9 @@ static int famfsl_mknod(struct user_namespace *mnt_userns, struct inode *dir,
 
 	if (S_ISDIR(mode))
 		inc_nlink(dir);
-	dir->i_mtime = inode->i_mtime;
-	dir->i_ctime = inode->i_mtime;
-	d_instantiate(dentry, inode);
-	dget(dentry);	/* pin the dentry, as ramfs does */
+	daxl_inode_set_mtime(dir, daxl_inode_mtime(inode));
+	daxl_inode_set_ctime(dir, daxl_inode_mtime(inode));
+	daxl_compat_d_pin(dentry, inode);	/* as ramfs does */
 	kfree(e);
 	return 0;
 
@@ -124,16 +125,17 @@ out_unlock:
 	return rc;
 }
 
-static int famfsl_create(struct user_namespace *mnt_userns, struct inode *dir,
-			 struct dentry *dentry, umode_t mode, bool excl)
+static int famfsl_create(DAXL_COMPAT_CREATE_ARGS)
 {
-	return famfsl_mknod(mnt_userns, dir, dentry, (mode & 07777) | S_IFREG);
+	return famfsl_mknod(idmap, dir, dentry, (mode & 07777) | S_IFREG);
 }
 
-static int famfsl_mkdir(struct user_namespace *mnt_userns, struct inode *dir,
-			struct dentry *dentry, umode_t mode)
+static DAXL_COMPAT_MKDIR_RET famfsl_mkdir(struct daxl_idmap *idmap,
+					  struct inode *dir,
+					  struct dentry *dentry, umode_t mode)
 {
-	return famfsl_mknod(mnt_userns, dir, dentry, (mode & 07777) | S_IFDIR);
+	return daxl_compat_mkdir_ret(famfsl_mknod(idmap, dir, dentry,
+						  (mode & 07777) | S_IFDIR));
 }
 
 /* Log that @dentry's inode leaves @dir. */
@@ -176,7 +178,7 @@ static int famfsl_rmdir(struct inode *dir, struct dentry *dentry)
 	return rc ? rc : simple_rmdir(dir, dentry);
 }
 
-static int famfsl_rename(struct user_namespace *mnt_userns,
+static int famfsl_rename(struct daxl_idmap *idmap,
 			 struct inode *old_dir, struct dentry *old_dentry,
 			 struct inode *new_dir, struct dentry *new_dentry,
 			 unsigned int flags)
@@ -209,7 +211,7 @@ static int famfsl_rename(struct user_namespace *mnt_userns,
 	kfree(e);
 	if (rc)
 		return rc;
-	rc = simple_rename(mnt_userns, old_dir, old_dentry, new_dir,
+	rc = simple_rename(idmap, old_dir, old_dentry, new_dir,
 			   new_dentry, flags);
 	if (!rc && victim && S_ISREG(victim->i_mode))
 		famfsl_file_removed(victim, false);
@@ -245,9 +247,9 @@ static int famfsl_log_setattr(struct inode *inode, unsigned int ia)
 	if (!valid)
 		return 0;
 	e.setattr.valid = cpu_to_le32(valid);
-	famfsl_time_to_disk(&e.setattr.atime, inode->i_atime);
-	famfsl_time_to_disk(&e.setattr.mtime, inode->i_mtime);
-	famfsl_time_to_disk(&e.setattr.ctime, inode->i_ctime);
+	famfsl_time_to_disk(&e.setattr.atime, daxl_inode_atime(inode));
+	famfsl_time_to_disk(&e.setattr.mtime, daxl_inode_mtime(inode));
+	famfsl_time_to_disk(&e.setattr.ctime, daxl_inode_ctime(inode));
 
 	mutex_lock(&sbi->log_lock);
 	rc = famfsl_log_append(sbi, &e);
@@ -257,7 +259,7 @@ static int famfsl_log_setattr(struct inode *inode, unsigned int ia)
 
 /**
  * famfsl_change_attrs() - apply and log mode, owner and time changes
- * @mnt_userns: the mount's user namespace
+ * @idmap: the mount's idmapping
  * @inode: the inode, locked
  * @attr: the changes, already checked by setattr_prepare(); a size
  *	change is the caller's
@@ -268,41 +270,42 @@ static int famfsl_log_setattr(struct inode *inode, unsigned int ia)
  *
  * Return: 0 or the error of the log append.
  */
-int famfsl_change_attrs(struct user_namespace *mnt_userns, struct inode *inode,
+int famfsl_change_attrs(struct daxl_idmap *idmap, struct inode *inode,
 			struct iattr *attr)
 {
 	umode_t mode = inode->i_mode;
 	kuid_t uid = inode->i_uid;
 	kgid_t gid = inode->i_gid;
-	struct timespec64 atime = inode->i_atime, mtime = inode->i_mtime;
-	struct timespec64 ctime = inode->i_ctime;
+	struct timespec64 atime = daxl_inode_atime(inode);
+	struct timespec64 mtime = daxl_inode_mtime(inode);
+	struct timespec64 ctime = daxl_inode_ctime(inode);
 	int rc = 0;
 
-	setattr_copy(mnt_userns, inode, attr);
+	setattr_copy(idmap, inode, attr);
 	if (inode->i_nlink)
 		rc = famfsl_log_setattr(inode, attr->ia_valid);
 	if (rc) {
 		inode->i_mode = mode;
 		inode->i_uid = uid;
 		inode->i_gid = gid;
-		inode->i_atime = atime;
-		inode->i_mtime = mtime;
-		inode->i_ctime = ctime;
+		daxl_inode_set_atime(inode, atime);
+		daxl_inode_set_mtime(inode, mtime);
+		daxl_inode_set_ctime(inode, ctime);
 	}
 	return rc;
 }
 
 /* chmod, chown, utimes on a directory; files have their own (file.c). */
-static int famfsl_dir_setattr(struct user_namespace *mnt_userns,
+static int famfsl_dir_setattr(struct daxl_idmap *idmap,
 			      struct dentry *dentry, struct iattr *attr)
 {
-	int rc = setattr_prepare(mnt_userns, dentry, attr);
+	int rc = setattr_prepare(idmap, dentry, attr);
 
 	if (rc)
 		return rc;
 	if (attr->ia_valid & ATTR_SIZE)
 		return -EISDIR;
-	return famfsl_change_attrs(mnt_userns, d_inode(dentry), attr);
+	return famfsl_change_attrs(idmap, d_inode(dentry), attr);
 }
 
 const struct inode_operations famfsl_dir_inode_ops = {

@@ -130,8 +130,15 @@ static void famfsl_evict_inode(struct inode *inode)
 	struct famfsl_sb_info *sbi = FAMFSL_SB(inode->i_sb);
 
 	/* Removed files wait in quarantine; this is for the rest, at umount. */
-	if (S_ISREG(inode->i_mode))
+	if (S_ISREG(inode->i_mode)) {
+		/*
+		 * Wait (and say so) for pages a pipe or an I/O still holds,
+		 * then drop the DAX entries where the kernel wants that done
+		 * before the page cache goes (it finds no busy page now).
+		 */
 		famfsl_wait_pages_idle(inode);
+		daxl_compat_break_layout_final(inode);
+	}
 	truncate_inode_pages_final(&inode->i_data);
 	clear_inode(inode);
 	if (S_ISREG(inode->i_mode)) {
@@ -178,6 +185,7 @@ static int famfsl_fill_super(struct super_block *sb, struct fs_context *fc)
 {
 	struct famfsl_sb_info *sbi;
 	struct daxl_region *region;
+	struct timespec64 mkfs_time;
 	struct inode *root;
 	dev_t devt;
 	int rc;
@@ -232,10 +240,11 @@ static int famfsl_fill_super(struct super_block *sb, struct fs_context *fc)
 	root = famfsl_new_inode(sb, FAMFSL_ROOT_INO, S_IFDIR | 0755);
 	if (IS_ERR(root))
 		return PTR_ERR(root);
-	root->i_atime.tv_sec = le64_to_cpu(sbi->sb.mkfs_time);
-	root->i_atime.tv_nsec = 0;
-	root->i_mtime = root->i_atime;
-	root->i_ctime = root->i_atime;
+	mkfs_time.tv_sec = le64_to_cpu(sbi->sb.mkfs_time);
+	mkfs_time.tv_nsec = 0;
+	daxl_inode_set_atime(root, mkfs_time);
+	daxl_inode_set_mtime(root, mkfs_time);
+	daxl_inode_set_ctime(root, mkfs_time);
 	sb->s_root = d_make_root(root);
 	if (!sb->s_root)
 		return -ENOMEM;
@@ -312,7 +321,7 @@ static void famfsl_kill_sb(struct super_block *sb)
 		mutex_unlock(&sbi->shutdown_lock);
 		famfsl_quarantine_drain(sbi);
 	}
-	kill_litter_super(sb);
+	daxl_compat_kill_sb(sb);
 	if (!sbi)
 		return;
 	complete_all(&sbi->evicted);

@@ -30,6 +30,7 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 log=$out/build.log
 MODULES="dax_core dax_blk dax_chardev famfs_lite"
+shopt -s nullglob
 
 # daxlite_copy_module_sources copies from DAXLITE_ROOT; point it at SRC.
 copy_sources() {
@@ -76,6 +77,16 @@ start=$(date +%s)
 set +e
 nice -n 10 "${run[@]}" "${make_cmd[@]}" -j"$(nproc)" 2>&1 | tee -a "$log"
 rc=${PIPESTATUS[0]}
+# The test-only modules (tests/kmod) against the Module.symvers just made,
+# collected as OUTDIR/MODULE/MODULE.ko too, so run-guest.sh -K takes them.
+if [ "$rc" = 0 ] && [ -d "$DAXLITE_ROOT/tests/kmod" ]; then
+	mkdir -p "$work/tests"
+	cp -r "$DAXLITE_ROOT/tests/kmod" "$work/tests/"
+	rm -f "$work"/tests/kmod/*.{o,ko,mod,mod.c} "$work"/tests/kmod/.*.cmd
+	nice -n 10 "${run[@]}" "${make_cmd[@]/#M=*/M=$build/tests/kmod}" \
+		KBUILD_EXTRA_SYMBOLS="$build/Module.symvers" 2>&1 | tee -a "$log"
+	rc=${PIPESTATUS[0]}
+fi
 set -e
 echo "build-modules: make exited $rc after $(($(date +%s) - start))s" | tee -a "$log"
 
@@ -85,6 +96,12 @@ for m in $MODULES; do
 		mkdir -p "$out/$m"
 		cp "$work/$m/$m.ko" "$out/$m/"
 	fi
+done
+for ko in "$work"/tests/kmod/*.ko; do
+	[ -s "$ko" ] || continue
+	m=$(basename "$ko" .ko)
+	mkdir -p "$out/$m"
+	cp "$ko" "$out/$m/"
 done
 [ -s "$work/Module.symvers" ] && cp "$work/Module.symvers" "$out/"
 exit "$rc"

@@ -108,4 +108,17 @@ if [ ! -e "$root/.daxlite-done" ]; then
 	mv "$root.tmp" "$root"
 	echo "build-root: headers took $(($(date +%s) - start))s" >&2
 fi
+
+# W=1 runs the headers' scripts/kernel-doc, a Perl script that needs
+# Pod::Usage from perl's modules, which minbase lacks.  Added once to each
+# root, also to roots made before this step existed.
+if [ ! -e "$root/.daxlite-perl" ]; then
+	echo "build-root: installing perl into $root" >&2
+	in_root "$root" apt-get -qq update
+	in_root "$root" nice -n 10 apt-get install -y -qq --no-install-recommends \
+		perl > "$roots/$base-$krel.perl.log" 2>&1 ||
+		{ tail -n 20 "$roots/$base-$krel.perl.log" >&2; exit 1; }
+	in_root "$root" apt-get clean
+	touch "$root/.daxlite-perl"
+fi
 echo "$root"

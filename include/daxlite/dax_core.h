@@ -99,6 +99,10 @@ struct daxl_holder_ops {
  * @owner: name of the device that serves the region, for messages
  * @bdev: for a borrowed region, the DAX block device that maps the memory
  *	and lends it (daxl_region_borrow()); NULL otherwise
+ * @raw_inode: the inode raw mappings go through where it is not the
+ *	dax_device's (see daxl_region_raw_mapping()), or NULL
+ * @bdev_handle: what opened @bdev, for closing it (compat.h's
+ *	daxl_compat_bdev_open())
  * @res: the iomem resource dax_core claimed for the region
  * @pgmap: ZONE_DEVICE page map (MEMORY_DEVICE_FS_DAX)
  * @node: entry in dax_core's registry of served ranges
@@ -126,6 +130,8 @@ struct daxl_region {
 	struct dax_device *dax_dev;
 	char owner[DAXL_OWNER_LEN];
 	struct block_device *bdev;
+	void *bdev_handle;
+	struct inode *raw_inode;
 
 	struct resource *res;
 	struct dev_pagemap pgmap;
@@ -175,6 +181,7 @@ ssize_t daxl_region_copy_from_iter(struct daxl_region *region, u64 offset,
 int daxl_region_enter(struct daxl_region *region) __acquires(daxl_srcu);
 bool daxl_region_alive(struct daxl_region *region);
 void daxl_region_exit(int idx) __releases(daxl_srcu);
+struct address_space *daxl_region_raw_mapping(struct daxl_region *region);
 struct page *daxl_region_busy_page(struct daxl_region *region, u64 offset,
 				   u64 len);
 void daxl_wait_page_idle(struct daxl_region *region, struct page *page);

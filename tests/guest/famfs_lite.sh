@@ -9,8 +9,7 @@ M=/mnt/famfs
 C=/mnt/small
 
 case_load() {
-	modprobe libcrc32c
-	modprobe libnvdimm
+	modprobe -a libnvdimm $(famfs_lite_kernel_deps)
 	insmod $MODDIR/dax_core.ko
 	insmod $MODDIR/dax_chardev.ko ranges=512M@0x80000000,64M@0xa0000000
 	insmod $MODDIR/famfs_lite.ko

@@ -15,6 +15,12 @@ blkdiscard() { /sbin/blkdiscard "$@"; }
 depmod() { /sbin/depmod "$@"; }
 modinfo() { /sbin/modinfo "$@"; }
 
+# The stock kernel modules famfs_lite.ko needs (its "depends" but dax_core):
+# libcrc32c up to 6.12; none on 7.3, whose crc32c is built in.
+famfs_lite_kernel_deps() {
+	modinfo -F depends $MODDIR/famfs_lite.ko | tr , '\n' | grep -vx dax_core || true
+}
+
 # run_case NAME FUNCTION [ARGS...]
 run_case() {
 	_name=$1

@@ -5,7 +5,7 @@
 . /tests/lib.sh
 
 case_load() {
-	modprobe -a nfit nd_pmem libcrc32c
+	modprobe -a nfit nd_pmem $(famfs_lite_kernel_deps)
 	insmod $MODDIR/dax_core.ko
 	insmod $MODDIR/dax_chardev.ko
 	insmod $MODDIR/dax_blk.ko

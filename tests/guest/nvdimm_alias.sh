@@ -11,7 +11,7 @@ W=/mnt/writer
 R=/mnt/reader
 
 case_attach_both_views() {
-	modprobe -a nfit nd_pmem libcrc32c
+	modprobe -a nfit nd_pmem $(famfs_lite_kernel_deps)
 	insmod $MODDIR/dax_core.ko
 	insmod $MODDIR/dax_chardev.ko
 	insmod $MODDIR/famfs_lite.ko

@@ -22,7 +22,7 @@ secs_since() {
 }
 
 case_load() {
-	modprobe -a nfit nd_pmem libcrc32c
+	modprobe -a nfit nd_pmem $(famfs_lite_kernel_deps)
 	insmod $MODDIR/dax_core.ko
 	insmod $MODDIR/dax_chardev.ko
 	insmod $MODDIR/famfs_lite.ko

@@ -10,7 +10,7 @@ M=/mnt/famfs
 MB=1048576
 
 attach() {
-	modprobe -a nfit nd_pmem libcrc32c
+	modprobe -a nfit nd_pmem $(famfs_lite_kernel_deps)
 	insmod $MODDIR/dax_core.ko
 	insmod $MODDIR/dax_chardev.ko
 	insmod $MODDIR/famfs_lite.ko
