@@ -39,10 +39,10 @@ done
 mkdir -p "$DAXLITE_BUILD/dkms-modules"
 cp "$mods"/*.ko* "$DAXLITE_BUILD/dkms-modules/"
 
-# A kernel outside the compat layer is refused up front.
-if dkms build $DKMS_ARGS -m daxlite -v "$ver" -k 6.12.0-99-amd64 > "$t/exclusive" 2>&1; then
+# A kernel outside the compat layer (6.1, 6.12, 7.3) is refused up front.
+if dkms build $DKMS_ARGS -m daxlite -v "$ver" -k 6.13.0-99-amd64 > "$t/exclusive" 2>&1; then
 	cat "$t/exclusive"
-	echo "a 6.12 build was not refused"
+	echo "a 6.13 build was not refused"
 	exit 1
 fi
 cat "$t/exclusive"
