@@ -38,7 +38,8 @@ DEFINE_STATIC_SRCU(daxl_borrow_srcu);
  * (kill_dax(), when nd_pmem is unbound): the memory is unmapped right
  * after we return, and this cannot be refused.  So the region is marked
  * dead first (every later use fails, raw mappings are taken away), then
- * the holder is told, and it stops using the memory before we return.
+ * the holder is told, and it stops using the memory, waiting for pages
+ * still held, before we return; then the region is marked gone.
  */
 static int daxl_borrowed_notify_failure(struct dax_device *dax_dev, u64 offset,
 					u64 len, int mf_flags)
@@ -60,6 +61,8 @@ static int daxl_borrowed_notify_failure(struct dax_device *dax_dev, u64 offset,
 		rc = region->holder_ops->notify_failure(region->holder, offset,
 							len, mf_flags);
 	mutex_unlock(&region->claim_lock);
+	if (whole)
+		daxl_region_mark_gone(region);
 	srcu_read_unlock(&daxl_borrow_srcu, idx);
 	return whole ? 0 : rc;
 }
@@ -197,9 +200,10 @@ EXPORT_SYMBOL_NS_GPL(daxl_region_borrow, DAXL_NS);
 void daxl_region_return(struct daxl_region *region)
 {
 	daxl_regions_remove(region);
-	daxl_region_raw_exit(region);
 	fs_put_dax(region->dax_dev, region);
+	/* a notify in progress may still zap the raw mappings */
 	synchronize_srcu(&daxl_borrow_srcu);
+	daxl_region_raw_exit(region);
 	daxl_region_put_nd_region(region);
 	daxl_compat_bdev_close(region->bdev_handle);
 	kfree(region);

@@ -17,6 +17,7 @@ struct daxl_region *daxl_region_find_devt(dev_t devt);
 int daxl_regions_insert(struct daxl_region *region);
 void daxl_regions_remove(struct daxl_region *region);
 void daxl_region_mark_dead(struct daxl_region *region);
+void daxl_region_mark_gone(struct daxl_region *region);
 void daxl_region_set_nd_region(struct daxl_region *region, struct device *dev);
 void daxl_region_put_nd_region(struct daxl_region *region);
 

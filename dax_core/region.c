@@ -745,6 +745,18 @@ void daxl_region_mark_dead(struct daxl_region *region)
 	       region->start + region->size - 1);
 }
 
+/*
+ * After its holder stopped using it, the memory of a dead region is
+ * unmapped, struct pages included: wait for the page scans and waits in
+ * progress, which may go on until the holder's shutdown made the pages
+ * idle, and let no new one start.
+ */
+void daxl_region_mark_gone(struct daxl_region *region)
+{
+	WRITE_ONCE(region->gone, true);
+	synchronize_srcu(&daxl_srcu);
+}
+
 /**
  * daxl_region_busy_page() - a page of a span that someone still holds
  * @region: the region
@@ -754,8 +766,9 @@ void daxl_region_mark_dead(struct daxl_region *region)
  * A page that was mapped can be held beyond its mapping: by a pipe it was
  * vmspliced into, or by direct I/O in flight into it.  Its memory must not
  * be given to anyone else until it is idle.  The caller makes sure no new
- * mapping of the span can appear meanwhile.  A region whose memory went
- * away has no pages left to look at, and none is reported.
+ * mapping of the span can appear meanwhile.  Pages of a dead region are
+ * still looked at until its memory is unmapped (daxl_region_mark_gone()):
+ * its holder's shutdown must wait for them; after that none is reported.
  *
  * Context: may sleep.
  * Return: the first such page, or NULL if the whole span is idle.
@@ -772,7 +785,7 @@ struct page *daxl_region_busy_page(struct daxl_region *region, u64 offset,
 	pfn = PHYS_PFN(region->start + offset);
 	end = pfn + PHYS_PFN(len);
 	idx = daxl_region_enter(region);
-	for (; pfn < end && daxl_region_alive(region); pfn++) {
+	for (; pfn < end && !READ_ONCE(region->gone); pfn++) {
 		page = pfn_to_page(pfn);
 		if (!daxl_compat_page_idle(page))
 			break;
@@ -795,8 +808,8 @@ EXPORT_SYMBOL_NS_GPL(daxl_region_busy_page, DAXL_NS);
  *
  * Sleeps without counting as a hung task: a pipe can hold a page for as
  * long as its owner likes.  The region's memory stays while it waits
- * (daxl_region_mark_dead() waits for it); if it went away before, there
- * is nothing to wait for.
+ * (daxl_region_mark_gone() waits for it); if it was unmapped before,
+ * there is nothing to wait for.
  *
  * Context: may sleep.
  */
@@ -804,7 +817,7 @@ void daxl_wait_page_idle(struct daxl_region *region, struct page *page)
 {
 	int idx = daxl_region_enter(region);
 
-	if (daxl_region_alive(region))
+	if (!READ_ONCE(region->gone))
 		daxl_compat_wait_page_idle(page);
 	daxl_region_exit(idx);
 }

@@ -113,8 +113,10 @@ struct daxl_holder_ops {
  * @holder_name: the holder's name, for messages
  * @holder_ops: the holder's callbacks
  * @raw_users: raw mappings and raw writes in progress
- * @dead: the memory went away under the region (its lender was removed);
- *	read inside daxl_region_enter()
+ * @dead: the memory is going away under the region (its lender is being
+ *	removed): no new use of it; read inside daxl_region_enter()
+ * @gone: the memory (and its struct pages) may be unmapped now: not even
+ *	page reference counts may be looked at
  * @nd_region: the NVDIMM region the memory belongs to, whose write queues
  *	daxl_region_flush() flushes (nvdimm_flush()), or NULL
  *
@@ -146,6 +148,7 @@ struct daxl_region {
 	const struct daxl_holder_ops *holder_ops;
 	unsigned int raw_users;
 	bool dead;
+	bool gone;
 	struct nd_region *nd_region;
 };
 
