@@ -75,7 +75,12 @@ case_pmem_removed_under_famfs_lite() {
 	daxtest write /mnt/famfs/f 0 $((4 * MB)) 112
 	daxtest mmap-probe /mnt/famfs/f 4 > /tmp/probe.out &
 	wait_for_line /tmp/probe.out mapped
+	# A page held by a pipe: the unbind waits until the pipe lets it go.
+	fallocate -l $((2 * MB)) /mnt/famfs/pinned
+	daxtest pin-hold /mnt/famfs/pinned 3 > /tmp/pin.out &
+	wait_for_line /tmp/pin.out pinned
 	unbind_pmem
+	expect_dmesg 'famfs_lite: dax0: inode [0-9]+: waiting for a pipe or an I/O to release its pages'
 	expect_fail_errno 'Input/output error' touch /mnt/famfs/new
 	[ "$(daxtest io /mnt/famfs/f read 0 4096)" = err=EIO ]
 	[ "$(daxtest io /mnt/famfs/f write 0 4096)" = err=EIO ]
