@@ -17,10 +17,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 frag=$DAXLITE_ROOT/tests/debug/debug.config
-tarball=$(ls /usr/src/linux-source-6.1.tar.xz)
-ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
-key=$(cat "$frag" <(echo "$ver") | sha256sum | cut -c1-12)
-dir=$DAXLITE_CACHE/debug-kernel-$key
+dir=$DAXLITE_CACHE/debug-kernel-$(daxlite_test_kernel_key "$frag")
 out=$dir/build
 
 if [ -s "$out/arch/x86/boot/bzImage" ] && [ -e "$dir/done" ]; then
@@ -34,19 +31,7 @@ kmake() {
 }
 
 start=$(date +%s)
-rm -rf "$dir"
-mkdir -p "$dir/src" "$out"
-tar -xf "$tarball" -C "$dir/src" --strip-components=1
-kmake tinyconfig
-"$dir/src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$frag" >&2
-kmake olddefconfig
-missing=$(grep '^CONFIG_' "$frag" | while read -r opt; do
-	grep -qx "$opt" "$out/.config" || echo "$opt"
-done)
-if [ -n "$missing" ]; then
-	echo "debug-kernel: these options did not stick: $missing" >&2
-	exit 1
-fi
+DAXLITE_KMAKE="nice -n 10 make" daxlite_test_kernel_config debug-kernel "$frag" "$dir"
 kmake -j"$(nproc)" vmlinux bzImage modules_prepare
 # The project's modules need the symbols of vmlinux; a kernel with no
 # modules of its own still writes Module.symvers and modules.builtin.

@@ -38,6 +38,37 @@ daxlite_copy_module_sources() {
 		tar xf - -C "$1"
 }
 
+# daxlite_test_kernel_key FRAGMENT: the cache key of a test kernel built
+# from linux-source-6.1 with FRAGMENT: the fragment and the source version.
+daxlite_test_kernel_key() {
+	cat "$1" <(dpkg-query -W -f='${Version}\n' linux-source-6.1) |
+		sha256sum | cut -c1-12
+}
+
+# daxlite_test_kernel_config NAME FRAGMENT DIR: unpack linux-source-6.1
+# into DIR/src and configure DIR/build as tinyconfig plus FRAGMENT, failing
+# (with NAME in the message) if an option of FRAGMENT did not stick.  Make
+# runs through $DAXLITE_KMAKE if set (e.g. "nice -n 10 make").
+daxlite_test_kernel_config() {
+	local name=$1 frag=$2 dir=$3 missing
+	local kmake=(${DAXLITE_KMAKE:-make} -s -C "$dir/src" O="$dir/build")
+
+	rm -rf "$dir"
+	mkdir -p "$dir/src" "$dir/build"
+	tar -xf /usr/src/linux-source-6.1.tar.xz -C "$dir/src" --strip-components=1
+	"${kmake[@]}" tinyconfig >&2
+	"$dir/src/scripts/kconfig/merge_config.sh" -m -O "$dir/build" \
+		"$dir/build/.config" "$frag" >&2
+	"${kmake[@]}" olddefconfig >&2
+	missing=$(grep '^CONFIG_' "$frag" | while read -r opt; do
+		grep -qx "$opt" "$dir/build/.config" || echo "$opt"
+	done)
+	if [ -n "$missing" ]; then
+		echo "$name: these options did not stick: $missing" >&2
+		return 1
+	fi
+}
+
 # The Debian amd64 headers to build and test against: KDIR if given, else
 # the newest 6.1 ones (the kernels include/daxlite/compat.h covers), even
 # where newer headers, such as backports', are installed too.
