@@ -19,6 +19,8 @@
 #   make uninstall       remove what make install put there
 #   make dkms-install    dkms add, build and install, for KVER (default: running)
 #   make dkms-remove     dkms remove, for every kernel
+#   make deb             Debian packages daxlite-dkms and daxlite-tools in
+#                        build/deb, checked with lintian (scripts/deb.sh)
 #   make clean
 
 # The running kernel's build tree, else the newest Debian amd64 headers.
@@ -28,7 +30,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 MODULES := dax_core dax_blk dax_chardev famfs_lite
 
 .PHONY: all modules tools test-modules test-helpers clean check check-debug demo kunit bench check-fresh fuzz \
-	install uninstall dkms-install dkms-remove
+	install uninstall dkms-install dkms-remove deb
 
 # make install: tools, man pages, udev rules and configuration examples.
 PREFIX ?= /usr/local
@@ -38,6 +40,7 @@ DOCDIR ?= $(PREFIX)/share/doc/daxlite
 UDEVDIR ?= /etc/udev/rules.d
 INSTALLED := $(SBINDIR)/mkfs.famfs_lite $(SBINDIR)/fsck.famfs_lite $(SBINDIR)/daxlite-ctl \
 	$(MANDIR)/man8/mkfs.famfs_lite.8 $(MANDIR)/man8/fsck.famfs_lite.8 \
+	$(MANDIR)/man8/daxlite-ctl.8 \
 	$(UDEVDIR)/60-daxlite.rules \
 	$(DOCDIR)/examples/modprobe.d/daxlite.conf \
 	$(DOCDIR)/examples/modules-load.d/daxlite.conf
@@ -102,6 +105,7 @@ install: tools
 	install -D -m 0755 tools/daxlite-ctl $(DESTDIR)$(SBINDIR)/daxlite-ctl
 	install -D -m 0644 docs/man/mkfs.famfs_lite.8 $(DESTDIR)$(MANDIR)/man8/mkfs.famfs_lite.8
 	install -D -m 0644 docs/man/fsck.famfs_lite.8 $(DESTDIR)$(MANDIR)/man8/fsck.famfs_lite.8
+	install -D -m 0644 docs/man/daxlite-ctl.8 $(DESTDIR)$(MANDIR)/man8/daxlite-ctl.8
 	install -D -m 0644 packaging/60-daxlite.rules $(DESTDIR)$(UDEVDIR)/60-daxlite.rules
 	install -D -m 0644 packaging/daxlite-modprobe.conf \
 		$(DESTDIR)$(DOCDIR)/examples/modprobe.d/daxlite.conf
@@ -118,3 +122,6 @@ dkms-install:
 
 dkms-remove:
 	scripts/dkms.sh remove
+
+deb:
+	scripts/deb.sh
