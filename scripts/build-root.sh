@@ -3,11 +3,14 @@
 # A Debian root to build the modules for a kernel that is not bookworm's:
 # `debootstrap --variant=minbase` of trixie with gcc, make and libc6-dev,
 # plus linux-headers-KREL when KREL is given.  Headers want the compiler
-# of their own suite, which the host (bookworm) does not have.
+# of their own suite, which the host (bookworm) does not have.  A bookworm
+# root is made the same way (tests/dkms-test.sh installs the Debian
+# package in it for 6.1, rather than in the host).
 #   build-root.sh SUITE [KREL]     prints the root's path
 # SUITE is the one scripts/kernels.sh prints: trixie, trixie-updates,
-# trixie-security or trixie-backports (a trixie root), or sid (a trixie
-# root that installs the headers, and what they need, from sid).
+# trixie-security or trixie-backports (a trixie root), sid (a trixie
+# root that installs the headers, and what they need, from sid), or
+# bookworm, bookworm-updates or bookworm-security (a bookworm root).
 #
 # Cached under $DAXLITE_CACHE/roots: the bare trixie root once, and one
 # copy of it per kernel release with the headers installed, so running
@@ -22,6 +25,7 @@ security=${DAXLITE_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 
 case $suite in
+bookworm | bookworm-updates | bookworm-security) base=bookworm extra= ;;
 trixie | trixie-updates | trixie-security) base=trixie extra= ;;
 trixie-backports) base=trixie extra=trixie-backports ;;
 sid | unstable) base=trixie extra=sid ;;

@@ -23,11 +23,12 @@ install)
 		echo "dkms.sh: dkms is missing: sudo apt-get install dkms linux-headers-amd64 build-essential" >&2
 		exit 1
 	fi
-	case $kver in
-	6.1.*) ;;
-	*)	echo "dkms.sh: daxlite builds for 6.1 kernels only, not $kver: pass KVER= a Debian 12 kernel release" >&2
-		exit 1 ;;
-	esac
+	# dkms.conf's BUILD_EXCLUSIVE_KERNEL: the kernels the compat layer covers.
+	covered=$(sed -n 's/^BUILD_EXCLUSIVE_KERNEL="\(.*\)"$/\1/p' "$DAXLITE_ROOT/dkms.conf")
+	if ! grep -Eq -- "$covered" <<< "$kver"; then
+		echo "dkms.sh: daxlite builds only for the kernels dkms.conf's BUILD_EXCLUSIVE_KERNEL names ($covered), not $kver" >&2
+		exit 1
+	fi
 	if [ ! -e "/lib/modules/$kver/build" ]; then
 		echo "dkms.sh: no headers for $kver: sudo apt-get install linux-headers-$kver" >&2
 		exit 1

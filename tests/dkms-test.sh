@@ -1,46 +1,151 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Host-side DKMS test: in a scratch DKMS tree, add, build and install
-# daxlite for the stock Debian 6.1 headers, check what was installed, keep
-# a copy of the modules for the guest test (build/dkms-modules), then
-# remove it all and check nothing is left.  A kernel the compat layer does
-# not cover must be refused by name, not fail to compile.
+# Host-side DKMS test for one stock kernel:
+#   dkms-test.sh [-P] [NAME]  NAME as scripts/kernels.sh takes it (default 6.1)
+#     -P  the package path only (1-3 below), not the source-tree path (4):
+#         that one differs from kernel to kernel only by the build DKMS runs
+#         in both, so tests/run-all.sh runs it on 6.1 alone
+# In a throwaway overlay of that kernel's build root (scripts/build-root.sh:
+# a bookworm root for 6.1, a trixie one for 6.12 and newer, each with the
+# kernel's headers and, added once here, dkms):
+#   1. the package path: `apt-get install ./daxlite-dkms_*.deb` (make deb,
+#      run first if build/deb has no package of this version) builds and
+#      installs the modules for the kernel through DKMS; they are checked
+#      (version, vermagic, licence, dependencies, parameters) and kept in
+#      build/dkms-modules@NAME for the guest suite dkms_modprobe;
+#   2. DKMS refuses a kernel the compat layer does not cover (6.13) by its
+#      BUILD_EXCLUSIVE_KERNEL, rather than failing to compile;
+#   3. `apt-get purge daxlite-dkms` leaves nothing of it behind;
+#   4. the source-tree path: scripts/dkms.sh install KREL (what
+#      `make dkms-install` runs) and scripts/dkms.sh remove, leaving nothing.
+# A chroot's running kernel is the host's, for which DKMS's postinst
+# builds nothing; the overlay's /etc/dkms/framework.conf sets
+# autoinstall_all_kernels, so that it builds for every kernel whose
+# headers are installed, as it does on a machine running one of them.
 set -euo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
+cd "$DAXLITE_ROOT"
 
-kdir=$(daxlite_kdir)
-krel=$(daxlite_krel)
-ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$DAXLITE_ROOT/dkms.conf")
-t=$DAXLITE_BUILD/dkms-scratch
-rm -rf "$t" "$DAXLITE_BUILD/dkms-modules"
-mkdir -p "$t/tree" "$t/src" "$t/lib/$krel"
-export DKMS_ARGS="--dkmstree $t/tree --sourcetree $t/src --installtree $t/lib --no-depmod --kernelsourcedir $kdir"
+source_path=1
+while getopts P o; do
+	case $o in
+	P) source_path=0 ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+name=${1:-6.1}
+ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
+read -r _ suite krel _ < <(scripts/kernels.sh "$name")
+out=$DAXLITE_BUILD/dkms-modules@$name
+t=$DAXLITE_BUILD/dkms-root@$name
+start=$(date +%s)
 
-"$DAXLITE_ROOT/scripts/dkms.sh" install "$krel" | tee "$t/status"
+step() {
+	echo "== dkms-test@$name: $* ($(($(date +%s) - start))s)"
+}
+
+deb=$DAXLITE_BUILD/deb/daxlite-dkms_${ver}_all.deb
+if [ ! -s "$deb" ]; then
+	step "no $(basename "$deb"): make deb"
+	scripts/deb.sh > /dev/null
+fi
+
+root=$(scripts/build-root.sh "$suite" "$krel")
+
+in_root() {
+	local r=$1
+	shift
+	chroot "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 HOME=/root "$@"
+}
+
+# dkms in the cached root, once (under a lock: other runs share the root).
+if [ ! -e "$root/.daxlite-dkms" ]; then
+	step "installing dkms into $root"
+	(
+		flock 9
+		if [ ! -e "$root/.daxlite-dkms" ]; then
+			mount -t proc proc "$root/proc"
+			trap 'umount "$root/proc"' EXIT
+			in_root "$root" apt-get -qq update
+			in_root "$root" nice -n 10 apt-get install -y -qq --no-install-recommends \
+				dkms > "$root.dkms.log" 2>&1 ||
+				{ tail -n 20 "$root.dkms.log" >&2; exit 1; }
+			in_root "$root" apt-get clean
+			touch "$root/.daxlite-dkms"
+		fi
+	) 9> "$root.lock"
+fi
+
+# The overlay: the cached root below, this run's changes above.
+mounted=()
+cleanup() {
+	local i
+	for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
+		umount "${mounted[i]}" 2>/dev/null || umount -l "${mounted[i]}" 2>/dev/null || true
+	done
+	rm -rf "$t"
+}
+trap cleanup EXIT
+cleanup
+mkdir -p "$t/upper" "$t/work" "$t/merged"
+m=$t/merged
+mount -t overlay overlay -o "lowerdir=$root,upperdir=$t/upper,workdir=$t/work" "$m"
+mounted+=("$m")
+mount -t proc proc "$m/proc"
+mounted+=("$m/proc")
+echo 'autoinstall_all_kernels="y"' >> "$m/etc/dkms/framework.conf"
+rm -rf "$out"
+mkdir -p "$out"
+
+# Nothing of daxlite in /usr/src, /var/lib/dkms or the kernel's modules.
+nothing_left() {
+	local left
+	left=$(find "$m/usr/src" "$m/var/lib/dkms" "$m/lib/modules/$krel/updates" \
+		-path '*daxlite*' -o -name 'dax_*.ko*' -o -name 'famfs_lite.ko*' 2>/dev/null || true)
+	if [ -n "$left" ]; then
+		echo "left behind after $1:"
+		echo "$left"
+		return 1
+	fi
+	echo "$1: nothing left"
+}
+
+# check_modules DIR: the four modules DKMS installed, as the project built them.
+check_modules() {
+	local m ko
+	for m in dax_core dax_blk dax_chardev famfs_lite; do
+		ko=$(ls "$1/$m".ko*)
+		echo "$m: $(basename "$ko"), $(modinfo -F version "$ko"), $(modinfo -F license "$ko"), depends '$(modinfo -F depends "$ko")'"
+		[ "$(modinfo -F version "$ko")" = "$ver" ]
+		[ "$(modinfo -F license "$ko")" = GPL ]
+		[ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$krel" ]
+		modinfo -F description "$ko" | grep -q .
+	done
+	modinfo -F depends "$1"/dax_blk.ko* | grep -qw dax_core
+	modinfo -F depends "$1"/famfs_lite.ko* | grep -qw dax_core
+	modinfo -F softdep "$1"/famfs_lite.ko* | grep -q 'pre: dax_chardev'
+	modinfo -F alias "$1"/famfs_lite.ko* | grep -qx 'fs-famfs_lite'
+	for m in dax_blk dax_chardev; do
+		modinfo "$1/$m".ko* | grep -E '^parm: +ranges:.+\(charp\)$'
+		modinfo "$1/$m".ko* | grep -E '^parm: +persistent:.+\(bool\)$'
+	done
+}
+
+step "apt-get install ./$(basename "$deb") for $krel"
+cp "$deb" "$m/tmp/"
+in_root "$m" apt-get install -y --no-install-recommends "/tmp/$(basename "$deb")" 2>&1 |
+	tee "$t/apt-install.log"
+[ "${PIPESTATUS[0]}" = 0 ]
+in_root "$m" dkms status -m daxlite -v "$ver" | tee "$t/status"
 grep -q "daxlite/$ver, $krel, x86_64: installed" "$t/status"
+check_modules "$m/lib/modules/$krel/updates/dkms"
+cp "$m/lib/modules/$krel/updates/dkms/"*.ko* "$out/"
 
-mods=$t/lib/$krel/updates/dkms
-for m in dax_core dax_blk dax_chardev famfs_lite; do
-	ko=$(ls "$mods/$m".ko*)
-	echo "$m: $(modinfo -F version "$ko"), $(modinfo -F license "$ko"), depends '$(modinfo -F depends "$ko")'"
-	[ "$(modinfo -F version "$ko")" = "$ver" ]
-	[ "$(modinfo -F license "$ko")" = GPL ]
-	[ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$krel" ]
-	modinfo -F description "$ko" | grep -q .
-done
-modinfo -F depends "$mods"/dax_blk.ko* | grep -qw dax_core
-modinfo -F depends "$mods"/famfs_lite.ko* | grep -qw dax_core
-modinfo -F softdep "$mods"/famfs_lite.ko* | grep -q 'pre: dax_chardev'
-modinfo -F alias "$mods"/famfs_lite.ko* | grep -qx 'fs-famfs_lite'
-for m in dax_blk dax_chardev; do
-	modinfo "$mods/$m".ko* | grep -E '^parm: +ranges:.+\(charp\)$'
-	modinfo "$mods/$m".ko* | grep -E '^parm: +persistent:.+\(bool\)$'
-done
-mkdir -p "$DAXLITE_BUILD/dkms-modules"
-cp "$mods"/*.ko* "$DAXLITE_BUILD/dkms-modules/"
-
-# A kernel outside the compat layer (6.1, 6.12, 7.3) is refused up front.
-if dkms build $DKMS_ARGS -m daxlite -v "$ver" -k 6.13.0-99-amd64 > "$t/exclusive" 2>&1; then
+step "a kernel outside the compat layer (6.13) is refused"
+if in_root "$m" dkms build -m daxlite -v "$ver" -k 6.13.0-99-amd64 \
+	--kernelsourcedir "/usr/src/linux-headers-$krel" > "$t/exclusive" 2>&1; then
 	cat "$t/exclusive"
 	echo "a 6.13 build was not refused"
 	exit 1
@@ -48,12 +153,23 @@ fi
 cat "$t/exclusive"
 grep -q 'BUILD_EXCLUSIVE' "$t/exclusive"
 
-"$DAXLITE_ROOT/scripts/dkms.sh" remove
-left=$(find "$t/tree" "$t/src" "$t/lib" -mindepth 1 -not -path "$t/lib/$krel" \
-	-not -path "$t/lib/$krel/updates" -not -path "$t/lib/$krel/updates/dkms")
-if [ -n "$left" ]; then
-	echo "left behind after dkms remove:"
-	echo "$left"
-	exit 1
+step "apt-get purge daxlite-dkms"
+in_root "$m" apt-get purge -y daxlite-dkms
+nothing_left "apt-get purge daxlite-dkms"
+
+if [ "$source_path" = 0 ]; then
+	step "done (package path only): modules for $krel in $out"
+	exit 0
 fi
-echo "dkms add/build/install/remove: clean"
+
+step "scripts/dkms.sh install $krel, from the source tree"
+mkdir -p "$m/tmp/daxlite/scripts"
+cp scripts/dkms.sh scripts/lib.sh "$m/tmp/daxlite/scripts/"
+daxlite_copy_module_sources "$m/tmp/daxlite"
+in_root "$m" /tmp/daxlite/scripts/dkms.sh install "$krel" | tee "$t/status"
+grep -q "daxlite/$ver, $krel, x86_64: installed" "$t/status"
+check_modules "$m/lib/modules/$krel/updates/dkms" > /dev/null
+in_root "$m" /tmp/daxlite/scripts/dkms.sh remove
+nothing_left "scripts/dkms.sh remove"
+
+step "done: modules for $krel in $out"

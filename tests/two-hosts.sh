@@ -10,6 +10,13 @@ set -uo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
 cd "$DAXLITE_ROOT"
 
+# With -V NAME (another stock kernel), the result is named two-hosts@NAME.
+label=two-hosts
+args=("$@")
+for ((i = 0; i < ${#args[@]} - 1; i++)); do
+	[ "${args[i]}" = -V ] && label=two-hosts@${args[i + 1]}
+done
+
 img=$DAXLITE_BUILD/nv-shared.img
 rm -f "$img"
 truncate -s 512M "$img"
@@ -28,7 +35,7 @@ if [ "$after_writer" = "$after_reader" ]; then
 else
 	verdict=FAIL
 fi
-echo "$verdict two-hosts/reader-leaves-media-unchanged"
+echo "$verdict $label/reader-leaves-media-unchanged"
 [ -n "${DAXLITE_RESULTS:-}" ] &&
-	echo "$verdict two-hosts/reader-leaves-media-unchanged" >> "$DAXLITE_RESULTS"
+	echo "$verdict $label/reader-leaves-media-unchanged" >> "$DAXLITE_RESULTS"
 exit 0
