@@ -8,14 +8,16 @@
 # In a throwaway overlay of that kernel's build root (scripts/build-root.sh:
 # a bookworm root for 6.1, a trixie one for 6.12 and newer, each with the
 # kernel's headers and, added once here, dkms):
-#   1. the package path: `apt-get install ./daxlite-dkms_*.deb` (make deb,
-#      run first if build/deb has no package of this version) builds and
+#   1. the package path, the README's: `apt-get install
+#      ./daxlite-dkms_*.deb ./daxlite-tools_*.deb` (make deb, run first if
+#      build/deb lacks them or is older than the sources) builds and
 #      installs the modules for the kernel through DKMS; they are checked
 #      (version, vermagic, licence, dependencies, parameters) and kept in
-#      build/dkms-modules@NAME for the guest suite dkms_modprobe;
+#      build/dkms-modules@NAME for the guest suite dkms_modprobe; the tools
+#      run from /usr/sbin, with their man pages and udev rules in place;
 #   2. DKMS refuses a kernel the compat layer does not cover (6.13) by its
 #      BUILD_EXCLUSIVE_KERNEL, rather than failing to compile;
-#   3. `apt-get purge daxlite-dkms` leaves nothing of it behind;
+#   3. `apt-get purge daxlite-dkms daxlite-tools` leaves nothing behind;
 #   4. the source-tree path: scripts/dkms.sh install KREL (what
 #      `make dkms-install` runs) and scripts/dkms.sh remove, leaving nothing.
 # A chroot's running kernel is the host's, for which DKMS's postinst
@@ -45,10 +47,14 @@ step() {
 	echo "== dkms-test@$name: $* ($(($(date +%s) - start))s)"
 }
 
+# The package of these sources: made again if missing or older than them.
 deb=$DAXLITE_BUILD/deb/daxlite-dkms_${ver}_all.deb
-if [ ! -s "$deb" ]; then
-	step "no $(basename "$deb"): make deb"
+tools_deb=$(ls "$DAXLITE_BUILD"/deb/daxlite-tools_"${ver}"_*.deb 2>/dev/null || true)
+if [ ! -s "$deb" ] || [ -z "$tools_deb" ] || [ -n "$(find Kbuild dkms.conf include dax_core dax_blk dax_chardev \
+	famfs_lite packaging scripts/lib.sh -newer "$deb" -type f -print -quit)" ]; then
+	step "make deb"
 	scripts/deb.sh > /dev/null
+	tools_deb=$(ls "$DAXLITE_BUILD"/deb/daxlite-tools_"${ver}"_*.deb)
 fi
 
 root=$(scripts/build-root.sh "$suite" "$krel")
@@ -99,11 +105,20 @@ echo 'autoinstall_all_kernels="y"' >> "$m/etc/dkms/framework.conf"
 rm -rf "$out"
 mkdir -p "$out"
 
-# Nothing of daxlite in /usr/src, /var/lib/dkms or the kernel's modules.
+# Nothing of daxlite in /usr/src, /var/lib/dkms, the kernel's modules or
+# (after a purge of the tools) /usr, /lib/udev and /etc.
+tools_files=(/usr/sbin/mkfs.famfs_lite /usr/sbin/fsck.famfs_lite /usr/sbin/daxlite-ctl
+	/usr/share/man/man8/mkfs.famfs_lite.8.gz /usr/share/man/man8/fsck.famfs_lite.8.gz
+	/usr/share/man/man8/daxlite-ctl.8.gz /lib/udev/rules.d/60-daxlite.rules
+	/usr/share/doc/daxlite-tools/examples/modprobe.d/daxlite.conf
+	/usr/share/doc/daxlite-tools/examples/modules-load.d/daxlite.conf)
 nothing_left() {
-	local left
+	local left f
 	left=$(find "$m/usr/src" "$m/var/lib/dkms" "$m/lib/modules/$krel/updates" \
 		-path '*daxlite*' -o -name 'dax_*.ko*' -o -name 'famfs_lite.ko*' 2>/dev/null || true)
+	for f in "${tools_files[@]}" /usr/share/doc/daxlite-tools /usr/share/doc/daxlite-dkms; do
+		[ ! -e "$m$f" ] || left+=" $f"
+	done
 	if [ -n "$left" ]; then
 		echo "left behind after $1:"
 		echo "$left"
@@ -133,11 +148,17 @@ check_modules() {
 	done
 }
 
-step "apt-get install ./$(basename "$deb") for $krel"
-cp "$deb" "$m/tmp/"
-in_root "$m" apt-get install -y --no-install-recommends "/tmp/$(basename "$deb")" 2>&1 |
-	tee "$t/apt-install.log"
+step "apt-get install ./$(basename "$deb") ./$(basename "$tools_deb") for $krel"
+cp "$deb" "$tools_deb" "$m/tmp/"
+in_root "$m" apt-get install -y --no-install-recommends "/tmp/$(basename "$deb")" \
+	"/tmp/$(basename "$tools_deb")" 2>&1 | tee "$t/apt-install.log"
 [ "${PIPESTATUS[0]}" = 0 ]
+for f in "${tools_files[@]}"; do
+	[ -s "$m$f" ] || { echo "daxlite-tools: no $f"; exit 1; }
+done
+in_root "$m" mkfs.famfs_lite --help > /dev/null
+in_root "$m" fsck.famfs_lite --help > /dev/null
+in_root "$m" daxlite-ctl --help > /dev/null
 in_root "$m" dkms status -m daxlite -v "$ver" | tee "$t/status"
 grep -q "daxlite/$ver, $krel, x86_64: installed" "$t/status"
 check_modules "$m/lib/modules/$krel/updates/dkms"
@@ -153,9 +174,9 @@ fi
 cat "$t/exclusive"
 grep -q 'BUILD_EXCLUSIVE' "$t/exclusive"
 
-step "apt-get purge daxlite-dkms"
-in_root "$m" apt-get purge -y daxlite-dkms
-nothing_left "apt-get purge daxlite-dkms"
+step "apt-get purge daxlite-dkms daxlite-tools"
+in_root "$m" apt-get purge -y daxlite-dkms daxlite-tools
+nothing_left "apt-get purge daxlite-dkms daxlite-tools"
 
 if [ "$source_path" = 0 ]; then
 	step "done (package path only): modules for $krel in $out"

@@ -80,6 +80,7 @@ install_uninstall() {
 		 usr/local/sbin/daxlite-ctl \
 		 usr/local/share/man/man8/mkfs.famfs_lite.8 \
 		 usr/local/share/man/man8/fsck.famfs_lite.8 \
+		 usr/local/share/man/man8/daxlite-ctl.8 \
 		 etc/udev/rules.d/60-daxlite.rules \
 		 usr/local/share/doc/daxlite/examples/modprobe.d/daxlite.conf \
 		 usr/local/share/doc/daxlite/examples/modules-load.d/daxlite.conf; do
@@ -128,7 +129,8 @@ host_case host/build-w1-clean build_w1
 host_case host/version-consistent version_consistent
 host_case host/dax-bus-layout-matches-linux-source tests/layout-check.sh
 host_case host/build-test-helpers build_helpers
-host_case host/dkms-add-build-install-remove tests/dkms-test.sh
+host_case host/deb-build-lintian-clean scripts/deb.sh
+host_case host/dkms-deb-install-purge-and-source-tree tests/dkms-test.sh 6.1
 host_case host/make-install-uninstall install_uninstall
 
 echo "== harness: a broken guest run is reported as failed"
@@ -183,14 +185,15 @@ tests/vm/run-guest.sh -q -m 2G -n "$DAXLITE_BUILD/nv-persist.img:512M" -g read n
 echo "== guests: two hosts on one NVDIMM, a writer and a read-only reader"
 tests/two-hosts.sh
 
-echo "== guest: DKMS-built modules, modprobe and mount only"
-tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' -U "$DAXLITE_BUILD/dkms-modules" dkms_modprobe
+echo "== guest: modules DKMS built from the daxlite-dkms package, modprobe and mount only"
+tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' -U "$DAXLITE_BUILD/dkms-modules@6.1" dkms_modprobe
 
 fi
 
 # other_kernel NAME: build the modules for that stock kernel in its root
-# (W=1, no warning), then boot it with them for every guest suite that
-# does not need 6.1-only tooling (DKMS, two hosts).  Names are prefixed:
+# (W=1, no warning), then boot it with them for every guest suite but the
+# fuzzer, the benchmarks and KUnit; the DKMS suite boots the modules DKMS
+# built from the daxlite-dkms package in that root.  Names are prefixed:
 # host@NAME/..., SUITE@NAME/CASE.
 build_w1_other() {
 	rm -rf "$2"
@@ -232,6 +235,14 @@ other_kernel() {
 	echo "== guest@$k: famfs_lite on an NVDIMM, written, powered off, read after reboot"
 	run -q -m 2G -n "$DAXLITE_BUILD/nv-persist@$k.img:512M" -g write nvdimm_share
 	run -q -m 2G -n "$DAXLITE_BUILD/nv-persist@$k.img:512M" -g read nvdimm_share
+	echo "== guests@$k: two hosts on one NVDIMM, a writer and a read-only reader"
+	tests/two-hosts.sh -V "$k" -K "$mods"
+	# The source-tree path (dkms.sh) is the same on every kernel: 6.1's
+	# host case runs it.
+	echo "== host@$k: daxlite-dkms installed with apt in the $k build root"
+	host_case "host@$k/dkms-deb-install-purge" tests/dkms-test.sh -P "$k"
+	echo "== guest@$k: modules DKMS built from the daxlite-dkms package, modprobe and mount only"
+	tests/vm/run-guest.sh -V "$k" -a 'memmap=1G$0x80000000' -U "$DAXLITE_BUILD/dkms-modules@$k" dkms_modprobe
 	echo "== $k took $(($(date +%s) - start))s"
 }
 
