@@ -20,7 +20,7 @@ cd "$DAXLITE_ROOT"
 
 for tool in dpkg-buildpackage dh dh_dkms lintian; do
 	command -v "$tool" > /dev/null || {
-		echo "deb.sh: $tool is missing: sudo apt-get install --no-install-recommends debhelper dh-dkms dpkg-dev lintian" >&2
+		echo "deb.sh: $tool is missing: sudo apt-get install --no-install-recommends build-essential debhelper dh-dkms dpkg-dev lintian" >&2
 		exit 1
 	}
 done

@@ -17,7 +17,7 @@ PKGS=(
 	qemu-system-x86 busybox-static e2fsprogs xfsprogs util-linux dkms
 	ndctl daxctl
 	# make deb (scripts/deb.sh), and the roots its packages are tested in
-	debhelper dh-dkms dpkg-dev lintian debootstrap
+	debhelper dh-dkms dpkg-dev build-essential lintian debootstrap
 )
 
 missing=()
