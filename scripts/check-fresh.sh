@@ -15,8 +15,8 @@
 #   check-fresh.sh [-k] [TARGET...]
 #     -k       keep and reuse the root of an earlier run (default: rebuild it)
 #     TARGET   the make targets of step 3 (default: demo kunit bench install
-#              dkms-install; make check is tests/run-all.sh, step 2); "none"
-#              skips step 3
+#              dkms-install deb; make check is tests/run-all.sh, step 2);
+#              "none" skips step 3
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -29,7 +29,7 @@ while getopts k opt; do
 done
 shift $((OPTIND - 1))
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(demo kunit bench install dkms-install)
+[ ${#targets[@]} -gt 0 ] || targets=(demo kunit bench install dkms-install deb)
 [ "${targets[*]}" = none ] && targets=()
 
 # debootstrap, chroot and the mounts need root.
