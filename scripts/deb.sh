@@ -25,6 +25,9 @@ for tool in dpkg-buildpackage dh dh_dkms lintian; do
 	}
 done
 
+git rev-parse --git-dir > /dev/null 2>&1 ||
+	{ echo "deb.sh: not a git checkout: the packages hold the files git knows" >&2; exit 1; }
+
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
 [ -n "$ver" ] || { echo "deb.sh: dkms.conf has no PACKAGE_VERSION" >&2; exit 1; }
 out=$DAXLITE_BUILD/deb

@@ -91,9 +91,14 @@ cleanup() {
 	for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
 		umount "${mounted[i]}" 2>/dev/null || umount -l "${mounted[i]}" 2>/dev/null || true
 	done
-	rm -rf "$t"
+	rm -rf --one-file-system "$t"
 }
 trap cleanup EXIT
+# A run killed before its cleanup may have left its mounts: take them down
+# before its directory goes (never through a mount into the cached root).
+findmnt -rn -o TARGET | { grep "^$t/" || true; } | sort -r | while read -r mp; do
+	umount "$mp" 2>/dev/null || umount -l "$mp"
+done
 cleanup
 mkdir -p "$t/upper" "$t/work" "$t/merged"
 m=$t/merged
