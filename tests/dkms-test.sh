@@ -20,10 +20,12 @@
 #   3. `apt-get purge daxlite-dkms daxlite-tools` leaves nothing behind;
 #   4. the source-tree path: scripts/dkms.sh install KREL (what
 #      `make dkms-install` runs) and scripts/dkms.sh remove, leaving nothing.
-# A chroot's running kernel is the host's, for which DKMS's postinst
-# builds nothing; the overlay's /etc/dkms/framework.conf sets
-# autoinstall_all_kernels, so that it builds for every kernel whose
-# headers are installed, as it does on a machine running one of them.
+# 6.1 is the release of the installed 6.1 headers, the kernel the guest
+# suites boot by default.  A chroot's running kernel is the host's, for
+# which DKMS's postinst builds nothing (on a machine running one of the
+# kernels, it builds for that one and the newest installed); the overlay's
+# /etc/dkms/framework.conf sets autoinstall_all_kernels, so that it builds
+# for every kernel with headers: in the root, the one under test.
 set -euo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
 cd "$DAXLITE_ROOT"
@@ -38,7 +40,12 @@ done
 shift $((OPTIND - 1))
 name=${1:-6.1}
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
-read -r _ suite krel _ < <(scripts/kernels.sh "$name")
+if [ "$name" = 6.1 ]; then
+	read -r _ suite krel _ < <(scripts/kernels.sh "$(daxlite_krel)")
+else
+	read -r _ suite krel _ < <(scripts/kernels.sh "$name")
+fi
+[ -n "${krel:-}" ] || { echo "dkms-test: no $name kernel (scripts/kernels.sh $name)" >&2; exit 1; }
 out=$DAXLITE_BUILD/dkms-modules@$name
 t=$DAXLITE_BUILD/dkms-root@$name
 start=$(date +%s)
