@@ -13,8 +13,9 @@
 #      build/deb lacks them or is older than the sources) builds and
 #      installs the modules for the kernel through DKMS; they are checked
 #      (version, vermagic, licence, dependencies, parameters) and kept in
-#      build/dkms-modules@NAME for the guest suite dkms_modprobe; the tools
-#      run from /usr/sbin, with their man pages and udev rules in place;
+#      build/dkms-modules@NAME for the guest suite dkms_modprobe, with the
+#      tools (in sbin/); the tools run from /usr/sbin, with their man pages
+#      and udev rules in place;
 #   2. DKMS refuses a kernel the compat layer does not cover (6.13) by its
 #      BUILD_EXCLUSIVE_KERNEL, rather than failing to compile;
 #   3. `apt-get purge daxlite-dkms daxlite-tools` leaves nothing behind;
@@ -175,6 +176,9 @@ in_root "$m" dkms status -m daxlite -v "$ver" | tee "$t/status"
 grep -q "daxlite/$ver, $krel, x86_64: installed" "$t/status"
 check_modules "$m/lib/modules/$krel/updates/dkms"
 cp "$m/lib/modules/$krel/updates/dkms/"*.ko* "$out/"
+# The packaged tools too, which the guest suite uses in place of tools/.
+mkdir -p "$out/sbin"
+cp "$m/usr/sbin/mkfs.famfs_lite" "$m/usr/sbin/fsck.famfs_lite" "$m/usr/sbin/daxlite-ctl" "$out/sbin/"
 
 step "a kernel outside the compat layer (6.13) is refused"
 if in_root "$m" dkms build -m daxlite -v "$ver" -k 6.13.0-99-amd64 \

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The modules DKMS built from the Debian package daxlite-dkms in the
-# kernel's build root (tests/dkms-test.sh), installed where
+# kernel's build root (tests/dkms-test.sh), and the tools of
+# daxlite-tools (run-guest.sh -U puts them in /sbin), installed where
 # DKMS installs them, used the way an installed system uses them: depmod,
 # modprobe with options from /etc/modprobe.d, and mount autoloading the
 # file system.  No insmod.  The guest boots with memmap=1G$0x80000000.
@@ -45,6 +46,7 @@ case_mount_autoloads_the_file_system() {
 	mount -t famfs_lite /dev/dax0 /mnt/famfs
 	daxtest read-verify /mnt/famfs/f 0 4194304 71
 	umount /mnt/famfs
+	fsck.famfs_lite /dev/dax0
 }
 
 case_modprobe_remove() {

@@ -25,6 +25,7 @@
 #         has built in succeeds (the debug kernel); -U then installs
 #         under that KREL
 #     -U  install DIR/*.ko in the guest's /lib/modules/KREL/updates/dkms,
+#         and DIR/sbin/* (the tools of the daxlite-tools package) in /sbin,
 #         where DKMS puts them (the suite runs depmod)
 #     -n  an NVDIMM backed by host file FILE (created SIZE bytes if
 #         missing; shared, so it outlives the guest and other guests see it)
@@ -123,6 +124,7 @@ fi
 if [ -n "$updates" ]; then
 	mkdir -p "$ov/lib/modules/$krel/updates/dkms"
 	cp "$updates"/*.ko* "$ov/lib/modules/$krel/updates/dkms/"
+	[ ! -d "$updates/sbin" ] || cp "$updates"/sbin/* "$ov/sbin/"
 fi
 {
 	cat "$base"
