@@ -202,6 +202,7 @@ other_kernel() {
 	start=$(date +%s)
 	echo "== host@$k: modules built with W=1 for $("$DAXLITE_ROOT/scripts/kernels.sh" "$k" | cut -d' ' -f3)"
 	host_case "host@$k/build-w1-clean" build_w1_other "$k" "$mods"
+	host_case "host@$k/dax-bus-layout-matches-linux-source" tests/layout-check.sh "$k"
 	if [ ! -s "$mods/dax_core/dax_core.ko" ]; then
 		record FAIL "host@$k/guest-suites-not-run"
 		return
@@ -222,7 +223,7 @@ other_kernel() {
 	run -m 2G -a 'slub_debug=FZPU log_buf_len=32M' -n "$DAXLITE_BUILD/nv-test@$k.img:512M" nvdimm
 	echo "== guest@$k: an fsdax namespace's /dev/pmemN served as /dev/daxN"
 	run -m 2G -n "$DAXLITE_BUILD/nv-fsdax@$k.img:512M" nvdimm_fsdax
-	echo "== guest@$k: a devdax namespace (takeover, or its refusal where not verified)"
+	echo "== guest@$k: a devdax namespace's /dev/dax0.0 taken from device_dax as /dev/daxN"
 	run -m 2G -n "$DAXLITE_BUILD/nv-devdax@$k.img:512M" nvdimm_devdax
 	echo "== guest@$k: two views of one NVDIMM"
 	run -m 2G -n "$DAXLITE_BUILD/nv-alias@$k.img:512M" -A nvdimm_alias
