@@ -254,4 +254,9 @@ echo "== KUnit, on a KUnit-enabled 6.1 kernel"
 scripts/kunit.sh
 fi
 
+if has_kernel newest; then
+echo "== KUnit, on a KUnit-enabled kernel from the newest kernel's source package"
+scripts/kunit.sh newest
+fi
+
 daxlite_summary "$DAXLITE_RESULTS"
