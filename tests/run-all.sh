@@ -172,7 +172,7 @@ tests/vm/run-guest.sh -m 2G -n "$DAXLITE_BUILD/nv-alias.img:512M" -A nvdimm_alia
 
 echo "== guest: a 64 GiB NVDIMM in a 4 GiB guest, struct pages on the device (map=dev)"
 rm -f "$DAXLITE_BUILD/nv-big.img"
-tests/vm/run-guest.sh -m 4G -n "$DAXLITE_BUILD/nv-big.img:64G" nvdimm_big
+tests/vm/run-guest.sh -T 600 -m 4G -n "$DAXLITE_BUILD/nv-big.img:64G" nvdimm_big
 rm -f "$DAXLITE_BUILD/nv-big.img"
 
 echo "== guest: famfs_lite on an NVDIMM, written, powered off, read after reboot"
@@ -228,7 +228,7 @@ other_kernel() {
 	echo "== guest@$k: two views of one NVDIMM"
 	run -m 2G -n "$DAXLITE_BUILD/nv-alias@$k.img:512M" -A nvdimm_alias
 	echo "== guest@$k: a 64 GiB NVDIMM in a 4 GiB guest (map=dev)"
-	run -m 4G -n "$DAXLITE_BUILD/nv-big@$k.img:64G" nvdimm_big
+	run -T 600 -m 4G -n "$DAXLITE_BUILD/nv-big@$k.img:64G" nvdimm_big
 	rm -f "$DAXLITE_BUILD/nv-big@$k.img"
 	echo "== guest@$k: famfs_lite on an NVDIMM, written, powered off, read after reboot"
 	run -q -m 2G -n "$DAXLITE_BUILD/nv-persist@$k.img:512M" -g write nvdimm_share
