@@ -46,7 +46,9 @@ in_root() {
 }
 src_ver=$(in_root dpkg-query -W -f='${Version}' "linux-headers-$krel")
 src_pkg=linux-source-$(daxlite_series "$krel")
-key=$({ cat "$frag"; echo "$src_pkg $src_ver"; } | sha256sum | cut -c1-12)
+# Kernels after 6.12 need a little more (tests/kunit/kunit-newer.config).
+newer=$DAXLITE_ROOT/tests/kunit/kunit-newer.config
+key=$({ cat "$frag" "$newer"; echo "$src_pkg $src_ver"; } | sha256sum | cut -c1-12)
 dir=$DAXLITE_CACHE/kunit-kernel-$key
 if [ -s "$dir/build/vmlinux" ] && [ -e "$dir/done" ]; then
 	echo "$dir/build $root"
@@ -97,9 +99,9 @@ fi
 kmake=(nice -n 10 make -s -C /daxlite-kunit/src O=/daxlite-kunit/build)
 in_root "${kmake[@]}" tinyconfig >&2
 in_root /daxlite-kunit/src/scripts/kconfig/merge_config.sh -m -O /daxlite-kunit/build \
-	/daxlite-kunit/build/.config /dev/stdin < "$frag" >&2
+	/daxlite-kunit/build/.config /dev/stdin < <(cat "$frag" "$newer") >&2
 in_root "${kmake[@]}" olddefconfig >&2
-missing=$(grep '^CONFIG_' "$frag" | while read -r opt; do
+missing=$(cat "$frag" "$newer" | grep '^CONFIG_' | while read -r opt; do
 	grep -qx "$opt" "$dir/build/.config" || echo "$opt"
 done)
 if [ -n "$missing" ]; then
