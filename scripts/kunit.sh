@@ -30,7 +30,7 @@ record() {
 # kunit_on NAME: the suites on that kernel; cases are named kunit/... on
 # 6.1 and kunit@NAME/... on the others.
 kunit_on() {
-	local name=$1 at= out kernel root= src log work rc m mounted=()
+	local name=$1 at='' out kernel root='' src log work rc m mounted=()
 	[ "$name" = 6.1 ] || at=@$name
 	start=$(date +%s)
 	if ! out=$(scripts/kunit-kernel.sh "$name"); then
