@@ -9,7 +9,8 @@
 #   make test-helpers    build the static programs the guest tests use
 #   make check           every test: style, build, guest tests in QEMU
 #   make demo            the user path, run in QEMU
-#   make kunit           the KUnit suites, on a KUnit kernel built once and cached
+#   make kunit           the KUnit suites, on KUnit kernels built once and cached
+#                        from 6.1's and the newest kernel's source (KUNIT_KERNELS)
 #   make check-debug     the guest suites on a debug kernel (KASAN, lockdep,
 #                        kmemleak, ...), built once and cached
 #   make bench           each daxlite path against its stock peer, in one QEMU boot
@@ -83,8 +84,11 @@ check:
 demo:
 	scripts/demo.sh
 
+# The kernels make kunit builds a KUnit kernel of (scripts/kunit.sh).
+KUNIT_KERNELS ?= 6.1 newest
+
 kunit:
-	scripts/kunit.sh
+	scripts/kunit.sh $(KUNIT_KERNELS)
 
 check-debug:
 	scripts/check-debug.sh

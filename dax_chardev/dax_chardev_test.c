@@ -8,6 +8,8 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 
+#include <daxlite/compat.h>
+
 #include "dax_chardev.h"
 
 #define SZ	(64ULL << 20)
@@ -132,4 +134,4 @@ kunit_test_suite(dax_chardev_suite);
 MODULE_AUTHOR("daxlite maintainers");
 MODULE_DESCRIPTION("KUnit tests for dax_chardev");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS(DAXL_KUNIT_NS);

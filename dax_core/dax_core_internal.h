@@ -38,6 +38,14 @@ void daxl_devdax_give_back(struct device *dev);
 int daxl_devdax_check(struct daxl_dev_dax *dev_dax, struct daxl_phys *phys);
 #endif
 
+/* memmap_info.c */
+int daxl_memmap_info_claim(const struct daxl_phys *phys, const char *owner,
+			   u64 carve);
+#if IS_ENABLED(CONFIG_KUNIT)
+void daxl_memmap_info_fill(struct daxl_memmap_info *info, u64 size);
+bool daxl_memmap_info_valid(const struct daxl_memmap_info *info);
+#endif
+
 /* raw_mapping.c */
 int daxl_region_raw_init(struct daxl_region *region);
 void daxl_region_raw_exit(struct daxl_region *region);

@@ -11,7 +11,6 @@
 #include <linux/dax.h>
 #include <linux/ioport.h>
 #include <linux/module.h>
-#include <linux/pfn_t.h>
 #include <linux/slab.h>
 
 #include <daxlite/compat.h>
@@ -152,6 +151,53 @@ static void memmap_size_of_map_dev(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, daxl_memmap_size(2ULL << 40), 32ULL << 30);
 }
 
+/* The carve-out: the 2 MiB info block, then the memmap. */
+static void memmap_carve_size_of_map_dev(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, daxl_memmap_carve_size(64ULL << 30), 1026ULL << 20);
+	KUNIT_EXPECT_EQ(test, daxl_memmap_carve_size(256ULL << 20), 6ULL << 20);
+}
+
+/*
+ * A block is valid only whole: magic, version, checksum and a geometry
+ * that the recorded size makes.  Data that merely starts with the magic,
+ * or a block with one field changed, is not one.
+ */
+static void memmap_info_valid_only_whole(struct kunit *test)
+{
+	struct daxl_memmap_info info, bad;
+
+	memset(&info, 0, sizeof(info));
+	KUNIT_EXPECT_FALSE(test, daxl_memmap_info_valid(&info));
+	memcpy(info.magic, DAXL_MEMMAP_INFO_MAGIC, sizeof(info.magic));
+	KUNIT_EXPECT_FALSE(test, daxl_memmap_info_valid(&info));
+
+	daxl_memmap_info_fill(&info, 256ULL << 20);
+	KUNIT_EXPECT_TRUE(test, daxl_memmap_info_valid(&info));
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(info.carve_size), 6ULL << 20);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(info.range_size), 256ULL << 20);
+
+	bad = info;
+	bad.magic[0] ^= 1;
+	KUNIT_EXPECT_FALSE(test, daxl_memmap_info_valid(&bad));
+	bad = info;
+	bad.range_size = cpu_to_le64(128ULL << 20);
+	KUNIT_EXPECT_FALSE(test, daxl_memmap_info_valid(&bad));
+	bad = info;
+	bad.csum = cpu_to_le64(le64_to_cpu(bad.csum) + 1);
+	KUNIT_EXPECT_FALSE(test, daxl_memmap_info_valid(&bad));
+	bad = info;
+	bad.version = cpu_to_le32(DAXL_MEMMAP_INFO_VERSION + 1);
+	KUNIT_EXPECT_FALSE(test, daxl_memmap_info_valid(&bad));
+
+	bad = info;
+	bad.carve_size = cpu_to_le64(4ULL << 20);
+	KUNIT_EXPECT_FALSE(test, daxl_memmap_info_valid(&bad));
+	/* Too small a range for its own carve-out, checksum and all. */
+	daxl_memmap_info_fill(&bad, 2ULL << 20);
+	KUNIT_EXPECT_FALSE(test, daxl_memmap_info_valid(&bad));
+}
+
 static void span_inside_and_at_edges(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, daxl_check_span(0, 4096, 4096), 0);
@@ -251,7 +297,7 @@ static void direct_access_contiguity_and_end(struct kunit *test)
 	struct daxl_region *region;
 	struct dax_device *dax_dev;
 	void *kaddr;
-	pfn_t pfn;
+	daxl_pfn_t pfn;
 	long n;
 	int id;
 
@@ -263,8 +309,8 @@ static void direct_access_contiguity_and_end(struct kunit *test)
 	n = dax_direct_access(dax_dev, 0, 1, DAX_ACCESS, &kaddr, &pfn);
 	KUNIT_EXPECT_EQ(test, n, 1L);
 	KUNIT_EXPECT_PTR_EQ(test, kaddr, region->kaddr);
-	KUNIT_EXPECT_EQ(test, pfn_t_to_pfn(pfn), (unsigned long)PHYS_PFN(DAXL_TEST_START));
-	KUNIT_EXPECT_TRUE(test, pfn_t_devmap(pfn));
+	KUNIT_EXPECT_EQ(test, daxl_compat_pfn_phys(pfn), (phys_addr_t)DAXL_TEST_START);
+	KUNIT_EXPECT_TRUE(test, daxl_compat_pfn_has_page(pfn));
 	/* Everything from pgoff to the end is contiguous. */
 	n = dax_direct_access(dax_dev, 10, 2048, DAX_ACCESS, &kaddr, NULL);
 	KUNIT_EXPECT_EQ(test, n, 1024L - 10);
@@ -510,6 +556,8 @@ static struct kunit_case dax_core_cases[] = {
 	KUNIT_CASE(parse_range_count_limit),
 	KUNIT_CASE(parse_map_option),
 	KUNIT_CASE(memmap_size_of_map_dev),
+	KUNIT_CASE(memmap_carve_size_of_map_dev),
+	KUNIT_CASE(memmap_info_valid_only_whole),
 	KUNIT_CASE(span_inside_and_at_edges),
 	KUNIT_CASE(span_overflow),
 	KUNIT_CASE(map_refuses_bad_ranges),
@@ -538,4 +586,4 @@ MODULE_AUTHOR("daxlite maintainers");
 MODULE_DESCRIPTION("KUnit tests for dax_core");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(DAXL_NS);
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS(DAXL_KUNIT_NS);

@@ -19,9 +19,11 @@
  * at.  The driver takes only the device it is asked to attach: a probe
  * through the bus's new_id file is refused.
  *
- * Modversions does not cover those layouts, and DKMS rebuilds for every
- * kernel update, so a layout that changed in an update would be misread
- * by a module that still loads.  Takeover is therefore off unless the
+ * This file is built only for the kernel series whose layouts were copied
+ * from their source packages and checked (dax_core/Kbuild): Debian's 6.1,
+ * 6.12 and 7.3.  Modversions does not cover those layouts, and DKMS
+ * rebuilds for every kernel update, so a layout that changed in an update
+ * would be misread by a module that still loads.  Takeover is therefore off unless the
  * administrator turns it on (dax_core.devdax_takeover=1) after checking the
  * layouts against the running kernel's source (tests/layout-check.sh).
  */
@@ -74,14 +76,14 @@ static struct daxl_dev_dax *to_daxl_dev_dax(struct device *dev)
 
 static int daxl_devdax_insane(struct device *dev, const char *what)
 {
-	dev_err(dev, "does not look like a Linux 6.1 dax device (%s); refusing it\n",
-		what);
+	dev_err(dev, "does not look like a Linux %s dax device (%s); refusing it\n",
+		DAXL_DAX_BUS_LAYOUT_NAME, what);
 	return -EOPNOTSUPP;
 }
 
 /**
  * daxl_devdax_check() - judge a dax bus device before using it
- * @dev_dax: the device, read through the copied 6.1 layout
+ * @dev_dax: the device, read through the copied layout
  * @phys: receives the range to serve
  *
  * First the layout: the name must be "daxR.N" with N the device's id, its
@@ -197,6 +199,7 @@ int daxl_devdax_register(struct daxl_driver *drv)
 	devdax->owner = drv;
 	devdax->dax.probe = daxl_devdax_probe;
 	devdax->dax.remove = daxl_devdax_remove;
+	daxl_dax_bus_driver_match_none(&devdax->dax);
 	/* An unbind cannot be refused; detach can. */
 	devdax->dax.drv.suppress_bind_attrs = true;
 	rc = __dax_driver_register(&devdax->dax, drv->nd.drv.owner,
@@ -248,17 +251,17 @@ bool daxl_devdax_is(struct daxl_driver *drv, struct device *dev)
  */
 struct device *daxl_devdax_find(struct daxl_driver *drv, const char *name)
 {
-	struct bus_type *bus;
 	dev_t devt;
 
 	if (!drv->devdax)
 		return NULL;
-	bus = drv->devdax->dax.drv.bus;
+	/* The bus pointer is const from 6.4: used as the driver holds it. */
 	if (name[0] != '/')
-		return bus_find_device_by_name(bus, NULL, name);
+		return bus_find_device_by_name(drv->devdax->dax.drv.bus, NULL,
+					       name);
 	if (daxl_lookup_devt(name, &devt))
 		return NULL;
-	return bus_find_device_by_devt(bus, devt);
+	return bus_find_device_by_devt(drv->devdax->dax.drv.bus, devt);
 }
 
 /**

@@ -93,10 +93,12 @@ static int daxl_parse_map_option(const char **s, bool *map_dev)
  *
  * DAXL_MEMMAP_PER_PAGE bytes for every 4 KiB page of the whole range, the
  * carve-out's own pages included, rounded up to 2 MiB so the memory served
- * after it keeps its 2 MiB alignment.  It depends on the size alone, so a
- * range carved on one boot or kernel is carved the same on the next.
+ * after it keeps its 2 MiB alignment.  It depends on the size alone; the
+ * info block before it records the carve-out (memmap_info.c), so a range
+ * carved on one boot or kernel is checked to be carved the same on the
+ * next.
  *
- * Return: the carve-out in bytes.
+ * Return: the memmap's part of the carve-out in bytes.
  */
 u64 daxl_memmap_size(u64 size)
 {

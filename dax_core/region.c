@@ -307,8 +307,9 @@ static const struct dev_pagemap_ops daxl_pagemap_ops = {
 };
 
 /*
- * Put the struct pages of @phys in its own first memmap_size bytes: an
- * altmap from which memremap_pages() takes the memory of the memmap.
+ * Put the struct pages of @phys in its own first memmap_size bytes, after
+ * the info block's DAXL_MEMMAP_INFO_SIZE: an altmap from which
+ * memremap_pages() takes the memory of the memmap.
  */
 static void daxl_region_set_altmap(struct daxl_region *region,
 				   const struct daxl_phys *phys)
@@ -316,7 +317,8 @@ static void daxl_region_set_altmap(struct daxl_region *region,
 	struct vmem_altmap altmap = {
 		.base_pfn = PHYS_PFN(phys->start),
 		.end_pfn = PHYS_PFN(phys->start + phys->size) - 1,
-		.free = PHYS_PFN(region->memmap_size),
+		.reserve = PHYS_PFN(DAXL_MEMMAP_INFO_SIZE),
+		.free = PHYS_PFN(region->memmap_size - DAXL_MEMMAP_INFO_SIZE),
 	};
 
 	memcpy(&region->pgmap.altmap, &altmap, sizeof(altmap));
@@ -332,9 +334,12 @@ static void daxl_region_set_altmap(struct daxl_region *region,
  *
  * Checks @phys (see the top of this file), refuses it with -EBUSY if it
  * overlaps a range already served, claims it in the iomem tree and maps
- * it with MEMORY_DEVICE_FS_DAX pages.  With @phys->map_dev the struct
- * pages live in the first daxl_memmap_size() bytes of the range (an
- * altmap, as pmem's map=dev), and the region served starts after them.
+ * it with MEMORY_DEVICE_FS_DAX pages.  With @phys->map_dev the range
+ * starts with a carve-out of daxl_memmap_carve_size() bytes: an info block
+ * that records it, then the struct pages (an altmap, as pmem's map=dev),
+ * and the region served starts after them.  The info block is checked,
+ * and written at a first map=dev attach, before anything is mapped
+ * (daxl_memmap_info_claim()).
  * Every refusal is explained in the kernel log.
  *
  * Context: process context; may sleep.
@@ -349,7 +354,7 @@ struct daxl_region *daxl_region_map(const struct daxl_phys *phys,
 	void *kaddr;
 	int rc;
 
-	u64 memmap = phys->map_dev ? daxl_memmap_size(phys->size) : 0;
+	u64 memmap = phys->map_dev ? daxl_memmap_carve_size(phys->size) : 0;
 
 	rc = daxl_check_range(phys, owner);
 	if (rc)
@@ -388,6 +393,9 @@ struct daxl_region *daxl_region_map(const struct daxl_phys *phys,
 		rc = -EBUSY;
 		goto out_unlock;
 	}
+	rc = daxl_memmap_info_claim(phys, owner, memmap);
+	if (rc)
+		goto out_release;
 
 	region->pgmap.type = MEMORY_DEVICE_FS_DAX;
 	region->pgmap.range.start = phys->start;
@@ -411,7 +419,7 @@ struct daxl_region *daxl_region_map(const struct daxl_phys *phys,
 	list_add(&region->node, &daxl_regions);
 	mutex_unlock(&daxl_lock);
 	if (memmap)
-		pr_info("%s: serving [%#llx-%#llx] (%llu MiB, %s), its struct pages in the %llu MiB before it\n",
+		pr_info("%s: serving [%#llx-%#llx] (%llu MiB, %s), its info block and struct pages in the %llu MiB before it\n",
 			owner, (u64)region->start, daxl_region_last(region),
 			region->size >> 20,
 			backing == DAXL_PERSISTENT ? "persistent" : "volatile",

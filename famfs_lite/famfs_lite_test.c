@@ -9,6 +9,8 @@
 #include <linux/stat.h>
 #include <linux/string.h>
 
+#include <daxlite/compat.h>
+
 #include "famfs_lite.h"
 
 #define DEV	(64ULL << 20)
@@ -508,4 +510,4 @@ kunit_test_suites(&famfsl_format_suite, &famfsl_space_suite);
 MODULE_AUTHOR("daxlite maintainers");
 MODULE_DESCRIPTION("KUnit tests for famfs_lite");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS(DAXL_KUNIT_NS);

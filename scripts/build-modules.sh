@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Build daxlite's modules for a stock Debian kernel and collect them where
 # tests/vm/run-guest.sh -K takes them (OUTDIR/MODULE/MODULE.ko).
-#   build-modules.sh [-s SRC] NAME OUTDIR
+#   build-modules.sh [-C] [-s SRC] NAME OUTDIR
 #     NAME  6.1 (built on the host against the installed 6.1 headers, as
 #           `make` does), or 6.12, newest or a KREL (scripts/kernels.sh):
 #           built in a trixie root with that kernel's headers and its
 #           suite's compiler (scripts/build-root.sh), through chroot
+#     -C    also run sparse on every file (make C=1); for other kernels
+#           than 6.1 sparse is installed into the build root once
 #     -s    build the module sources in SRC instead of this checkout's
 #           (a patched copy, say); only Kbuild, dkms.conf, include/ and
 #           the module directories are used
@@ -17,15 +19,17 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 src=$DAXLITE_ROOT
-while getopts "s:" o; do
+sparse=()
+while getopts "Cs:" o; do
 	case $o in
+	C) sparse=(C=1) ;;
 	s) src=$(cd "$OPTARG" && pwd) ;;
 	*) exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-name=${1:?usage: build-modules.sh [-s SRC] NAME OUTDIR}
-out=${2:?usage: build-modules.sh [-s SRC] NAME OUTDIR}
+name=${1:?usage: build-modules.sh [-C] [-s SRC] NAME OUTDIR}
+out=${2:?usage: build-modules.sh [-C] [-s SRC] NAME OUTDIR}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 log=$out/build.log
@@ -70,7 +74,17 @@ else
 	make_cmd=(make -k -C "/usr/src/linux-headers-$krel" M="$build" modules W=1)
 	run=(chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin
 	     LC_ALL=C.UTF-8 HOME=/root)
+	# Sparse from the root's own suite, added once.
+	if [ ${#sparse[@]} != 0 ] && [ ! -e "$root/.daxlite-sparse" ]; then
+		"${run[@]}" DEBIAN_FRONTEND=noninteractive apt-get -qq update
+		"${run[@]}" DEBIAN_FRONTEND=noninteractive nice -n 10 apt-get install -y -qq \
+			--no-install-recommends sparse > "$out/sparse-install.log" 2>&1 ||
+			{ tail -n 20 "$out/sparse-install.log"; exit 1; }
+		"${run[@]}" apt-get clean
+		touch "$root/.daxlite-sparse"
+	fi
 fi
+make_cmd+=("${sparse[@]}")
 
 echo "build-modules: $name ($krel) from $src" | tee "$log"
 start=$(date +%s)

@@ -85,3 +85,22 @@ daxlite_krel() {
 	sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' \
 		"$(daxlite_kdir)/include/generated/utsrelease.h"
 }
+
+# daxlite_linux_source_deb PKG VERSION: the path of Debian's PKG (a
+# linux-source-X.Y) of that VERSION, downloaded once by apt (through
+# scripts/kernels.sh's private configuration) into
+# $DAXLITE_CACHE/linux-source.
+daxlite_linux_source_deb() {
+	local pkg=$1 ver=$2 d=$DAXLITE_CACHE/linux-source
+	mkdir -p "$d"
+	if [ ! -s "$d/${pkg}_${ver}_all.deb" ]; then
+		echo "downloading $pkg $ver" >&2
+		(cd "$d" && "$DAXLITE_ROOT/scripts/kernels.sh" apt download -q "$pkg=$ver" >&2)
+	fi
+	ls "$d/${pkg}_${ver}_all.deb"
+}
+
+# daxlite_series KREL: the X.Y of a kernel release (7.3.4+deb13-amd64: 7.3).
+daxlite_series() {
+	echo "$1" | sed -n 's/^\([0-9]*\.[0-9]*\)[.+-].*/\1/p'
+}

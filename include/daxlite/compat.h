@@ -56,6 +56,13 @@
 #define DAXL_NS		"DAXLITE"
 #endif
 
+/* The namespace of EXPORT_SYMBOL_IF_KUNIT(), spelled the same way. */
+#if !DAXL_SINCE(6, 13)
+#define DAXL_KUNIT_NS	EXPORTED_FOR_KUNIT_TESTING
+#else
+#define DAXL_KUNIT_NS	"EXPORTED_FOR_KUNIT_TESTING"
+#endif
+
 /*
  * pfns of device memory: 6.1 and 6.12 pass a pfn_t, flagged PFN_DEV |
  * PFN_MAP for memory with struct pages; 6.17 removed pfn_t, and pfns are

@@ -59,6 +59,41 @@ struct daxl_phys {
  */
 #define DAXL_MEMMAP_PER_PAGE	64
 
+/*
+ * A map=dev range's carve-out: DAXL_MEMMAP_INFO_SIZE bytes that start with
+ * a struct daxl_memmap_info, then the struct pages, then the memory served
+ * (dax_core/memmap_info.c, docs/format.md).
+ */
+#define DAXL_MEMMAP_INFO_SIZE		SZ_2M
+#define DAXL_MEMMAP_INFO_MAGIC		"DAXLITE_MEMMAP1"
+#define DAXL_MEMMAP_INFO_VERSION	1
+
+/**
+ * struct daxl_memmap_info - the info block of a map=dev range, at its first byte
+ * @magic: DAXL_MEMMAP_INFO_MAGIC, with its NUL
+ * @version: DAXL_MEMMAP_INFO_VERSION
+ * @page_size: PAGE_SIZE of the writer (4096)
+ * @memmap_per_page: DAXL_MEMMAP_PER_PAGE of the writer
+ * @reserved: zero
+ * @range_size: bytes of the whole range, carve-out included
+ * @info_size: DAXL_MEMMAP_INFO_SIZE: bytes before the struct pages
+ * @carve_size: bytes before the memory served: @info_size plus the memmap
+ * @csum: Fletcher-64 of the 32-bit little-endian words before it
+ *
+ * All fields little endian.
+ */
+struct daxl_memmap_info {
+	u8 magic[16];
+	__le32 version;
+	__le32 page_size;
+	__le32 memmap_per_page;
+	__le32 reserved;
+	__le64 range_size;
+	__le64 info_size;
+	__le64 carve_size;
+	__le64 csum;
+};
+
 /**
  * enum daxl_backing - what the memory behind a region is
  * @DAXL_VOLATILE: RAM; stores are as durable as they will ever be once
@@ -91,7 +126,8 @@ struct daxl_holder_ops {
  * @start: physical address of the first byte served
  * @size: length in bytes served
  * @memmap_size: bytes before @start, in the same range, that hold its
- *	struct pages (map=dev); 0 when they are in RAM
+ *	info block and struct pages (map=dev, daxl_memmap_carve_size()); 0
+ *	when the struct pages are in RAM
  * @kaddr: kernel virtual address of the first byte
  * @backing: volatile or persistent, which decides the flush policy
  * @dax_dev: the region's dax_device, once daxl_region_alloc_dax() made it,
@@ -158,6 +194,7 @@ int daxl_parse_ranges_param(const char *who, const char *spec,
 			    struct daxl_phys *ranges);
 int daxl_check_span(u64 offset, u64 len, u64 size);
 u64 daxl_memmap_size(u64 size);
+u64 daxl_memmap_carve_size(u64 size);
 
 struct daxl_region *daxl_region_map(const struct daxl_phys *phys,
 				    enum daxl_backing backing,

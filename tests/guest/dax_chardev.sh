@@ -185,6 +185,44 @@ case_raw_mmap_leaves_no_page_state() {
 	rmmod dax_blk dax_core
 }
 
+# map=dev records its carve-out in an info block at the range's first
+# byte: written at the first map=dev attach, checked at every later one;
+# an attach that would misplace the data or the struct pages is refused.
+case_map_dev_info_block() {
+	insmod $MODDIR/dax_core.ko
+	# A file system made with map=mem: map=dev would write over it.
+	load_cdev ranges=256M@0xb0000000
+	mkfs.famfs_lite /dev/dax0 > /dev/null
+	rmmod dax_chardev
+	expect_fail_errno 'Invalid parameters' load_cdev ranges=256M@0xb0000000:map=dev
+	expect_dmesg 'dax0: \[0xb0000000-0xbfffffff\] holds a famfs_lite file system made with map=mem; map=dev would write struct pages over it'
+	load_cdev ranges=256M@0xb0000000
+	fsck.famfs_lite /dev/dax0 | grep 'clean: 0 files'
+	daxtest mmap-fill /dev/dax0 0 $((2 * MB)) 44
+	rmmod dax_chardev
+	# 256 MiB: 4 MiB of struct pages after the 2 MiB info block.
+	load_cdev ranges=256M@0xb0000000:map=dev
+	expect_dmesg 'dax0: \[0xb0000000-0xbfffffff\] now carries a map=dev info block: its first 6 MiB hold it and the struct pages'
+	[ "$(cat /sys/class/dax_chardev/dax0/size)" = $((250 * MB)) ]
+	daxtest mmap-fill /dev/dax0 0 $((8 * MB)) 45
+	rmmod dax_chardev
+	dmesg_mark
+	load_cdev ranges=256M@0xb0000000:map=dev
+	expect_no_dmesg 'now carries a map=dev info block'
+	expect_dmesg 'dax0: serving \[0xb0600000-0xbfffffff\] \(250 MiB, volatile\), its info block and struct pages in the 6 MiB before it'
+	daxtest read-verify /dev/dax0 0 $((8 * MB)) 45
+	rmmod dax_chardev
+	# Another size, or map=mem, would misplace data or struct pages.
+	expect_fail_errno 'Invalid parameters' load_cdev ranges=128M@0xb0000000:map=dev
+	expect_dmesg 'dax0: \[0xb0000000-0xb7ffffff\] holds a map=dev info block for a 256 MiB range with a 6 MiB carve-out, not this 128 MiB one; refusing it'
+	expect_fail_errno 'Invalid parameters' load_cdev ranges=256M@0xb0000000
+	expect_dmesg 'dax0: \[0xb0000000-0xbfffffff\] holds a map=dev info block \(a 256 MiB range whose struct pages take its first 6 MiB\); attach it with map=dev'
+	expect_fail_errno 'Invalid parameters' load_cdev ranges=256M@0xb0000000:map=mem
+	load_cdev ranges=256M@0xb0000000:map=dev
+	daxtest read-verify /dev/dax0 0 $((8 * MB)) 45
+	rmmod dax_chardev dax_core
+}
+
 run_case bad-params case_bad_params
 run_case load case_load
 run_case overlap-across-modules case_overlap_across_modules
@@ -202,3 +240,4 @@ run_case rmmod-while-open-refused case_rmmod_while_open_refused
 run_case unload case_unload
 run_case reload-keeps-data case_reload_keeps_data
 run_case raw-mmap-leaves-no-page-state case_raw_mmap_leaves_no_page_state
+run_case map-dev-info-block case_map_dev_info_block

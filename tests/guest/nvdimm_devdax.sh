@@ -13,6 +13,14 @@ takeover_built() {
 	[ -d /sys/bus/dax/drivers/dax_chardev ]
 }
 
+# The kernel series whose layouts dax_core carries (dax_core/Kbuild).
+takeover_expected() {
+	case $(uname -r) in
+	6.1.* | 6.12.* | 7.3.*) return 0 ;;
+	esac
+	return 1
+}
+
 case_make_devdax_namespace() {
 	modprobe -a nfit nd_pmem dax_pmem device_dax $(famfs_lite_kernel_deps)
 	insmod $MODDIR/dax_core.ko devdax_takeover=1
@@ -24,6 +32,11 @@ case_make_devdax_namespace() {
 	[ -c /dev/dax0.0 ] && [ "$(driver_of $DAXDEV)" = device_dax ]
 	# dax_chardev took nothing on its own, and cannot be unbound by sysfs.
 	[ ! -e /dev/dax0 ]
+	if takeover_expected; then
+		takeover_built || die "no dax bus driver on $(uname -r), whose layouts were verified"
+	else
+		! takeover_built || die "a dax bus driver on $(uname -r), whose layouts were not verified"
+	fi
 	if takeover_built; then
 		[ -e /sys/bus/dax/drivers/dax_chardev/new_id ]
 		[ ! -e /sys/bus/dax/drivers/dax_chardev/unbind ] || die "sysfs unbind is not suppressed"
