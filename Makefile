@@ -67,7 +67,8 @@ test-helpers: tools
 	$(CC) -O2 -Wall -Wextra -Werror -static -Iinclude -Itools \
 		-o build/famfsl_fuzz tests/helpers/famfsl_fuzz.c \
 		tools/famfsl_tool.c famfs_lite/format.c
-	$(CC) -O2 -Wall -Wextra -Werror -static -o build/famfsl_crash tests/helpers/famfsl_crash.c
+	$(CC) -O2 -Wall -Wextra -Werror -static -Iinclude -Itools \
+		-o build/famfsl_crash tests/helpers/famfsl_crash.c
 
 clean:
 	@test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
