@@ -7,6 +7,8 @@
  *	run OPS metadata operations in DIR (a famfs_lite mount), writing
  *	"mark 2i" before operation i and "mark 2i+1" after it returned to
  *	CONTROL (the recorder's control file), and each operation to OPLOG
+ *   famfsl_crash say TEXT...
+ *	print TEXT and wait until the terminal (the serial console) sent it
  *   famfsl_crash info RECORD
  *	count the records, stores, flushes and marks
  *   famfsl_crash rebuild BASE RECORD POINT OUT [SUBSET-SEED]
@@ -47,6 +49,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1007,8 +1010,27 @@ static int cmd_check(int argc, char **argv)
 	return failures ? 1 : 0;
 }
 
+/*
+ * Print a line and wait until the terminal sent it: on the serial
+ * console, the host has it before anything the caller does next.
+ */
+static int cmd_say(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i < argc; i++)
+		printf("%s%s", i ? " " : "", argv[i]);
+	putchar('\n');
+	fflush(stdout);
+	if (isatty(1) && tcdrain(1))
+		die("tcdrain: %s", strerror(errno));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 2 && !strcmp(argv[1], "say"))
+		return cmd_say(argc - 2, argv + 2);
 	if (argc >= 2 && !strcmp(argv[1], "workload"))
 		return cmd_workload(argc - 2, argv + 2);
 	if (argc >= 2 && !strcmp(argv[1], "info"))
