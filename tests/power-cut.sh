@@ -90,7 +90,9 @@ for ((k = 1; k <= n; k++)); do
 	done
 	delay=$((RANDOM % (maxdelay * 1000)))
 	sleep "$((delay / 1000)).$(printf %03d $((delay % 1000)))"
-	qemu=$(pgrep -f "initrd-$label.cpio.gz" | head -n 1)
+	# QEMU itself, not the timeout(1) that runs it (its command line has
+	# the same words): killing that would leave QEMU running.
+	qemu=$(pgrep -f "^qemu-system-x86_64 .*initrd-$label\.cpio\.gz" | head -n 1)
 	if [ -z "$qemu" ]; then
 		wait $rg
 		verdict FAIL "$label: the guest ended before it could be killed; see $log"
@@ -98,6 +100,10 @@ for ((k = 1; k <= n; k++)); do
 	fi
 	kill -KILL "$qemu"
 	wait $rg
+	if kill -0 "$qemu" 2> /dev/null; then
+		verdict FAIL "$label: QEMU ($qemu) outlived SIGKILL"
+		break
+	fi
 	if ! grep -q '^PASS .*kernel-log-clean' "$logs/$label.out"; then
 		verdict FAIL "$label: the kernel log has a report; see $log"
 	fi

@@ -38,6 +38,9 @@ case_recorder_interface() {
 }
 
 case_record_workload() {
+	# A pattern where files will be: a file must show its allocation's
+	# zeroes after a crash, never this.
+	dd if=/dev/zero bs=1M count=64 2> /dev/null | tr '\000' '\252' > /dev/dax0
 	mkfs.famfs_lite -l 4M /dev/dax0
 	cat /dev/dax0 > /tmp/base.img
 	echo start dax0 > $REC/control
