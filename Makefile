@@ -16,7 +16,7 @@
 #   make check-fresh     the README's commands in a fresh minimal Debian 12 root (slow; root)
 #   make fuzz            the famfs_lite image fuzzer: 10,000 images (FUZZ_IMAGES, FUZZ_SEED)
 #   make crash           crash points of the famfs_lite log (modules built with
-#                        DAXL_RECORD=1) and 50 power cuts (POWERCUT_N)
+#                        dax_core's test-only store recording) and 50 power cuts (POWERCUT_N)
 #   make install         tools, man pages, udev rules, examples (PREFIX, DESTDIR)
 #   make uninstall       remove what make install put there
 #   make dkms-install    dkms add, build and install, for KVER (default: running)

@@ -9,6 +9,7 @@ set -uo pipefail
 cd "$DAXLITE_ROOT"
 
 rc=0
+# Any mention, comments included: none is needed there.
 if grep -n 'DAXL_RECORD' dkms.conf Makefile Kbuild; then
 	echo "DAXL_RECORD is named where the default or DKMS build reads it"
 	rc=1
