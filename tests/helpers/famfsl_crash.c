@@ -682,8 +682,12 @@ static int cmd_workload(int argc, char **argv)
 				 n->path, size);
 		} else if (choice >= 25 && choice < 35 &&
 			   (n = pick('f', is_allocated))) {
+			/* Within the size: the write changes no metadata. */
+			size_t wlen = n->size < 16 ? n->size : 16;
+
 			fd = open(n->path, O_WRONLY);
-			if (fd < 0 || pwrite(fd, "famfs_lite crash", 16, 0) != 16)
+			if (fd < 0 ||
+			    pwrite(fd, "famfs_lite crash", wlen, 0) != (ssize_t)wlen)
 				fail_op("write", n->path);
 			close(fd);
 			snprintf(line, sizeof(line), "%u write %s", i, n->path);
