@@ -1035,9 +1035,10 @@ static int cmd_check(int argc, char **argv)
 		free(want);
 		free(want_next);
 	}
-	printf("crash points checked: %u (%u flush and in-between points, %u subset variants), %u failed, in %lds; %u distinct images mounted and fsck'd\n",
-	       checked_prefix + checked_subset, checked_prefix,
-	       checked_subset, failures, (long)(time(NULL) - t0), mounts);
+	printf("crash points checked: %u, %u failed; passed: %u flush and in-between points, %u subset variants; in %lds, %u distinct images mounted and fsck'd\n",
+	       checked_prefix + checked_subset + failures, failures,
+	       checked_prefix, checked_subset, (long)(time(NULL) - t0),
+	       mounts);
 	free(prev_got);
 	if (!failures && done_ops != nops)
 		die("only %zu of %zu operations returned before the end", done_ops, nops);
