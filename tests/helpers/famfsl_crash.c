@@ -64,16 +64,16 @@
 enum { REC_STORE = 1, REC_ZERO = 2, REC_FLUSH = 3, REC_MARK = 4 };
 
 struct rec_hdr {
-	uint32_t type;
-	uint32_t pad;
-	uint64_t offset;
-	uint64_t len;
+	u32 type;
+	u32 pad;
+	u64 offset;
+	u64 len;
 };
 
 struct rec {
-	uint32_t type;
-	uint64_t offset;
-	uint64_t len;
+	u32 type;
+	u64 offset;
+	u64 len;
 	const unsigned char *bytes;	/* STORE only */
 };
 
@@ -89,9 +89,9 @@ static void die(const char *fmt, ...)
 	exit(2);
 }
 
-static uint64_t rng_state;
+static u64 rng_state;
 
-static uint64_t rnd(void)
+static u64 rnd(void)
 {
 	/* xorshift64* */
 	rng_state ^= rng_state >> 12;
@@ -105,7 +105,7 @@ static unsigned int rnd_below(unsigned int n)
 	return n ? rnd() % n : 0;
 }
 
-static void seed_rng(uint64_t seed)
+static void seed_rng(u64 seed)
 {
 	rng_state = seed * 0x9e3779b97f4a7c15ULL + 1;
 	if (!rng_state)
@@ -181,10 +181,10 @@ static void load_record(const char *path)
 
 /* Apply record @r to @img (of @size bytes); stores past the end are cut. */
 static void apply(unsigned char *img, size_t size, const struct rec *r,
-		  uint64_t from, uint64_t to)
+		  u64 from, u64 to)
 {
-	uint64_t a = r->offset > from ? r->offset : from;
-	uint64_t b = r->offset + r->len < to ? r->offset + r->len : to;
+	u64 a = r->offset > from ? r->offset : from;
+	u64 b = r->offset + r->len < to ? r->offset + r->len : to;
 
 	if (b > size)
 		b = size;
@@ -219,9 +219,9 @@ static void apply_subset(unsigned char *img, size_t size, size_t from,
 			 size_t to, unsigned char *dirty)
 {
 	size_t i, j;
-	uint64_t l, first, last;
+	u64 l, first, last;
 	/* each line: how many stores touch it, how many of them are kept */
-	struct lc { uint64_t line; unsigned int seen, cut; } *lines = NULL;
+	struct lc { u64 line; unsigned int seen, cut; } *lines = NULL;
 	size_t nr = 0, cap = 0;
 
 	for (i = from; i < to; i++) {
@@ -544,13 +544,13 @@ static struct model wm;
 static int ctl_fd = -1;
 static unsigned int name_seq;
 
-static void mark(unsigned long long v)
+static void put_mark(unsigned long long v)
 {
 	char buf[32];
 	int n = snprintf(buf, sizeof(buf), "mark %llu", v);
 
 	if (ctl_fd >= 0 && write(ctl_fd, buf, n) != n)
-		die("mark %llu: %s", v, strerror(errno));
+		die("cannot mark %llu: %s", v, strerror(errno));
 }
 
 /* A random live node of type @type ('d': the root, "", counts), or NULL. */
@@ -568,6 +568,14 @@ static struct node *pick(char type, bool (*ok)(const struct node *))
 			got = n;
 	}
 	return got;
+}
+
+/* pick() into *@out, for a condition: whether it found one. */
+static bool pick_into(struct node **out, char type,
+		      bool (*ok)(const struct node *))
+{
+	*out = pick(type, ok);
+	return *out;
 }
 
 static bool is_empty_file(const struct node *n)
@@ -658,7 +666,7 @@ static int cmd_workload(int argc, char **argv)
 		choice = rnd_below(100);
 		if (files > 200 && choice < 30)
 			choice = 70 + rnd_below(20);	/* unlink or rmdir */
-		mark(2ULL * i);
+		put_mark(2ULL * i);
 		n = NULL;
 		if (choice < 10 && files < 400) {
 			join(p, pick_dir(), 'd');
@@ -667,7 +675,7 @@ static int cmd_workload(int argc, char **argv)
 				fail_op("mkdir", p);
 			snprintf(line, sizeof(line), "%u mkdir %s %o", i, p, mode);
 		} else if (choice >= 10 && choice < 25 &&
-			   (n = pick('f', is_empty_file)) && allocated_units() < 20) {
+			   pick_into(&n, 'f', is_empty_file) && allocated_units() < 20) {
 			long long size = 1 + rnd_below(2 << 20);
 
 			if (rnd_below(2)) {
@@ -681,7 +689,7 @@ static int cmd_workload(int argc, char **argv)
 			snprintf(line, sizeof(line), "%u alloc %s %lld", i,
 				 n->path, size);
 		} else if (choice >= 25 && choice < 35 &&
-			   (n = pick('f', is_allocated))) {
+			   pick_into(&n, 'f', is_allocated)) {
 			/* Within the size: the write changes no metadata. */
 			size_t wlen = n->size < 16 ? n->size : 16;
 
@@ -692,14 +700,14 @@ static int cmd_workload(int argc, char **argv)
 			close(fd);
 			snprintf(line, sizeof(line), "%u write %s", i, n->path);
 		} else if (choice >= 35 && choice < 50 &&
-			   (n = rnd_below(3) ? pick('f', NULL) : pick('d', NULL))) {
+			   pick_into(&n, rnd_below(3) ? 'f' : 'd', NULL)) {
 			mode = (n->type == 'd' ? 0700 : 0) | rnd_below(01000);
 			if (chmod(n->path, mode))
 				fail_op("chmod", n->path);
 			snprintf(line, sizeof(line), "%u chmod %s %o", i,
 				 n->path, mode);
 		} else if (choice >= 50 && choice < 62 &&
-			   (n = rnd_below(4) ? pick('f', NULL) : pick('d', NULL))) {
+			   pick_into(&n, rnd_below(4) ? 'f' : 'd', NULL)) {
 			/* A directory moves to the root: paths stay short. */
 			const char *d = n->type == 'd' ? "" : pick_dir();
 
@@ -712,12 +720,12 @@ static int cmd_workload(int argc, char **argv)
 				fail_op("rename", n->path);
 			snprintf(q, sizeof(q), "%s", n->path);
 			snprintf(line, sizeof(line), "%u rename %s %s", i, q, p);
-		} else if (choice >= 70 && choice < 80 && (n = pick('f', NULL))) {
+		} else if (choice >= 70 && choice < 80 && pick_into(&n, 'f', NULL)) {
 			if (unlink(n->path))
 				fail_op("unlink", n->path);
 			snprintf(line, sizeof(line), "%u unlink %s", i, n->path);
 		} else if (choice >= 80 && choice < 90 &&
-			   (n = pick('d', is_empty_dir))) {
+			   pick_into(&n, 'd', is_empty_dir)) {
 			if (rmdir(n->path))
 				fail_op("rmdir", n->path);
 			snprintf(line, sizeof(line), "%u rmdir %s", i, n->path);
@@ -730,7 +738,7 @@ static int cmd_workload(int argc, char **argv)
 			close(fd);
 			snprintf(line, sizeof(line), "%u create %s %o", i, p, mode);
 		}
-		mark(2ULL * i + 1);
+		put_mark(2ULL * i + 1);
 		if (!model_apply(&wm, line))
 			die("bad op: %s", line);
 		puts(line);
@@ -743,11 +751,11 @@ static int cmd_workload(int argc, char **argv)
 /* ---- the check ---- */
 
 /* The end of what mount and fsck read of @img: up to the last committed entry. */
-static uint64_t committed_end(const unsigned char *img, size_t size)
+static u64 committed_end(const unsigned char *img, size_t size)
 {
 	struct famfsl_superblock sb;
 	struct famfsl_log_header h;
-	uint64_t end;
+	u64 end;
 
 	if (size < sizeof(sb))
 		return size;
@@ -828,7 +836,7 @@ static void flush_dirty(int fd, const unsigned char *img, size_t size,
 
 static void mark_dirty(unsigned char *dirty, size_t size, const struct rec *r)
 {
-	uint64_t a = r->offset, b = r->offset + r->len, pg;
+	u64 a = r->offset, b = r->offset + r->len, pg;
 
 	if (b > size)
 		b = size;
@@ -851,7 +859,7 @@ static int cmd_check(int argc, char **argv)
 	time_t t0;
 	int fd, prev_rc = 0, prev_fsck = 0;
 	/* the lowest byte changed since the last image mounted */
-	uint64_t touched = UINT64_MAX;
+	u64 touched = UINT64_MAX;
 	bool full = getenv("FAMFSL_CRASH_FULL"), forced = true;
 	char *prev_got = NULL;
 	unsigned int mounts = 0;
@@ -873,7 +881,9 @@ static int cmd_check(int argc, char **argv)
 	op_begin = calloc(nops + 1, sizeof(*op_begin));
 	op_end = calloc(nops + 1, sizeof(*op_end));
 	for (i = 0; i <= nops; i++)
-		op_begin[i] = op_end[i] = SIZE_MAX;
+		op_begin[i] = SIZE_MAX;
+	for (i = 0; i <= nops; i++)
+		op_end[i] = SIZE_MAX;
 	for (i = 0; i < nr_recs; i++) {
 		if (recs[i].type != REC_MARK)
 			continue;
@@ -926,8 +936,9 @@ static int cmd_check(int argc, char **argv)
 		die("%s: %s", dev, strerror(errno));
 	memset(dirty, 1, (size + 4095) / 4096);
 	flush_dirty(fd, img, size, dirty);
-	printf("check: %zu records, %zu operations, %u flush points, %u samples, %u subset variants\n",
-	       nr_recs, nops, flush_points + 1, samples, subsets);
+	printf("check: %zu records, %zu operations, %u flush points, ",
+	       nr_recs, nops, flush_points + 1);
+	printf("%u samples, %u subset variants\n", samples, subsets);
 
 	t0 = time(NULL);
 	for (size_t k = 0; k < npoints && failures < 5; k++) {
@@ -1010,9 +1021,10 @@ static int cmd_check(int argc, char **argv)
 			rc = 1;
 		} else if (!rc && strcmp(got, want) &&
 			   (!want_next || strcmp(got, want_next))) {
-			printf("FAIL point %zu%s (last flush at record %zu): %zu operations returned%s; the tree differs\n",
-			       pt->at, pt->subset ? " (subset)" : "", f, done_ops,
-			       inflight ? ", one in flight" : "");
+			printf("FAIL point %zu%s (last flush at record %zu): ",
+			       pt->at, pt->subset ? " (subset)" : "", f);
+			printf("%zu operations returned%s; the tree differs\n",
+			       done_ops, inflight ? ", one in flight" : "");
 			if (inflight)
 				printf("  in flight: %s\n", ops[done_ops]);
 			if (done_ops)
@@ -1035,10 +1047,12 @@ static int cmd_check(int argc, char **argv)
 		free(want);
 		free(want_next);
 	}
-	printf("crash points checked: %u, %u failed; passed: %u flush and in-between points, %u subset variants; in %lds, %u distinct images mounted and fsck'd\n",
-	       checked_prefix + checked_subset + failures, failures,
-	       checked_prefix, checked_subset, (long)(time(NULL) - t0),
-	       mounts);
+	printf("crash points checked: %u, %u failed; ",
+	       checked_prefix + checked_subset + failures, failures);
+	printf("passed: %u flush and in-between points, %u subset variants; ",
+	       checked_prefix, checked_subset);
+	printf("in %lds, %u distinct images mounted and fsck'd\n",
+	       (long)(time(NULL) - t0), mounts);
 	free(prev_got);
 	if (!failures && done_ops != nops)
 		die("only %zu of %zu operations returned before the end", done_ops, nops);
