@@ -157,7 +157,9 @@ echo "== guest: crash points of the famfs_lite log: every flush point of 1,000 o
 # The modules with dax_core's test-only store recording (DAXL_RECORD=1).
 build_record() {
 	rm -rf "$DAXLITE_BUILD/mods-record"
-	DAXL_RECORD=1 scripts/build-modules.sh 6.1 "$DAXLITE_BUILD/mods-record"
+	DAXL_RECORD=1 scripts/build-modules.sh 6.1 "$DAXLITE_BUILD/mods-record" &&
+	/sbin/modinfo -F parm "$DAXLITE_BUILD/mods-record/dax_core/dax_core.ko" | grep -q '^record_max_mb:' &&
+	! grep -E 'warning:|error:' "$DAXLITE_BUILD/mods-record/build.log"
 }
 host_case host/build-with-store-recording build_record
 tests/vm/run-guest.sh -T 1800 -K "$DAXLITE_BUILD/mods-record" -a 'memmap=128M$0x80000000' \
