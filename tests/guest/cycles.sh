@@ -1,21 +1,26 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Load/unload cycles of each module, without and with devices, and
-# mount/umount cycles of famfs_lite, N of each ($1, default 100); the
+# mount/umount cycles of famfs_lite: $1 is LOADS-MOUNTS, how many of each
+# (default 20-200; scripts/check-debug.sh's DAXLITE_CYCLES); the
 # suite's kmemleak scan (tests/vm/init) then must find nothing.  Meant for
 # the debug kernel.  The guest boots with memmap=1G$0x80000000.  Each
 # cycle's kernel lines are kept off the slow console, and the log is
 # checked for reports after each kind of cycle.
 . /tests/lib.sh
 
-N=${1:-100}
+arg=${1:-20-200}
+LOADS=${arg%-*}
+MOUNTS=${arg#*-}
 M=/mnt/famfs
 MB=1048576
-REPORTS='WARNING:|BUG[: ]|Oops|general protection|KASAN|possible recursive locking|circular locking|inconsistent lock state|refcount_t|Poison overwritten|Redzone|ODEBUG|kmemleak:|suspicious RCU|list_add corruption|list_del corruption'
+REPORTS='WARNING:|BUG[: ]|Oops|general protection|KASAN|possible recursive locking|circular locking|inconsistent lock state|refcount_t|Poison overwritten|Redzone|ODEBUG|kmemleak: [0-9]+ new suspected|unreferenced object|leak detector disabled|suspicious RCU|list_add corruption|list_del corruption'
 
-# cycle NAME CMD...: run CMD (one cycle) N times; print the time it took.
+# cycle N NAME CMD...: run CMD (one cycle) N times; print the time it
+# took.
 cycle() {
-	_name=$1
-	shift
+	N=$1
+	_name=$2
+	shift 2
 	_level=$(cut -f1 /proc/sys/kernel/printk)
 	dmesg -c > /dev/null
 	dmesg -n 1
@@ -70,13 +75,13 @@ mount_cycle() {
 
 case_load_cycles() {
 	modprobe -a libnvdimm $(famfs_lite_kernel_deps)
-	cycle dax_core core_cycle
+	cycle $LOADS dax_core core_cycle
 	insmod $MODDIR/dax_core.ko
-	cycle dax_chardev chardev_cycle
-	cycle dax_chardev-with-devices chardev_dev_cycle
-	cycle dax_blk blk_cycle
-	cycle dax_blk-with-devices blk_dev_cycle
-	cycle famfs_lite famfs_cycle
+	cycle $LOADS dax_chardev chardev_cycle
+	cycle $LOADS dax_chardev-with-devices chardev_dev_cycle
+	cycle $LOADS dax_blk blk_cycle
+	cycle $LOADS dax_blk-with-devices blk_dev_cycle
+	cycle $LOADS famfs_lite famfs_cycle
 }
 
 case_mount_cycles() {
@@ -89,7 +94,7 @@ case_mount_cycles() {
 	fallocate -l $((4 * MB)) $M/d/f
 	daxtest write $M/d/f 0 $((4 * MB)) 91
 	umount $M
-	cycle mount-umount mount_cycle
+	cycle $MOUNTS mount-umount mount_cycle
 	mount -t famfs_lite /dev/dax0 $M
 	daxtest read-verify $M/d/f 0 $((4 * MB)) 91
 	umount $M

@@ -39,7 +39,7 @@ case $arg in
 alias-*) mode=alias; arg=${arg#alias-} ;;
 esac
 DURATION=$arg
-REPORTS='WARNING:|BUG[: ]|Oops|general protection|KASAN|possible recursive locking|circular locking|inconsistent lock state|refcount_t|Poison overwritten|Redzone|ODEBUG|kmemleak:|suspicious RCU|list_add corruption|list_del corruption|hung_task|blocked for more than'
+REPORTS='WARNING:|BUG[: ]|Oops|general protection|KASAN|possible recursive locking|circular locking|inconsistent lock state|refcount_t|Poison overwritten|Redzone|ODEBUG|kmemleak: [0-9]+ new suspected|unreferenced object|leak detector disabled|suspicious RCU|list_add corruption|list_del corruption|hung_task|blocked for more than'
 ERR=/tmp/stress-errors
 
 running() {
