@@ -29,6 +29,7 @@ cycle() {
 	while [ $_i -lt "$N" ]; do
 		"$@" || { dmesg -n "$_level"; die "$_name: cycle $_i failed"; }
 		_i=$((_i + 1))
+		[ $((_i % 50)) = 0 ] && echo "cycles: $_name: $_i" > /dev/console
 		if [ $((_i % 50)) = 0 ] && dmesg -c | grep -E -B5 -A25 "$REPORTS"; then
 			dmesg -n "$_level"
 			die "$_name: kernel report by cycle $_i"

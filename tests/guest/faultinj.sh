@@ -22,6 +22,13 @@ F=/sys/kernel/debug
 NS=/sys/bus/nd/devices/namespace0.0
 # No operation here reaches this many allocations.
 MAX=20000
+# $1 = STRIDE-TAIL: try every STRIDE-th point but the last TAIL of module
+# loads, whose first points are the module loader's (default 1-0: all).
+arg=${1:-1-0}
+LOAD_STRIDE=${arg%-*}
+LOAD_TAIL=${arg#*-}
+STRIDE=1
+TAIL=0
 
 case_setup() {
 	[ -e /proc/self/fail-nth ] || die "no fail-nth: not a fault-injection kernel"
@@ -72,17 +79,35 @@ loaded() {
 inject() {
 	_name=$1 _failed=$2 _done=$3 _undo=$4
 	shift 4
-	_n=0 _err=0 _ok=0
+	_n=0 _err=0 _ok=0 _tried=0 _sampled=0
 	: > /tmp/errnos
 	_start=$(date +%s)
 	_level=$(cut -f1 /proc/sys/kernel/printk)
 	dmesg -c > /dev/null
 	dmesg -n 1
+	# Sampling (STRIDE > 1): how many points a whole call passes; every
+	# STRIDE-th of them is tried but the last TAIL, which all are.
+	if [ "$STRIDE" -gt 1 ]; then
+		_out=$(daxstress fail-nth $MAX "$@")
+		case $_out in
+		"injected=0 ret=0 points="*) ;;
+		*) die "$_name: a call without a fault: $_out" ;;
+		esac
+		_sampled=$((${_out##*points=} - TAIL))
+		$_done || die "$_name: succeeded, but: $_done"
+		$_undo
+	fi
 	while :; do
-		_n=$((_n + 1))
+		if [ $_n -gt 0 ] && [ $((_n + STRIDE)) -le $_sampled ]; then
+			_n=$((_n + STRIDE))
+		else
+			_n=$((_n + 1))
+		fi
+		_tried=$((_tried + 1))
+		[ $((_tried % 25)) = 0 ] && echo "faultinj: $_name: attempt $_n" > /dev/console
 		_out=$(daxstress fail-nth $_n "$@") || die "daxstress failed: $_out"
 		case $_out in
-		"injected=0 ret=0")
+		"injected=0 ret=0"*)
 			$_done || die "$_name: attempt $_n succeeded, but: $_done"
 			check_log "$_name, attempt $_n"
 			$_undo
@@ -106,7 +131,7 @@ inject() {
 		[ $_n -lt $MAX ] || die "$_name: no success after $MAX attempts"
 	done
 	dmesg -n "$_level"
-	echo "$_name: $((_n - 1)) faults: $_err failed ($(sort /tmp/errnos | uniq -c | tr -s ' \n' ' ')), $_ok absorbed; $(($(date +%s) - _start))s"
+	echo "$_name: $((_tried - 1)) faults of $((_n - 1)) points: $_err failed ($(sort /tmp/errnos | uniq -c | tr -s ' \n' ' ')), $_ok absorbed; $(($(date +%s) - _start))s"
 }
 
 # Module loads, without and with devices.
@@ -126,6 +151,8 @@ loaded_famfs() { loaded famfs_lite && grep -qw famfs_lite /proc/filesystems; }
 rmmod_famfs() { rmmod famfs_lite; }
 
 case_load() {
+	STRIDE=$LOAD_STRIDE
+	TAIL=$LOAD_TAIL
 	inject load-dax_core not_loaded_core loaded_core rmmod_core \
 		load $MODDIR/dax_core.ko
 	insmod $MODDIR/dax_core.ko

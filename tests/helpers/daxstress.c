@@ -10,7 +10,8 @@
  *       around exactly one system call, then print
  *           "injected=0|1 ret=0" or "injected=0|1 err=ERRNO"
  *       injected=1: the N-th point was reached and failed; injected=0: the
- *       call passed fewer than N points (nothing failed).  Files are opened
+ *       call passed fewer than N points (nothing failed), and " points=P"
+ *       follows: how many it passed.  Files are opened
  *       before the fault is armed, so only the call itself is counted.
  *       OPs:
  *         load KO [PARAMS]        finit_module(2)
@@ -133,9 +134,13 @@ static int fail_nth(int n, int argc, char **argv)
 	if (ret == -2)
 		return setup_fail("operation", c.op);
 	if (ret < 0)
-		printf("injected=%d err=%s\n", injected, errno_name(e));
+		printf("injected=%d err=%s", injected, errno_name(e));
 	else
-		printf("injected=%d ret=0\n", injected);
+		printf("injected=%d ret=0", injected);
+	/* How many points the call passed, when none failed. */
+	if (!injected)
+		printf(" points=%d", n - atoi(buf));
+	printf("\n");
 	if (c.fd >= 0)
 		close(c.fd);
 	return 0;
