@@ -22,8 +22,9 @@ F=/sys/kernel/debug
 NS=/sys/bus/nd/devices/namespace0.0
 # No operation here reaches this many allocations.
 MAX=20000
-# $1 = STRIDE-TAIL: try every STRIDE-th point but the last TAIL of module
-# loads, whose first points are the module loader's (default 1-0: all).
+# $1 = STRIDE-TAIL: of module loads, whose first points are the module
+# loader's, and of the replay, try every STRIDE-th point but the last TAIL
+# (default 1-0: all of them).
 arg=${1:-1-0}
 LOAD_STRIDE=${arg%-*}
 LOAD_TAIL=${arg#*-}
@@ -249,14 +250,18 @@ case_replay() {
 	rmdir $M/s
 	umount $M
 	fsck.famfs_lite -v /dev/dax0 | tail -n 1
+	STRIDE=$LOAD_STRIDE
+	TAIL=$LOAD_TAIL
 	inject replay not_mounted replayed do_umount \
 		mount /dev/dax0 $M famfs_lite
+	STRIDE=1
+	TAIL=0
 	fsck.famfs_lite /dev/dax0 | grep 'clean: 100 files, 1 directories'
 	rmmod famfs_lite dax_chardev dax_core
 }
 
 run_case setup case_setup
-run_case load-fails-cleanly case_load
 run_case attach-fails-cleanly case_attach
 run_case mount-and-metadata-fail-cleanly case_mount_and_metadata
 run_case replay-fails-cleanly case_replay
+run_case load-fails-cleanly case_load
