@@ -10,7 +10,13 @@
 # own (VFS, sysfs, module loader) as well as the modules'.  The suite's
 # kmemleak scan (tests/vm/init) then finds any leak of the failed attempts.
 #
-# The guest boots with memmap=1G$0x80000000 and one NVDIMM (-n FILE:512M).
+# The guest boots with memmap=1G$0x80000000 and one NVDIMM of 128 MiB
+# (-n FILE:128M).  Every device here lies in one 128 MiB memory section:
+# 6.1's memremap_pages() does not remove the sections it added when a
+# later one fails (pagemap_range() skips arch_remove_memory() on that
+# error), so a failure in the second section of a larger device leaves
+# the first behind and every later map of that range fails with EEXIST,
+# a kernel defect this suite found, not the modules'.
 # A failed page allocation logs a warning with a stack trace: the console
 # is kept quiet during the loops, and each attempt's kernel log is checked
 # for reports instead (check_log).
