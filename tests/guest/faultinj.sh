@@ -141,6 +141,9 @@ inject() {
 			$_done || die "$_name: attempt $_n absorbed the fault, but: $_done"
 			$_undo
 			;;
+		"injected=1 err=EUCLEAN"*)
+			die "$_name: attempt $_n: a failed allocation reported as corrupt media (EUCLEAN)"
+			;;
 		"injected=1 err="*)
 			_err=$((_err + 1))
 			echo "${_out#*err=}" >> /tmp/errnos
