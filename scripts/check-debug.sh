@@ -118,7 +118,7 @@ g_two_hosts() {
 # Allocation failures in load, attach, mount, create, allocate, replay.
 g_faultinj() {
 	rm -f "$img-faultinj.img"
-	guest -n "$img-faultinj.img:128M" -a 'memmap=1G$0x80000000' -g 8-60 faultinj
+	guest -T 3600 -n "$img-faultinj.img:128M" -a 'memmap=1G$0x80000000' -g 40-15 faultinj
 }
 # Load/unload and mount/umount cycles, DAXLITE_CYCLES=LOADS-MOUNTS of
 # each (README: 1000-1000 takes hours here).
