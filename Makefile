@@ -13,6 +13,7 @@
 #                        from 6.1's and the newest kernel's source (KUNIT_KERNELS)
 #   make check-debug     the guest suites on a debug kernel (KASAN, lockdep,
 #                        kmemleak, ...), built once and cached
+#   make stress          concurrent load on the debug kernel, DURATION seconds (300)
 #   make bench           each daxlite path against its stock peer, in one QEMU boot
 #   make check-fresh     the README's commands in a fresh minimal Debian 12 root (slow; root)
 #   make fuzz            the famfs_lite image fuzzer: 10,000 images (FUZZ_IMAGES, FUZZ_SEED)
@@ -32,7 +33,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 
 MODULES := dax_core dax_blk dax_chardev famfs_lite
 
-.PHONY: all modules tools test-modules test-helpers clean check check-debug demo kunit bench check-fresh fuzz crash \
+.PHONY: all modules tools test-modules test-helpers clean check check-debug demo kunit bench check-fresh fuzz crash stress \
 	install uninstall dkms-install dkms-remove deb
 
 # make install: tools, man pages, udev rules and configuration examples.
@@ -67,6 +68,7 @@ test-helpers: tools
 	mkdir -p build
 	$(CC) -O2 -Wall -Wextra -Werror -static -o build/daxtest tests/helpers/daxtest.c
 	$(CC) -O2 -Wall -Wextra -Werror -static -o build/daxbench tests/helpers/daxbench.c
+	$(CC) -O2 -Wall -Wextra -Werror -static -o build/daxstress tests/helpers/daxstress.c
 	$(CC) -O2 -Wall -Wextra -Werror -static -Iinclude -Itools \
 		-o build/famfsl_poke tests/helpers/famfsl_poke.c \
 		tools/famfsl_tool.c famfs_lite/format.c
@@ -109,6 +111,9 @@ fuzz:
 
 crash:
 	scripts/crash.sh
+
+stress:
+	scripts/stress.sh
 
 install: tools
 	install -D -m 0755 tools/mkfs.famfs_lite $(DESTDIR)$(SBINDIR)/mkfs.famfs_lite

@@ -217,10 +217,11 @@ static int famfsl_apply_alloc(struct super_block *sb,
 		rc = MISMATCH("allocation for a directory");
 	else if (inode->i_private)
 		rc = MISMATCH("second allocation for a file");
-	else if (famfsl_set_extents(inode, a))
-		rc = MISMATCH("extent overlaps another file");
 	else
-		rc = 0;
+		rc = famfsl_set_extents(inode, a);
+	/* Only -EUCLEAN is the media's fault, not -ENOMEM. */
+	if (rc == -EUCLEAN && !inode->i_private && S_ISREG(inode->i_mode))
+		rc = MISMATCH("extent overlaps another file");
 	iput(inode);
 	return rc;
 }

@@ -115,6 +115,16 @@ g_nvdimm_share() {
 g_two_hosts() {
 	tests/two-hosts.sh "${dbg[@]}"
 }
+# Allocation failures in load, attach, mount, create, allocate, replay.
+g_faultinj() {
+	rm -f "$img-faultinj.img"
+	guest -T 3600 -n "$img-faultinj.img:128M" -a 'memmap=1G$0x80000000' -g 40-15 faultinj
+}
+# Load/unload and mount/umount cycles, DAXLITE_CYCLES=LOADS-MOUNTS of
+# each (README: 1000-1000 takes hours here).
+g_cycles() {
+	guest -a 'memmap=1G$0x80000000' -g "${DAXLITE_CYCLES:-20-200}" cycles
+}
 g_dkms_modprobe() {
 	guest -a 'memmap=1G$0x80000000' -U "$dkms" dkms_modprobe
 }
@@ -147,6 +157,8 @@ group "two views of one NVDIMM, as a writer and a reader host" g_nvdimm_alias
 group "famfs_lite on an NVDIMM, written, powered off, read after reboot" g_nvdimm_share
 group "two hosts on one NVDIMM, a writer and a read-only reader" g_two_hosts
 group "DKMS-built modules, modprobe and mount only" g_dkms_modprobe
+group "allocation failures injected (failslab, fail_page_alloc)" g_faultinj
+group "load/unload and mount/umount cycles" g_cycles
 wait
 cat "$out"/*
 

@@ -130,7 +130,12 @@ case_namespace_disabled_while_mounted() {
 	mount -t famfs_lite /dev/dax0 /mnt/famfs
 	ndctl disable-namespace namespace0.0 > /tmp/disable.out 2>&1 &
 	pid=$!
-	sleep 3
+	# The removal says it waits (up to 120 s for a KASAN guest), and waits.
+	for i in $(seq 1200); do
+		dmesg_new | grep -q 'dax0.0: is going away while dax0 is in use' && break
+		kill -0 $pid 2> /dev/null || break
+		sleep 0.1
+	done
 	kill -0 $pid || { cat /tmp/disable.out; die "disable-namespace did not wait"; }
 	expect_dmesg 'dax0.0: is going away while dax0 is in use; waiting until it is closed, unmapped and unmounted'
 	daxtest read-verify /mnt/famfs/f 0 $((64 * MB)) 78
