@@ -66,11 +66,15 @@ struct famfsl_file {
  * @name: the device's name, for messages
  * @sb: the validated superblock
  * @capacity: log entry slots
- * @log_lock: serializes log appends; protects @next_index, @next_ino and
- *	@log_full_warned (replay runs where no appender can exist)
+ * @reserve: of them, the last ones only removals and root may use
+ *	(famfsl_log_reserve())
+ * @log_lock: serializes log appends; protects @next_index, @next_ino,
+ *	@log_full_warned and @log_reserve_warned (replay runs where no
+ *	appender can exist)
  * @next_index: entries written or replayed so far
  * @next_ino: the next inode number to hand out
  * @log_full_warned: "log full" was logged once
+ * @log_reserve_warned: "log reserve reached" was logged once
  * @space_lock: protects @space, @held and @quarantine; taken inside
  *	@log_lock
  * @space: the data area's allocator: the space of the files the log
@@ -91,12 +95,14 @@ struct famfsl_sb_info {
 	const char *name;
 	struct famfsl_superblock sb;
 	u64 capacity;
+	u64 reserve;
 
 	/* see @log_lock above */
 	struct mutex log_lock;
 	u64 next_index;
 	u64 next_ino;
 	bool log_full_warned;
+	bool log_reserve_warned;
 	/* see @space_lock above */
 	struct mutex space_lock;
 	struct famfsl_space space;
@@ -117,6 +123,7 @@ static inline struct famfsl_sb_info *FAMFSL_SB(struct super_block *sb)
 }
 
 /* log.c */
+u64 famfsl_log_reserve(u64 capacity);
 int famfsl_log_append(struct famfsl_sb_info *sbi, struct famfsl_entry *e);
 int famfsl_log_replay(struct super_block *sb, bool at_mount);
 void famfsl_time_to_disk(struct famfsl_time *t, struct timespec64 ts);

@@ -10,6 +10,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/dcache.h>
 #include <linux/namei.h>
 #include <linux/slab.h>
@@ -43,6 +45,37 @@ static struct timespec64 famfsl_time_from_disk(const struct famfsl_time *t)
 }
 
 /**
+ * famfsl_log_reserve() - log entries kept back from ordinary users
+ * @capacity: the log's entry slots
+ *
+ * As ext4 keeps 5 % of its blocks for root by default, the last 5 % of
+ * the log's slots are for removals (by anyone) and for any change by a
+ * privileged user, so that one user who fills the log cannot stop anyone
+ * from deleting, nor root from repairing.
+ *
+ * Return: the number of reserved slots.
+ */
+u64 famfsl_log_reserve(u64 capacity)
+{
+	return capacity / 20;
+}
+
+/*
+ * May the change @e be logged in the reserve?  Removals may, so that the
+ * log can always be emptied; so may the file system's privileged users,
+ * by ext4's rule for its reserved blocks: fsuid 0 (ext4's default resuid)
+ * or CAP_SYS_RESOURCE, looked at last, as ext4 does, so that an ordinary
+ * user is not reported to the audit log for every refused change.
+ */
+static bool famfsl_may_use_reserve(const struct famfsl_entry *e)
+{
+	if (le32_to_cpu(e->type) == FAMFSL_UNLINK)
+		return true;
+	return uid_eq(current_fsuid(), GLOBAL_ROOT_UID) ||
+	       capable(CAP_SYS_RESOURCE);
+}
+
+/**
  * famfsl_log_append() - write one entry and commit it
  * @sbi: the file system
  * @e: the entry; its seq and crc are filled in here
@@ -51,8 +84,10 @@ static struct timespec64 famfsl_time_from_disk(const struct famfsl_time *t)
  * is advanced past it with one 8-byte store and flushed: that store is
  * the commit.
  *
- * Context: the caller holds sbi->log_lock.
- * Return: 0, -ENOSPC when the log is full, -EIO.
+ * Context: the caller holds sbi->log_lock, in the task making the
+ * change (whose credentials decide whether it may use the reserve).
+ * Return: 0, -ENOSPC when the log is full (or only its reserve is left,
+ * and the change may not use it), -EIO.
  */
 int famfsl_log_append(struct famfsl_sb_info *sbi, struct famfsl_entry *e)
 {
@@ -66,6 +101,15 @@ int famfsl_log_append(struct famfsl_sb_info *sbi, struct famfsl_entry *e)
 			pr_warn("%s: log full (%llu entries); metadata changes fail with ENOSPC\n",
 				sbi->name, sbi->capacity);
 		sbi->log_full_warned = true;
+		return -ENOSPC;
+	}
+	if (sbi->next_index >= sbi->capacity - sbi->reserve &&
+	    !famfsl_may_use_reserve(e)) {
+		if (!sbi->log_reserve_warned)
+			pr_warn("%s: log reserve reached (%llu of %llu entries used); only removals and root may use the last %llu\n",
+				sbi->name, sbi->next_index, sbi->capacity,
+				sbi->reserve);
+		sbi->log_reserve_warned = true;
 		return -ENOSPC;
 	}
 

@@ -177,6 +177,7 @@ static int famfsl_read_super(struct famfsl_sb_info *sbi)
 	if (rc)
 		return rc;
 	sbi->capacity = famfsl_log_capacity(le64_to_cpu(sbi->sb.log_len));
+	sbi->reserve = famfsl_log_reserve(sbi->capacity);
 	return famfsl_space_init(&sbi->space, le64_to_cpu(sbi->sb.data_offset),
 				 le64_to_cpu(sbi->sb.dev_size));
 }

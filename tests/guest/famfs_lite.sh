@@ -442,6 +442,50 @@ case_inode_numbers_bounded() {
 	umount $C
 }
 
+# as_user CMD...: CMD as uid/gid 1000, without capabilities.  The
+# initramfs's root directory is made 0700 (from its staging directory):
+# open it to others, so that they can run programs.
+as_user() {
+	chmod go+rx /
+	daxtest as-user 1000 1000 "$@"
+}
+
+# One user who fills the log cannot stop anyone from deleting, nor root
+# from changing anything: the last 5 % of the log (408 of 8176 entries)
+# are for removals and root.
+case_log_reserve() {
+	mkfs.famfs_lite -f -l 2M /dev/dax1
+	mount -t famfs_lite /dev/dax1 $C
+	mkdir $C/u
+	chown 1000:1000 $C/u
+	as_user mkdir $C/u/empty
+	# 3 entries so far; the user may write up to entry 7768.
+	out=$(as_user daxtest mkfiles $C/u 9000)
+	echo "$out"
+	[ "$out" = 'created=7765 err=ENOSPC' ] || die "unexpected: $out"
+	expect_dmesg 'famfs_lite: dax1: log reserve reached \(7768 of 8176 entries used\); only removals and root may use the last 408'
+	expect_fail_errno 'No space left' as_user mkdir $C/u/more
+	expect_fail_errno 'No space left' as_user mv $C/u/f1 $C/u/g1
+	expect_fail_errno 'No space left' as_user chmod 600 $C/u/f1
+	expect_fail_errno 'No space left' as_user truncate -s $MB $C/u/f1
+	# Removals by the user, and anything by root, still go.
+	as_user rm $C/u/f0
+	as_user rmdir $C/u/empty
+	rm $C/u/f2
+	mkdir $C/rootdir
+	mv $C/u/f3 $C/rootdir/f3
+	chmod 600 $C/rootdir/f3
+	fallocate -l $((2 * MB)) $C/rootdir/f3
+	daxtest write $C/rootdir/f3 0 $((2 * MB)) 71
+	[ ! -e $C/u/f0 ] && [ ! -e $C/u/empty ] && [ ! -e $C/u/f2 ]
+	umount $C
+	fsck.famfs_lite /dev/dax1 | grep 'clean: 7763 files, 2 directories, 2 of 60 MiB used, log 7775 of 8176 entries'
+	mount -t famfs_lite /dev/dax1 $C
+	daxtest read-verify $C/rootdir/f3 0 $((2 * MB)) 71
+	[ "$(stat -c %a $C/rootdir/f3)" = 600 ]
+	umount $C
+}
+
 case_log_full() {
 	mkfs.famfs_lite -f -l 2M /dev/dax1
 	mount -t famfs_lite /dev/dax1 $C
@@ -503,6 +547,7 @@ run_case log-tree-mismatches-refused case_log_tree_mismatches
 run_case torn-tail-ignored case_torn_tail_ignored
 run_case umount-waits-for-pinned-pages case_umount_waits_for_pinned_pages
 run_case inode-numbers-bounded case_inode_numbers_bounded
+run_case log-reserve case_log_reserve
 run_case log-full case_log_full
 run_case allocation-enospc case_allocation_enospc
 run_case unload case_unload
