@@ -307,7 +307,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
-	u64 i, end, capacity, files = 0, dirs = 0, used = 0;
+	u64 i, end, capacity, files = 0, dirs = 0, used = 0, gen, area;
 	struct famfsl_superblock sb;
 	struct famfsl_log_header h;
 	struct famfsl_entry e;
@@ -342,12 +342,18 @@ int main(int argc, char **argv)
 		return le64_to_cpu(sb.magic) == FAMFSL_SB_MAGIC ?
 		       FSCK_ERRORS : FSCK_FAILED;
 	}
-	if (famfsl_dev_read(&dev, le64_to_cpu(sb.log_offset), &h, sizeof(h)))
+	if (famfsl_read_gen(&dev, &sb, &gen))
 		return FSCK_FAILED;
-	if (famfsl_check_log_header(&h, &sb, &why)) {
+	area = famfsl_area_offset(&sb, gen);
+	if (famfsl_dev_read(&dev, area, &h, sizeof(h)))
+		return FSCK_FAILED;
+	if (famfsl_check_log_header(&h, &sb, gen, &why)) {
 		printf("%s: log header: %s\n", dev.path, why);
 		return FSCK_ERRORS;
 	}
+	if (le32_to_cpu(sb.version) == FAMFSL_VERSION_1)
+		printf("%s: note: format version 1, which the kernel mounts read-only\n",
+		       dev.path);
 
 	capacity = le64_to_cpu(h.capacity);
 	end = le64_to_cpu(h.next_index);
@@ -367,7 +373,7 @@ int main(int argc, char **argv)
 	nr_nodes = 1;
 
 	for (i = 0; i < end; i++) {
-		if (famfsl_dev_read(&dev, famfsl_entry_offset(&sb, i), &e,
+		if (famfsl_dev_read(&dev, famfsl_entry_offset(area, i), &e,
 				    sizeof(e)))
 			return FSCK_FAILED;
 		rc = famfsl_check_entry(&e, i, &sb, &why);
@@ -383,7 +389,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (end < capacity &&
-	    !famfsl_dev_read(&dev, famfsl_entry_offset(&sb, end), &e, sizeof(e)) &&
+	    !famfsl_dev_read(&dev, famfsl_entry_offset(area, end), &e, sizeof(e)) &&
 	    e.type && le64_to_cpu(e.seq) == end)
 		printf("%s: note: uncommitted log entry %llu ignored (torn tail)\n",
 		       dev.path, (unsigned long long)end);
@@ -400,9 +406,12 @@ int main(int argc, char **argv)
 		used += !!unit_owner[i];
 	printf("%s: clean: %llu files, %llu directories, ", dev.path,
 	       (unsigned long long)files, (unsigned long long)dirs);
-	printf("%llu of %llu MiB used, log %llu of %llu entries\n",
+	printf("%llu of %llu MiB used, log %llu of %llu entries",
 	       (unsigned long long)(used * (FAMFSL_ALLOC_UNIT >> 20)),
 	       (unsigned long long)(nr_units * (FAMFSL_ALLOC_UNIT >> 20)),
 	       (unsigned long long)end, (unsigned long long)capacity);
+	if (le32_to_cpu(sb.version) != FAMFSL_VERSION_1)
+		printf(", generation %llu", (unsigned long long)gen);
+	printf("\n");
 	return FSCK_OK;
 }

@@ -40,7 +40,7 @@ case_mkfs() {
 case_mount_and_fill() {
 	mount -t famfs_lite /dev/dax0 $M
 	grep "^/dev/dax0 $M famfs_lite rw" /proc/mounts
-	expect_dmesg 'famfs_lite: dax0: mounted: 0 of 32752 log entries used, 502 of 502 MiB free'
+	expect_dmesg 'famfs_lite: dax0: mounted: 0 of 16368 log entries used, 502 of 502 MiB free'
 	mkdir -p $M/a/b $M/c
 	truncate -s $((8 * MB)) $M/a/data
 	daxtest write $M/a/data 0 $((8 * MB)) 51
@@ -308,7 +308,7 @@ case_corrupt_superblock() {
 	bad_image "$EINVAL" 'bad magic' sb magic 0x1234
 	bad_image "$EUCLEAN" 'superblock checksum mismatch' sb crc 1
 	bad_image "$EUCLEAN" 'superblock checksum mismatch' sb dev_size 0 raw
-	bad_image "$EINVAL" 'unsupported format version' sb version 2
+	bad_image "$EINVAL" 'unsupported format version' sb version 3
 	bad_image "$EINVAL" 'unknown superblock flags' sb flags 1
 	bad_image "$EUCLEAN" 'allocation unit' sb alloc_unit 4096
 	bad_image "$EUCLEAN" 'entry size' sb entry_size 128
@@ -327,7 +327,7 @@ case_corrupt_log_header() {
 	bad_image "$EUCLEAN" 'geometry disagrees' log capacity 100
 	bad_image "$EUCLEAN" 'geometry disagrees' log entry_size 512
 	bad_image "$EUCLEAN" 'counts more entries than the log holds' \
-		log next_index 8177
+		log next_index 4081
 	bad_image "$EUCLEAN" 'reserved log header bytes' log reserved 1
 	# A header that says more entries exist than were written.
 	bad_image "$EUCLEAN" 'log entry 7: checksum mismatch' log next_index 9
@@ -451,38 +451,102 @@ as_user() {
 }
 
 # One user who fills the log cannot stop anyone from deleting, nor root
-# from changing anything: the last 5 % of the log (408 of 8176 entries)
-# are for removals and root.
+# from changing anything.  A 2 MiB log is two areas of 4080 entries; a
+# compacted log needs up to 3 entries a file, 2 a directory and 1 for the
+# root; ordinary users may grow the tree to 95 % of an area (3876), root
+# to 97.5 % (3978).
 case_log_reserve() {
 	mkfs.famfs_lite -f -l 2M /dev/dax1
 	mount -t famfs_lite /dev/dax1 $C
 	mkdir $C/u
 	chown 1000:1000 $C/u
 	as_user mkdir $C/u/empty
-	# 3 entries so far; the user may write up to entry 7768.
+	# The tree costs 1 + 2 + 2 so far: 1290 files more, 3875 in all.
 	out=$(as_user daxtest mkfiles $C/u 9000)
 	echo "$out"
-	[ "$out" = 'created=7765 err=ENOSPC' ] || die "unexpected: $out"
-	expect_dmesg 'famfs_lite: dax1: log reserve reached \(7768 of 8176 entries used\); only removals and root may use the last 408'
+	[ "$out" = 'created=1290 err=ENOSPC' ] || die "unexpected: $out"
+	expect_dmesg 'famfs_lite: dax1: log reserve reached: the tree needs up to 3875 of 4080 entries; only root may create more'
 	expect_fail_errno 'No space left' as_user mkdir $C/u/more
-	expect_fail_errno 'No space left' as_user mv $C/u/f1 $C/u/g1
-	expect_fail_errno 'No space left' as_user chmod 600 $C/u/f1
-	expect_fail_errno 'No space left' as_user truncate -s $MB $C/u/f1
-	# Removals by the user, and anything by root, still go.
-	as_user rm $C/u/f0
-	as_user rmdir $C/u/empty
-	rm $C/u/f2
+	# Changes that do not grow the tree go on, compacting the log when full.
+	[ "$(as_user daxtest renames $C/u f g 1200)" = renamed=1200 ]
+	[ "$(as_user daxtest renames $C/u g h 1200)" = renamed=1200 ]
+	[ "$(as_user daxtest renames $C/u h g 1200)" = renamed=1200 ]
+	as_user chmod 600 $C/u/g1
+	as_user truncate -s $MB $C/u/g1
+	expect_dmesg 'famfs_lite: dax1: log compacted to generation 1'
+	# Root goes on to 3978.
 	mkdir $C/rootdir
-	mv $C/u/f3 $C/rootdir/f3
-	chmod 600 $C/rootdir/f3
-	fallocate -l $((2 * MB)) $C/rootdir/f3
-	daxtest write $C/rootdir/f3 0 $((2 * MB)) 71
-	[ ! -e $C/u/f0 ] && [ ! -e $C/u/empty ] && [ ! -e $C/u/f2 ]
+	out=$(daxtest mkfiles $C/rootdir 9000)
+	echo "$out"
+	[ "$out" = 'created=33 err=ENOSPC' ] || die "unexpected: $out"
+	expect_dmesg 'famfs_lite: dax1: log full: the tree needs up to 3976 of 4080 entries; creates fail with ENOSPC'
+	# Removals, by the user and by root, always go: each frees room.
+	as_user rm $C/u/g0
+	as_user rmdir $C/u/empty
+	rm $C/rootdir/f0
+	as_user sh -c "rm $C/u/g1*"
+	mv $C/rootdir/f1 $C/f1
+	chmod 600 $C/f1
+	fallocate -l $((2 * MB)) $C/f1
+	daxtest write $C/f1 0 $((2 * MB)) 71
+	as_user touch $C/u/again
 	umount $C
-	fsck.famfs_lite /dev/dax1 | grep 'clean: 7763 files, 2 directories, 2 of 60 MiB used, log 7775 of 8176 entries'
+	gen=$(famfsl_poke /dev/dax1 get gen)
+	echo "log generation $gen"
+	[ "$gen" -ge 1 ] || die "the log was never compacted"
+	fsck.famfs_lite /dev/dax1 | tee /tmp/fsck.out
+	# 1290 - g0 - g1, g10..g19, g100..g199, g1000..g1199 + again; 32 root files
+	grep -q 'clean: 1011 files, 2 directories, 2 of 60 MiB used' /tmp/fsck.out
 	mount -t famfs_lite /dev/dax1 $C
-	daxtest read-verify $C/rootdir/f3 0 $((2 * MB)) 71
-	[ "$(stat -c %a $C/rootdir/f3)" = 600 ]
+	daxtest read-verify $C/f1 0 $((2 * MB)) 71
+	[ "$(stat -c '%a %s' $C/f1)" = "600 $((2 * MB))" ]
+	[ -e $C/u/g2 ] && [ -e $C/u/f1200 ] && [ ! -e $C/u/g1 ] && [ ! -e $C/u/f5 ]
+	[ "$(stat -c '%u %g' $C/u/f1289)" = '1000 1000' ]
+	umount $C
+}
+
+# keep_stat: what compaction and remounts must keep of the tree on $C.
+keep_stat() {
+	stat -c '%n %F %a %u %g %s' $C $C/keep $C/keep/sub $C/keep/data \
+		$C/keep/small2 $C/keep/empty
+	stat -c '%n %Y' $C/keep/data $C/keep/small2
+}
+
+# Creates and removals fill the log again and again; each time it is
+# compacted into the other area, and the tree, its data and attributes
+# stay as they were, before and after a remount.
+case_log_compaction() {
+	mkfs.famfs_lite -f -l 2M /dev/dax1
+	mount -t famfs_lite /dev/dax1 $C
+	mkdir -p $C/keep/sub $C/churn
+	fallocate -l $((4 * MB)) $C/keep/data
+	daxtest write $C/keep/data 0 $((4 * MB)) 81
+	truncate -s 100 $C/keep/sub/small
+	chmod 0751 $C/keep/sub
+	chown 1000:2000 $C/keep/data
+	touch -d '2021-02-03 04:05:06' $C/keep/data
+	mv $C/keep/sub/small $C/keep/small2
+	touch $C/keep/empty
+	chmod 0700 $C
+	keep_stat > /tmp/keep.before
+	for r in $(seq 8); do
+		[ "$(daxtest mkfiles $C/churn 1000)" = created=1000 ]
+		rm $C/churn/*
+	done
+	expect_dmesg 'famfs_lite: dax1: log compacted to generation 3: '
+	keep_stat | diff /tmp/keep.before -
+	daxtest read-verify $C/keep/data 0 $((4 * MB)) 81
+	mount -o remount,compact $C
+	umount $C
+	gen=$(famfsl_poke /dev/dax1 get gen)
+	echo "log generation $gen"
+	[ "$gen" -ge 4 ] || die "compacted fewer than 4 times"
+	fsck.famfs_lite /dev/dax1 | grep "clean: 3 files, 3 directories, 6 of 60 MiB used, log [0-9]* of 4080 entries, generation $gen"
+	mount -t famfs_lite /dev/dax1 $C
+	keep_stat | diff /tmp/keep.before -
+	daxtest read-verify $C/keep/data 0 $((4 * MB)) 81
+	expect_fail_errno 'Read-only' mount -o remount,ro,compact $C
+	expect_dmesg 'famfs_lite: dax1: compact needs a read-write mount of format version 2'
 	umount $C
 }
 
@@ -492,15 +556,16 @@ case_log_full() {
 	mkdir $C/dir
 	out=$(daxtest mkfiles $C/dir 9000)
 	echo "$out"
-	[ "$out" = 'created=8175 err=ENOSPC' ] || die "unexpected: $out"
+	# root may grow the tree to 3978 entries: 1 + 2 + 3 * 1325
+	[ "$out" = 'created=1325 err=ENOSPC' ] || die "unexpected: $out"
 	expect_fail_errno 'No space left' mkdir $C/more
-	expect_fail_errno 'No space left' rm $C/dir/f0
-	[ "$(dmesg_new | grep -c 'famfs_lite: dax1: log full (8176 entries)')" = 1 ] ||
+	rm $C/dir/f0
+	[ "$(dmesg_new | grep -c 'famfs_lite: dax1: log full: ')" = 1 ] ||
 		die "log full was not reported exactly once"
 	umount $C
-	fsck.famfs_lite /dev/dax1 | grep 'clean: 8175 files, 1 directories'
+	fsck.famfs_lite /dev/dax1 | grep 'clean: 1324 files, 1 directories'
 	mount -t famfs_lite /dev/dax1 $C
-	[ "$(ls $C/dir | wc -l)" = 8175 ]
+	[ "$(ls $C/dir | wc -l)" = 1324 ]
 	umount $C
 }
 
@@ -548,6 +613,7 @@ run_case torn-tail-ignored case_torn_tail_ignored
 run_case umount-waits-for-pinned-pages case_umount_waits_for_pinned_pages
 run_case inode-numbers-bounded case_inode_numbers_bounded
 run_case log-reserve case_log_reserve
+run_case log-compaction case_log_compaction
 run_case log-full case_log_full
 run_case allocation-enospc case_allocation_enospc
 run_case unload case_unload

@@ -62,6 +62,9 @@
  *                                          from an aligned buffer, then
  *                                          O_DIRECT pread and check it
  *   daxtest qemu-exit   STATUS             leave QEMU via isa-debug-exit
+ *   daxtest renames     DIR FROM TO N      rename DIR/FROMi to DIR/TOi for
+ *                                          i in 0..N-1; print how many and
+ *                                          the errno of the first failure
  *   daxtest as-user     UID GID CMD [ARGS] run CMD as that user and group,
  *                                          without supplementary groups or
  *                                          capabilities (busybox lacks su
@@ -668,6 +671,24 @@ static int do_odirect(const char *path, u64 off, u64 len, u64 seed)
 	return report(path, off, len, bad);
 }
 
+static int do_renames(const char *dir, const char *from, const char *to,
+		      long n)
+{
+	char a[4096], b[4096];
+	long i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(a, sizeof(a), "%s/%s%ld", dir, from, i);
+		snprintf(b, sizeof(b), "%s/%s%ld", dir, to, i);
+		if (rename(a, b)) {
+			printf("renamed=%ld err=%s\n", i, errno_name(errno));
+			return 0;
+		}
+	}
+	printf("renamed=%ld\n", i);
+	return 0;
+}
+
 /* Become @uid:@gid, no other group, no capability left, and exec @argv. */
 static int do_as_user(uid_t uid, gid_t gid, char **argv)
 {
@@ -749,6 +770,8 @@ int main(int argc, char **argv)
 		return do_sendfile(argv[2], argv[3], strtoull(argv[4], NULL, 0));
 	if (argc == 4 && !strcmp(cmd, "open-loop"))
 		return do_open_loop(argv[2], atoi(argv[3]));
+	if (argc == 6 && !strcmp(cmd, "renames"))
+		return do_renames(argv[2], argv[3], argv[4], atol(argv[5]));
 	if (argc >= 5 && !strcmp(cmd, "as-user"))
 		return do_as_user(atoi(argv[2]), atoi(argv[3]), argv + 4);
 	if (argc == 3 && !strcmp(cmd, "qemu-exit"))
