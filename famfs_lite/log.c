@@ -146,6 +146,15 @@ int famfsl_log_compact(struct famfsl_sb_info *sbi)
 		rc = -ENOSPC;
 	if (rc)
 		return rc;
+	/*
+	 * Slots past the new log still hold the entries of two generations
+	 * ago, whose sequence numbers fit: clear them, so that none looks
+	 * like an entry written but not committed (a torn tail).
+	 */
+	if (daxl_region_zero(sbi->region, area + FAMFSL_LOG_HEADER_SIZE +
+			     count * FAMFSL_ENTRY_SIZE,
+			     (sbi->capacity - count) * FAMFSL_ENTRY_SIZE))
+		return -EIO;
 
 	h.magic = cpu_to_le64(FAMFSL_LOG_MAGIC);
 	h.capacity = cpu_to_le64(sbi->capacity);

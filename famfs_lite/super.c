@@ -282,7 +282,7 @@ static int famfsl_fill_super(struct super_block *sb, struct fs_context *fc)
 	if (rc)
 		return rc;
 	if (le32_to_cpu(sbi->sb.version) == FAMFSL_VERSION_1 && !sb_rdonly(sb)) {
-		pr_warn("%s: format version 1 (a log that cannot be compacted) is mounted read-only; fsck.famfs_lite --upgrade makes it version 2\n",
+		pr_warn("%s: format version 1 (a log that cannot be compacted) is mounted read-only; to write, copy the files to a new file system (mkfs.famfs_lite makes version 2)\n",
 			sbi->name);
 		sb->s_flags |= SB_RDONLY;
 	}
@@ -346,7 +346,7 @@ static int famfsl_reconfigure(struct fs_context *fc)
 		return -EIO;
 	if (le32_to_cpu(sbi->sb.version) == FAMFSL_VERSION_1 &&
 	    !(fc->sb_flags & SB_RDONLY)) {
-		pr_err("%s: format version 1 is read-only here; fsck.famfs_lite --upgrade makes it version 2\n",
+		pr_err("%s: format version 1 is read-only here; copy the files to a new file system (mkfs.famfs_lite makes version 2)\n",
 		       sbi->name);
 		return -EROFS;
 	}

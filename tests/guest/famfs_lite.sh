@@ -395,6 +395,27 @@ case_log_tree_mismatches() {
 		"entry $g type 4" "entry $g unlink.ino $ino_d" "entry $g unlink.parent 1"
 }
 
+# A version 1 image (one log area, made before compaction) mounts
+# read-only and says why; fsck checks it.
+case_version_1_read_only() {
+	make_small
+	famfsl_poke /dev/dax1 sb version 1
+	famfsl_poke /dev/dax1 log capacity 8176
+	famfsl_poke /dev/dax1 log next_ino 0
+	fsck.famfs_lite /dev/dax1 | tee /tmp/fsck.out
+	grep -q 'note: format version 1, which the kernel mounts read-only' /tmp/fsck.out
+	grep -q 'clean: 2 files, 1 directories, 4 of 60 MiB used, log 7 of 8176 entries$' /tmp/fsck.out
+	mount -t famfs_lite /dev/dax1 $C
+	expect_dmesg 'famfs_lite: dax1: format version 1 \(a log that cannot be compacted\) is mounted read-only'
+	grep "^/dev/dax1 $C famfs_lite ro" /proc/mounts
+	daxtest read-verify $C/g 0 $((2 * MB)) 61
+	expect_fail_errno 'Read-only' touch $C/new
+	expect_fail_errno 'Read-only' mount -o remount,rw $C
+	expect_dmesg 'famfs_lite: dax1: format version 1 is read-only here'
+	mount -o remount,ro $C
+	umount $C
+}
+
 case_torn_tail_ignored() {
 	dd if=/tmp/small.img of=/dev/dax1 bs=$MB conv=notrunc 2> /dev/null
 	g=$(nth_entry 1 3)
@@ -609,6 +630,7 @@ run_case corrupt-superblock-refused case_corrupt_superblock
 run_case corrupt-log-header-refused case_corrupt_log_header
 run_case corrupt-entries-refused case_corrupt_entries
 run_case log-tree-mismatches-refused case_log_tree_mismatches
+run_case version-1-read-only case_version_1_read_only
 run_case torn-tail-ignored case_torn_tail_ignored
 run_case umount-waits-for-pinned-pages case_umount_waits_for_pinned_pages
 run_case inode-numbers-bounded case_inode_numbers_bounded
