@@ -75,6 +75,7 @@ struct famfsl_file {
  * @size: a file's size, once allocated
  * @nr: a file's extent count, 0 until allocated
  * @ext: the extents, as in the ALLOC entry
+ * @cost: the entries a compacted log gives it (famfsl_tree_write())
  * @name_len: length of @name
  * @name: its name in @parent, not NUL-terminated
  */
@@ -92,6 +93,7 @@ struct famfsl_node {
 	u64 size;
 	u32 nr;
 	struct famfsl_extent ext[FAMFSL_MAX_EXTENTS];
+	u32 cost;
 	u16 name_len;
 	char name[FAMFSL_NAME_MAX];
 };
@@ -113,7 +115,7 @@ struct famfsl_node {
  * @area: device offset of the log area in use
  * @tree: the log's view of the tree (tree.c): nodes by inode number
  * @tree_root: its root
- * @tree_cost: the most entries a compacted log of it needs
+ * @tree_cost: the entries a compacted log of it needs
  * @log_full_warned: "log full" was logged once
  * @log_reserve_warned: "log reserve reached" was logged once
  * @space_lock: protects @space, @held and @quarantine; taken inside
@@ -177,13 +179,10 @@ static inline struct famfsl_sb_info *FAMFSL_SB(struct super_block *sb)
 #define FAMFSL_INO_DETACHED	BIT(62)
 
 /*
- * What a node costs in a compacted log, at most: a file's CREATE, ALLOC
- * and SETATTR, a directory's CREATE and SETATTR (its times, written after
- * its children's creates changed them), the root's SETATTR.
+ * The most one entry can grow a compacted log by: a CREATE adds its
+ * inode's CREATE and may add its directory's SETATTR.
  */
-#define FAMFSL_COST_FILE	3
-#define FAMFSL_COST_DIR		2
-#define FAMFSL_COST_ROOT	1
+#define FAMFSL_GROWTH_MAX	2
 
 /* log.c */
 int famfsl_log_compact(struct famfsl_sb_info *sbi);

@@ -49,10 +49,10 @@ static struct timespec64 famfsl_time_from_disk(const struct famfsl_time *t)
  * @capacity: the entry slots of a log area
  *
  * As ext4 keeps 5 % of its blocks for root by default, ordinary users may
- * grow the tree only while a compacted log of it fits in 95 % of a log
- * area; root may go on to 97.5 %.  So whoever filled the log, a
- * compaction always leaves room: unlink and rmdir by anyone, and any
- * change by root, go on.
+ * change the tree only while a compacted log of it fits in 95 % of a log
+ * area; root may go on to 97.5 %; removals, by anyone, always.  So
+ * whoever filled the log, a compaction always leaves room: unlink and
+ * rmdir by anyone, and any change by root, go on.
  *
  * Return: the number of slots ordinary users cannot fill with the tree.
  */
@@ -73,16 +73,19 @@ static bool famfsl_privileged(void)
 }
 
 /*
- * May the tree grow by the inode @e creates?  Only creates grow it (by
- * FAMFSL_COST_FILE at most); every other change leaves its compacted size
- * as it is, or shrinks it, and so always finds room after a compaction.
+ * May the change @e be logged, for the room a compacted log of the tree
+ * needs?  Any change but a removal may grow that (by FAMFSL_GROWTH_MAX at
+ * most: a create adds its inode and may give its directory a SETATTR, an
+ * allocation adds an ALLOC, an attribute change a SETATTR, a rename may
+ * give its new directory a SETATTR); a removal only shrinks it, so it is
+ * never refused here, and always finds room after a compaction.
  */
 static int famfsl_log_may_grow(struct famfsl_sb_info *sbi,
 			       const struct famfsl_entry *e)
 {
-	u64 cost = famfsl_tree_cost(sbi) + FAMFSL_COST_FILE;
+	u64 cost = famfsl_tree_cost(sbi) + FAMFSL_GROWTH_MAX;
 
-	if (le32_to_cpu(e->type) != FAMFSL_CREATE)
+	if (le32_to_cpu(e->type) == FAMFSL_UNLINK)
 		return 0;
 	if (cost <= sbi->capacity - sbi->reserve)
 		return 0;
@@ -90,14 +93,14 @@ static int famfsl_log_may_grow(struct famfsl_sb_info *sbi,
 		if (cost <= sbi->capacity - sbi->reserve / 2)
 			return 0;
 		if (!sbi->log_full_warned)
-			pr_warn("%s: log full: the tree needs up to %llu of %llu entries; creates fail with ENOSPC\n",
+			pr_warn("%s: log full: the tree needs %llu of %llu entries; changes but removals fail with ENOSPC\n",
 				sbi->name, famfsl_tree_cost(sbi),
 				sbi->capacity);
 		sbi->log_full_warned = true;
 		return -ENOSPC;
 	}
 	if (!sbi->log_reserve_warned)
-		pr_warn("%s: log reserve reached: the tree needs up to %llu of %llu entries; only root may create more\n",
+		pr_warn("%s: log reserve reached: the tree needs %llu of %llu entries; only removals and root may change it\n",
 			sbi->name, famfsl_tree_cost(sbi), sbi->capacity);
 	sbi->log_reserve_warned = true;
 	return -ENOSPC;
@@ -184,7 +187,7 @@ int famfsl_log_compact(struct famfsl_sb_info *sbi)
  * @sbi: the file system
  * @e: the entry; its seq and crc are filled in here
  *
- * A create is refused if the tree would outgrow what its user may fill
+ * A change is refused if the tree could outgrow what its user may fill
  * (famfsl_log_reserve()).  A full log is compacted first.  The entry is
  * written and flushed, then the header's next_index is advanced past it
  * with one 8-byte store and flushed: that store is the commit.  The log's

@@ -16,9 +16,42 @@
 
 #include "famfs_lite.h"
 
-static u64 famfsl_node_cost(const struct famfsl_node *n)
+static bool famfsl_same_time(const struct famfsl_time *a,
+			     const struct famfsl_time *b)
 {
-	return S_ISDIR(n->mode) ? FAMFSL_COST_DIR : FAMFSL_COST_FILE;
+	return a->sec == b->sec && a->nsec == b->nsec;
+}
+
+/* Are @n's three times one, which its CREATE alone can say? */
+static bool famfsl_node_times_one(const struct famfsl_node *n)
+{
+	return famfsl_same_time(&n->atime, &n->mtime) &&
+	       famfsl_same_time(&n->ctime, &n->mtime);
+}
+
+/*
+ * The entries famfsl_tree_write() writes for @n: its CREATE; a file's
+ * ALLOC; and a SETATTR for times the CREATE cannot say, or, for a
+ * directory with children, for the times their CREATEs change.  The root
+ * has its SETATTR only.
+ */
+static u32 famfsl_node_cost(const struct famfsl_node *n)
+{
+	if (n->ino == FAMFSL_ROOT_INO)
+		return 1;
+	if (S_ISDIR(n->mode))
+		return 1 + (!list_empty(&n->children) ||
+			    !famfsl_node_times_one(n));
+	return 1 + !!n->nr + !famfsl_node_times_one(n);
+}
+
+/* @n changed: bring the tree's cost up to date. */
+static void famfsl_tree_recost(struct famfsl_sb_info *sbi,
+			       struct famfsl_node *n)
+{
+	sbi->tree_cost -= n->cost;
+	n->cost = famfsl_node_cost(n);
+	sbi->tree_cost += n->cost;
 }
 
 /* The root as mkfs leaves it. */
@@ -37,7 +70,8 @@ static void famfsl_tree_reset_root(struct famfsl_sb_info *sbi)
 	root->ctime = root->atime;
 	INIT_LIST_HEAD(&root->children);
 	INIT_LIST_HEAD(&root->sibling);
-	sbi->tree_cost = FAMFSL_COST_ROOT;
+	root->cost = 1;
+	sbi->tree_cost = root->cost;
 }
 
 /**
@@ -66,10 +100,11 @@ void famfsl_tree_destroy(struct famfsl_sb_info *sbi)
 }
 
 /**
- * famfsl_tree_cost() - the most entries a compacted log of the tree needs
+ * famfsl_tree_cost() - the entries a compacted log of the tree needs
  * @sbi: the file system
  *
- * Return: one for the root, three per file and two per directory.
+ * Return: what famfsl_tree_write() would write now: at most one for the
+ * root, two per directory and three per file.
  */
 u64 famfsl_tree_cost(struct famfsl_sb_info *sbi)
 {
@@ -133,16 +168,13 @@ void famfsl_tree_unprepare(struct famfsl_sb_info *sbi,
 static void famfsl_tree_remove(struct famfsl_sb_info *sbi,
 			       struct famfsl_node *n)
 {
+	struct famfsl_node *p = n->parent;
+
 	list_del(&n->sibling);
 	xa_erase(&sbi->tree, n->ino);
-	sbi->tree_cost -= famfsl_node_cost(n);
+	sbi->tree_cost -= n->cost;
 	kfree(n);
-}
-
-static bool famfsl_same_time(const struct famfsl_time *a,
-			     const struct famfsl_time *b)
-{
-	return a->sec == b->sec && a->nsec == b->nsec;
+	famfsl_tree_recost(sbi, p);
 }
 
 /**
@@ -164,7 +196,9 @@ int famfsl_tree_apply(struct famfsl_sb_info *sbi, const struct famfsl_entry *e,
 	switch (le32_to_cpu(e->type)) {
 	case FAMFSL_CREATE:
 		p = famfsl_tree_find(sbi, le64_to_cpu(e->create.parent));
-		if (WARN_ON_ONCE(!n || !p || !S_ISDIR(p->mode)))
+		if (WARN_ON_ONCE(!n || !p || !S_ISDIR(p->mode) ||
+				 famfsl_tree_find(sbi,
+						  le64_to_cpu(e->create.ino))))
 			goto mismatch;
 		n->ino = le64_to_cpu(e->create.ino);
 		n->parent = p;
@@ -180,10 +214,12 @@ int famfsl_tree_apply(struct famfsl_sb_info *sbi, const struct famfsl_entry *e,
 		list_add_tail(&n->sibling, &p->children);
 		/* the reserved slot takes it: no allocation, no failure */
 		xa_store(&sbi->tree, n->ino, n, GFP_NOWAIT);
-		sbi->tree_cost += famfsl_node_cost(n);
+		n->cost = 0;
+		famfsl_tree_recost(sbi, n);
 		/* as the replay of a CREATE changes its directory's times */
 		p->mtime = e->create.time;
 		p->ctime = e->create.time;
+		famfsl_tree_recost(sbi, p);
 		return 0;
 	case FAMFSL_ALLOC:
 		n = famfsl_tree_find(sbi, le64_to_cpu(e->alloc.ino));
@@ -193,6 +229,7 @@ int famfsl_tree_apply(struct famfsl_sb_info *sbi, const struct famfsl_entry *e,
 		n->nr = le32_to_cpu(e->alloc.nr_extents);
 		n->size = le64_to_cpu(e->alloc.size);
 		memcpy(n->ext, e->alloc.ext, sizeof(n->ext));
+		famfsl_tree_recost(sbi, n);
 		return 0;
 	case FAMFSL_SETATTR:
 		n = famfsl_tree_find(sbi, le64_to_cpu(e->setattr.ino));
@@ -212,6 +249,7 @@ int famfsl_tree_apply(struct famfsl_sb_info *sbi, const struct famfsl_entry *e,
 			n->mtime = e->setattr.mtime;
 		if (valid & FAMFSL_ATTR_CTIME)
 			n->ctime = e->setattr.ctime;
+		famfsl_tree_recost(sbi, n);
 		return 0;
 	case FAMFSL_UNLINK:
 		n = famfsl_tree_find(sbi, le64_to_cpu(e->unlink.ino));
@@ -236,8 +274,11 @@ int famfsl_tree_apply(struct famfsl_sb_info *sbi, const struct famfsl_entry *e,
 			famfsl_tree_remove(sbi, victim);
 		n->name_len = le16_to_cpu(e->rename.name_len);
 		memcpy(n->name, e->rename.name, n->name_len);
+		victim = n->parent;
 		n->parent = p;
 		list_move_tail(&n->sibling, &p->children);
+		famfsl_tree_recost(sbi, victim);
+		famfsl_tree_recost(sbi, p);
 		return 0;
 	}
 mismatch:
@@ -328,8 +369,7 @@ static int famfsl_tree_emit_node(struct famfsl_tree_out *out,
 	}
 	if (S_ISDIR(n->mode) && !list_empty(&n->children))
 		return 0;
-	if (famfsl_same_time(&n->atime, &n->mtime) &&
-	    famfsl_same_time(&n->ctime, &n->mtime))
+	if (famfsl_node_times_one(n))
 		return 0;
 	return famfsl_tree_emit_setattr(out, n, false);
 }

@@ -472,40 +472,40 @@ as_user() {
 }
 
 # One user who fills the log cannot stop anyone from deleting, nor root
-# from changing anything.  A 2 MiB log is two areas of 4080 entries; a
-# compacted log needs up to 3 entries a file, 2 a directory and 1 for the
-# root; ordinary users may grow the tree to 95 % of an area (3876), root
-# to 97.5 % (3978).
+# from changing anything.  A 2 MiB log is two areas of 4080 entries.  A
+# compacted log of this tree needs 1 entry for the root, 1 per file and 2
+# per directory with children; ordinary users may change the tree while
+# that stays within 95 % of an area (3876, less 2 for the change), root
+# within 97.5 % (3978), and removals always go.
 case_log_reserve() {
 	mkfs.famfs_lite -f -l 2M /dev/dax1
 	mount -t famfs_lite /dev/dax1 $C
 	mkdir $C/u
 	chown 1000:1000 $C/u
 	as_user mkdir $C/u/empty
-	# The tree costs 1 + 2 + 2 so far: 1290 files more, 3875 in all.
+	# 1 + 2 + 1 so far; a change may grow it by 2, so files go on
+	# while it is 3874 or less: 3871 files make 3875.
 	out=$(as_user daxtest mkfiles $C/u 9000)
 	echo "$out"
-	[ "$out" = 'created=1290 err=ENOSPC' ] || die "unexpected: $out"
-	expect_dmesg 'famfs_lite: dax1: log reserve reached: the tree needs up to 3875 of 4080 entries; only root may create more'
+	[ "$out" = 'created=3871 err=ENOSPC' ] || die "unexpected: $out"
+	expect_dmesg 'famfs_lite: dax1: log reserve reached: the tree needs 3875 of 4080 entries; only removals and root may change it'
 	expect_fail_errno 'No space left' as_user mkdir $C/u/more
-	# Changes that do not grow the tree go on, compacting the log when full.
-	[ "$(as_user daxtest renames $C/u f g 1200)" = renamed=1200 ]
-	[ "$(as_user daxtest renames $C/u g h 1200)" = renamed=1200 ]
-	[ "$(as_user daxtest renames $C/u h g 1200)" = renamed=1200 ]
-	as_user chmod 600 $C/u/g1
-	as_user truncate -s $MB $C/u/g1
-	expect_dmesg 'famfs_lite: dax1: log compacted to generation 1'
-	# Root goes on to 3978.
+	expect_fail_errno 'No space left' as_user mv $C/u/f1 $C/u/g1
+	expect_fail_errno 'No space left' as_user chmod 600 $C/u/f1
+	expect_fail_errno 'No space left' as_user truncate -s $MB $C/u/f1
+	# Removals by the user, and anything by root, still go.
+	as_user rm $C/u/f0
+	as_user rmdir $C/u/empty
+	rm $C/u/f2
 	mkdir $C/rootdir
 	out=$(daxtest mkfiles $C/rootdir 9000)
 	echo "$out"
-	[ "$out" = 'created=33 err=ENOSPC' ] || die "unexpected: $out"
-	expect_dmesg 'famfs_lite: dax1: log full: the tree needs up to 3976 of 4080 entries; creates fail with ENOSPC'
-	# Removals, by the user and by root, always go: each frees room.
-	as_user rm $C/u/g0
-	as_user rmdir $C/u/empty
+	[ "$out" = 'created=103 err=ENOSPC' ] || die "unexpected: $out"
+	expect_dmesg 'famfs_lite: dax1: log full: the tree needs 3977 of 4080 entries; changes but removals fail with ENOSPC'
+	# Removals always go: the log fills, and is compacted, under them.
+	as_user sh -c "rm $C/u/f1*"
+	expect_dmesg 'famfs_lite: dax1: log compacted to generation 1: '
 	rm $C/rootdir/f0
-	as_user sh -c "rm $C/u/g1*"
 	mv $C/rootdir/f1 $C/f1
 	chmod 600 $C/f1
 	fallocate -l $((2 * MB)) $C/f1
@@ -516,13 +516,13 @@ case_log_reserve() {
 	echo "log generation $gen"
 	[ "$gen" -ge 1 ] || die "the log was never compacted"
 	fsck.famfs_lite /dev/dax1 | tee /tmp/fsck.out
-	# 1290 - g0 - g1, g10..g19, g100..g199, g1000..g1199 + again; 32 root files
-	grep -q 'clean: 1011 files, 2 directories, 2 of 60 MiB used' /tmp/fsck.out
+	# 3871 - f0 - f2 - f1* (1111) + again; 103 - f0 of root's
+	grep -q 'clean: 2861 files, 2 directories, 2 of 60 MiB used' /tmp/fsck.out
 	mount -t famfs_lite /dev/dax1 $C
 	daxtest read-verify $C/f1 0 $((2 * MB)) 71
 	[ "$(stat -c '%a %s' $C/f1)" = "600 $((2 * MB))" ]
-	[ -e $C/u/g2 ] && [ -e $C/u/f1200 ] && [ ! -e $C/u/g1 ] && [ ! -e $C/u/f5 ]
-	[ "$(stat -c '%u %g' $C/u/f1289)" = '1000 1000' ]
+	[ -e $C/u/f2000 ] && [ -e $C/u/again ] && [ ! -e $C/u/f1999 ] && [ ! -e $C/u/f1 ]
+	[ "$(stat -c '%u %g' $C/u/f3869)" = '1000 1000' ]
 	umount $C
 }
 
@@ -566,6 +566,15 @@ case_log_compaction() {
 	mount -t famfs_lite /dev/dax1 $C
 	keep_stat | diff /tmp/keep.before -
 	daxtest read-verify $C/keep/data 0 $((4 * MB)) 81
+	umount $C
+	# fsck compacts offline as the kernel does: the same entries
+	n=$(famfsl_poke /dev/dax1 get log next_index)
+	fsck.famfs_lite --compact /dev/dax1 | tee /tmp/fsck.out
+	grep -q "compacted: log generation $((gen + 1)), $n entries, from $n" /tmp/fsck.out
+	fsck.famfs_lite /dev/dax1 | grep "clean: 3 files, 3 directories, 6 of 60 MiB used, log $n of 4080 entries, generation $((gen + 1))"
+	mount -t famfs_lite /dev/dax1 $C
+	keep_stat | diff /tmp/keep.before -
+	daxtest read-verify $C/keep/data 0 $((4 * MB)) 81
 	expect_fail_errno 'Read-only' mount -o remount,ro,compact $C
 	expect_dmesg 'famfs_lite: dax1: compact needs a read-write mount of format version 2'
 	umount $C
@@ -577,16 +586,17 @@ case_log_full() {
 	mkdir $C/dir
 	out=$(daxtest mkfiles $C/dir 9000)
 	echo "$out"
-	# root may grow the tree to 3978 entries: 1 + 2 + 3 * 1325
-	[ "$out" = 'created=1325 err=ENOSPC' ] || die "unexpected: $out"
+	# root's changes go on while the tree needs 3976 entries (3978 less
+	# 2 for the change) or less: root 1, dir 2, 3974 files is 3977
+	[ "$out" = 'created=3974 err=ENOSPC' ] || die "unexpected: $out"
 	expect_fail_errno 'No space left' mkdir $C/more
 	rm $C/dir/f0
 	[ "$(dmesg_new | grep -c 'famfs_lite: dax1: log full: ')" = 1 ] ||
 		die "log full was not reported exactly once"
 	umount $C
-	fsck.famfs_lite /dev/dax1 | grep 'clean: 1324 files, 1 directories'
+	fsck.famfs_lite /dev/dax1 | grep 'clean: 3973 files, 1 directories'
 	mount -t famfs_lite /dev/dax1 $C
-	[ "$(ls $C/dir | wc -l)" = 1324 ]
+	[ "$(ls $C/dir | wc -l)" = 3973 ]
 	umount $C
 }
 
