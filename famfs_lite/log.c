@@ -642,7 +642,7 @@ static int famfsl_log_read(struct famfsl_sb_info *sbi, bool at_mount,
 		return -EIO;
 	rc = famfsl_check_log_header(&h, &sbi->sb, v->gen, &why);
 	if (rc) {
-		pr_err("%s: log generation %llu: %s\n", sbi->name, v->gen, why);
+		pr_err("%s: %s (log generation %llu)\n", sbi->name, why, v->gen);
 		return rc;
 	}
 	v->next_ino = le64_to_cpu(h.next_ino);
@@ -751,7 +751,20 @@ static int famfsl_log_detach_tree(struct super_block *sb)
 	return 0;
 }
 
-/* Check and apply entry @i of @v to the dcache tree and to the log's view. */
+/* Check entry @i of @v on its own. */
+static int famfsl_check_one(struct famfsl_sb_info *sbi,
+			    struct famfsl_log_view *v, u64 i)
+{
+	const char *why = NULL;
+	int rc = famfsl_check_entry(&v->entries[i - v->first], i, &sbi->sb,
+				    &why);
+
+	if (rc)
+		pr_err("%s: log entry %llu: %s (%d)\n", sbi->name, i, why, rc);
+	return rc;
+}
+
+/* Apply entry @i of @v to the dcache tree and to the log's view. */
 static int famfsl_replay_one(struct super_block *sb, struct famfsl_log_view *v,
 			     u64 i)
 {
@@ -795,8 +808,8 @@ int famfsl_log_replay(struct super_block *sb, bool at_mount)
 {
 	struct famfsl_sb_info *sbi = FAMFSL_SB(sb);
 	struct famfsl_log_view v;
-	const char *why = NULL;
 	int tries = 0, rc;
+	bool rebuild;
 	u64 i;
 
 	for (;;) {
@@ -812,17 +825,14 @@ int famfsl_log_replay(struct super_block *sb, bool at_mount)
 	}
 	if (rc)
 		goto out;
-	/* whole-entry checks first, so a corrupt new log leaves the tree be */
-	for (i = v.first; i < v.end; i++) {
-		rc = famfsl_check_entry(&v.entries[i - v.first], i, &sbi->sb,
-					&why);
-		if (rc) {
-			pr_err("%s: log entry %llu: %s (%d)\n", sbi->name, i,
-			       why, rc);
+	rebuild = !at_mount && v.gen != sbi->gen;
+	for (i = v.first; rebuild && i < v.end; i++) {
+		/* a corrupt new log must leave the tree as it is */
+		rc = famfsl_check_one(sbi, &v, i);
+		if (rc)
 			goto out;
-		}
 	}
-	if (!at_mount && v.gen != sbi->gen) {
+	if (rebuild) {
 		pr_info("%s: the log was compacted (generation %llu to %llu); replaying it from its start\n",
 			sbi->name, sbi->gen, v.gen);
 		rc = famfsl_log_detach_tree(sb);
@@ -833,7 +843,9 @@ int famfsl_log_replay(struct super_block *sb, bool at_mount)
 	sbi->area = v.area;
 	sbi->next_ino = max(sbi->next_ino, v.next_ino);
 	for (i = v.first; i < v.end; i++) {
-		rc = famfsl_replay_one(sb, &v, i);
+		rc = famfsl_check_one(sbi, &v, i);
+		if (!rc)
+			rc = famfsl_replay_one(sb, &v, i);
 		if (rc)
 			break;
 		sbi->next_index = i + 1;

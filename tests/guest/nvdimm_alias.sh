@@ -152,7 +152,7 @@ case_corrupt_generation_refused() {
 	famfsl_poke /dev/dax1 gen 3
 	dmesg_mark
 	expect_fail_errno 'Structure needs cleaning' mount -t famfs_lite /dev/dax1 $W
-	expect_dmesg 'famfs_lite: dax1: log generation 3: log area generation disagrees with the log_gen word'
+	expect_dmesg 'famfs_lite: dax1: log area generation disagrees with the log_gen word \(log generation 3\)'
 	_rc=0
 	fsck.famfs_lite /dev/dax1 > /tmp/fsck.out || _rc=$?
 	cat /tmp/fsck.out
@@ -161,7 +161,7 @@ case_corrupt_generation_refused() {
 	famfsl_poke /dev/dax1 gen 2
 	dmesg_mark
 	expect_fail_errno 'Structure needs cleaning' mount -t famfs_lite /dev/dax1 $W
-	expect_dmesg 'famfs_lite: dax1: log generation 2: log area generation disagrees'
+	expect_dmesg 'famfs_lite: dax1: log area generation disagrees with the log_gen word \(log generation 2\)'
 	famfsl_poke /dev/dax1 gen 1
 	mount -t famfs_lite /dev/dax1 $W
 	[ -e $W/x ]
@@ -170,7 +170,7 @@ case_corrupt_generation_refused() {
 	famfsl_poke /dev/dax1 log next_ino 5 raw
 	dmesg_mark
 	expect_fail_errno 'Structure needs cleaning' mount -t famfs_lite /dev/dax1 $W
-	expect_dmesg 'famfs_lite: dax1: log generation 1: log header checksum mismatch'
+	expect_dmesg 'famfs_lite: dax1: log header checksum mismatch \(log generation 1\)'
 }
 
 case_detach() {
