@@ -131,7 +131,9 @@ struct famfsl_node {
  * @shutdown_lock: serializes the shutdown with unmount; protects @dying
  * @dying: unmount has begun; a shutdown only waits for @evicted then
  * @evicted: unmount evicted every inode (nothing refers to the memory)
- * @inodes: live inodes by number
+ * @inodes: live inodes by number, and detached ones (FAMFSL_INO_DETACHED)
+ * @detached_seq: the next key for a detached inode; only a read-only
+ *	remount, one at a time, detaches
  */
 struct famfsl_sb_info {
 	struct daxl_region *region;
@@ -163,6 +165,7 @@ struct famfsl_sb_info {
 	bool dying;
 	struct completion evicted;
 	struct xarray inodes;
+	unsigned long detached_seq;
 };
 
 static inline struct famfsl_sb_info *FAMFSL_SB(struct super_block *sb)
@@ -173,8 +176,8 @@ static inline struct famfsl_sb_info *FAMFSL_SB(struct super_block *sb)
 /*
  * Inodes that a rebuild of the tree took out of it (another host compacted
  * the log) while this host still had them open are indexed in @inodes at
- * their number with this bit set, so that a new inode can take the number
- * and a shutdown still finds them.
+ * FAMFSL_INO_DETACHED + a sequence number (sbi->detached_seq), so that a
+ * new inode can take their number and a shutdown still finds them.
  */
 #define FAMFSL_INO_DETACHED	BIT(62)
 

@@ -685,10 +685,12 @@ static int famfsl_detach_one(void *arg, const struct famfsl_entry *e)
 }
 
 /*
- * Index the inodes that are out of the tree but still in use at their
- * number with FAMFSL_INO_DETACHED set, so that the new tree's inodes can
- * take the numbers.  A reference keeps each from being evicted (and so
- * from leaving the index) while it moves.
+ * Index the inodes that are out of the tree but still in use at keys of
+ * their own past FAMFSL_INO_DETACHED (a number may come back in the new
+ * tree, and go again at a later rebuild while its older inode is still
+ * open), so that the new tree's inodes can take the numbers.  A reference
+ * keeps each from being evicted (and so from leaving the index) while it
+ * moves.
  */
 static int famfsl_detach_inodes(struct famfsl_sb_info *sbi)
 {
@@ -709,7 +711,9 @@ static int famfsl_detach_inodes(struct famfsl_sb_info *sbi)
 				schedule_timeout_idle(HZ / 100);
 			continue;
 		}
-		rc = xa_err(xa_store(&sbi->inodes, ino | FAMFSL_INO_DETACHED,
+		rc = xa_err(xa_store(&sbi->inodes, FAMFSL_INO_DETACHED +
+				     (sbi->detached_seq++ &
+				      (FAMFSL_INO_DETACHED - 1)),
 				     inode, GFP_KERNEL));
 		if (!rc)
 			xa_cmpxchg(&sbi->inodes, ino, inode, NULL, GFP_KERNEL);

@@ -128,6 +128,21 @@ static int famfsl_statfs(struct dentry *dentry, struct kstatfs *buf)
 	return 0;
 }
 
+/* Drop @inode's index entry past FAMFSL_INO_DETACHED, if it has one. */
+static void famfsl_forget_detached(struct famfsl_sb_info *sbi,
+				   struct inode *inode)
+{
+	unsigned long index;
+	void *entry;
+
+	xa_for_each_start(&sbi->inodes, index, entry, FAMFSL_INO_DETACHED) {
+		if (entry == inode) {
+			xa_erase(&sbi->inodes, index);
+			return;
+		}
+	}
+}
+
 static void famfsl_evict_inode(struct inode *inode)
 {
 	struct famfsl_sb_info *sbi = FAMFSL_SB(inode->i_sb);
@@ -148,9 +163,9 @@ static void famfsl_evict_inode(struct inode *inode)
 		famfsl_free_extents(inode);
 		kfree(inode->i_private);
 	}
-	xa_cmpxchg(&sbi->inodes, inode->i_ino, inode, NULL, GFP_KERNEL);
-	xa_cmpxchg(&sbi->inodes, inode->i_ino | FAMFSL_INO_DETACHED, inode,
-		   NULL, GFP_KERNEL);
+	if (xa_cmpxchg(&sbi->inodes, inode->i_ino, inode, NULL,
+		       GFP_KERNEL) != inode)
+		famfsl_forget_detached(sbi, inode);
 }
 
 static const struct super_operations famfsl_super_ops = {
