@@ -24,9 +24,11 @@ verdict() {
 }
 
 # boot PHASE LABEL: run one guest to its end; its case lines go to $results.
+# no_timer_check: a TCG guest on a loaded host can fail the kernel's IO-APIC
+# timer check and panic before the suite runs.
 boot() {
 	DAXLITE_RESULTS=$results tests/vm/run-guest.sh -q -m 2G -n "$img:512M" \
-		-g "$1" -l "$2" compact_crash
+		-a no_timer_check -g "$1" -l "$2" compact_crash
 }
 
 gen_of() {
