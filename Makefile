@@ -15,6 +15,8 @@
 #   make bench           each daxlite path against its stock peer, in one QEMU boot
 #   make check-fresh     the README's commands in a fresh minimal Debian 12 root (slow; root)
 #   make fuzz            the famfs_lite image fuzzer: 10,000 images (FUZZ_IMAGES, FUZZ_SEED)
+#   make crash           crash points of the famfs_lite log (modules built with
+#                        dax_core's test-only store recording) and 50 power cuts (POWERCUT_N)
 #   make install         tools, man pages, udev rules, examples (PREFIX, DESTDIR)
 #   make uninstall       remove what make install put there
 #   make dkms-install    dkms add, build and install, for KVER (default: running)
@@ -27,7 +29,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 
 MODULES := dax_core dax_blk dax_chardev famfs_lite
 
-.PHONY: all modules tools test-modules test-helpers clean check check-debug demo kunit bench check-fresh fuzz \
+.PHONY: all modules tools test-modules test-helpers clean check check-debug demo kunit bench check-fresh fuzz crash \
 	install uninstall dkms-install dkms-remove
 
 # make install: tools, man pages, udev rules and configuration examples.
@@ -67,6 +69,8 @@ test-helpers: tools
 	$(CC) -O2 -Wall -Wextra -Werror -static -Iinclude -Itools \
 		-o build/famfsl_fuzz tests/helpers/famfsl_fuzz.c \
 		tools/famfsl_tool.c famfs_lite/format.c
+	$(CC) -O2 -Wall -Wextra -Werror -static -Iinclude -Itools \
+		-o build/famfsl_crash tests/helpers/famfsl_crash.c
 
 clean:
 	@test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
@@ -95,6 +99,9 @@ check-fresh:
 
 fuzz:
 	scripts/fuzz.sh
+
+crash:
+	scripts/crash.sh
 
 install: tools
 	install -D -m 0755 tools/mkfs.famfs_lite $(DESTDIR)$(SBINDIR)/mkfs.famfs_lite

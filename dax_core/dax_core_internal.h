@@ -61,4 +61,42 @@ static inline void daxl_fwmap_exit(void)
 }
 #endif
 
+/* record.c: store recording for crash-point tests (DAXL_RECORD=1 only) */
+#ifdef DAXL_RECORD
+void daxl_record_store(struct daxl_region *region, u64 offset,
+		       const void *src, u64 len);
+void daxl_record_zero(struct daxl_region *region, u64 offset, u64 len);
+void daxl_record_flush(struct daxl_region *region);
+void daxl_record_forget(struct daxl_region *region);
+void daxl_record_init(void);
+void daxl_record_exit(void);
+struct daxl_region *daxl_region_find_owner(const char *owner);
+#else
+static inline void daxl_record_store(struct daxl_region *region, u64 offset,
+				     const void *src, u64 len)
+{
+}
+
+static inline void daxl_record_zero(struct daxl_region *region, u64 offset,
+				    u64 len)
+{
+}
+
+static inline void daxl_record_flush(struct daxl_region *region)
+{
+}
+
+static inline void daxl_record_forget(struct daxl_region *region)
+{
+}
+
+static inline void daxl_record_init(void)
+{
+}
+
+static inline void daxl_record_exit(void)
+{
+}
+#endif
+
 #endif /* _DAX_CORE_INTERNAL_H */

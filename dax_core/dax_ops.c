@@ -63,13 +63,17 @@ static size_t daxl_dax_recovery_write(struct dax_device *dax_dev,
 				      struct iov_iter *iter)
 {
 	struct daxl_region *region = dax_get_private(dax_dev);
+	size_t done;
 
 	if (!region || addr < region->kaddr ||
 	    daxl_check_span(addr - region->kaddr, bytes, region->size))
 		return 0;
 	if (region->backing == DAXL_VOLATILE)
-		return _copy_from_iter(addr, bytes, iter);
-	return _copy_from_iter_flushcache(addr, bytes, iter);
+		done = _copy_from_iter(addr, bytes, iter);
+	else
+		done = _copy_from_iter_flushcache(addr, bytes, iter);
+	daxl_record_store(region, addr - region->kaddr, addr, done);
+	return done;
 }
 
 static const struct dax_operations daxl_dax_ops = {

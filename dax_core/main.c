@@ -13,12 +13,21 @@
 
 static int __init daxl_core_init(void)
 {
+	int rc;
+
 	daxl_fwmap_init();
-	return daxl_raw_fs_init();
+	rc = daxl_raw_fs_init();
+	if (rc) {
+		daxl_fwmap_exit();
+		return rc;
+	}
+	daxl_record_init();
+	return 0;
 }
 
 static void __exit daxl_core_exit(void)
 {
+	daxl_record_exit();
 	daxl_regions_exit();
 	daxl_raw_fs_exit();
 	daxl_fwmap_exit();

@@ -145,6 +145,7 @@ void daxl_regions_remove(struct daxl_region *region)
 {
 	mutex_lock(&daxl_lock);
 	list_del(&region->node);
+	daxl_record_forget(region);
 	mutex_unlock(&daxl_lock);
 }
 
@@ -448,6 +449,7 @@ void daxl_region_unmap(struct daxl_region *region)
 
 	mutex_lock(&daxl_lock);
 	list_del(&region->node);
+	daxl_record_forget(region);
 	memunmap_pages(&region->pgmap);
 	release_mem_region(daxl_region_first(region),
 			   daxl_region_last(region) - daxl_region_first(region) + 1);
@@ -518,6 +520,8 @@ int daxl_region_write(struct daxl_region *region, u64 offset,
 		memcpy(dst, buf, len);
 	else
 		memcpy_flushcache(dst, buf, len);
+	if (!rc)
+		daxl_record_store(region, offset, buf, len);
 	daxl_region_exit(idx);
 	return rc;
 }
@@ -555,6 +559,7 @@ int daxl_region_zero(struct daxl_region *region, u64 offset, u64 len)
 			memset(dst, 0, step);
 			if (region->backing == DAXL_PERSISTENT)
 				arch_wb_cache_pmem(dst, step);
+			daxl_record_zero(region, offset + done, step);
 		}
 		daxl_region_exit(idx);
 		cond_resched();
@@ -580,6 +585,7 @@ void daxl_region_flush(struct daxl_region *region)
 {
 	int idx;
 
+	daxl_record_flush(region);
 	if (region->backing != DAXL_PERSISTENT)
 		return;
 	wmb();	/* order non-temporal stores first, as pmem does */
@@ -684,6 +690,8 @@ ssize_t daxl_region_copy_from_iter(struct daxl_region *region, u64 offset,
 		done = _copy_from_iter(dst, len, iter);
 	else
 		done = _copy_from_iter_flushcache(dst, len, iter);
+	if (done > 0)
+		daxl_record_store(region, offset, dst, done);
 	daxl_region_exit(idx);
 	return done;
 }
@@ -844,6 +852,20 @@ struct daxl_region *daxl_region_find_devt(dev_t devt)
 			return region;
 	return NULL;
 }
+
+#ifdef DAXL_RECORD
+/* The registered region named @owner; the caller holds daxl_regions_lock(). */
+struct daxl_region *daxl_region_find_owner(const char *owner)
+{
+	struct daxl_region *region;
+
+	lockdep_assert_held(&daxl_lock);
+	list_for_each_entry(region, &daxl_regions, node)
+		if (!strcmp(region->owner, owner))
+			return region;
+	return NULL;
+}
+#endif
 
 /* Called at module exit: every driver that mapped a region depends on us. */
 void daxl_regions_exit(void)

@@ -130,6 +130,7 @@ host_case host/dax-bus-layout-matches-linux-source tests/layout-check.sh
 host_case host/build-test-helpers build_helpers
 host_case host/dkms-add-build-install-remove tests/dkms-test.sh
 host_case host/make-install-uninstall install_uninstall
+host_case host/store-recording-off-by-default tests/record-off-by-default.sh
 
 echo "== harness: a broken guest run is reported as failed"
 host_case harness/catches-kernel-warning selftest selftest_warning 'kernel-log-clean'
@@ -151,6 +152,21 @@ tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' famfs_lite
 
 echo "== guest: famfs_lite image fuzzer, 300 images of seed 1 (make fuzz runs 10,000)"
 tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' -g 300 fuzz
+
+echo "== guest: crash points of the famfs_lite log: every flush point of 1,000 operations (make crash samples more)"
+# The modules with dax_core's test-only store recording (DAXL_RECORD=1).
+build_record() {
+	rm -rf "$DAXLITE_BUILD/mods-record"
+	DAXL_RECORD=1 scripts/build-modules.sh 6.1 "$DAXLITE_BUILD/mods-record" &&
+	/sbin/modinfo -F parm "$DAXLITE_BUILD/mods-record/dax_core/dax_core.ko" | grep -q '^record_max_mb:' &&
+	! grep -E 'warning:|error:' "$DAXLITE_BUILD/mods-record/build.log"
+}
+host_case host/build-with-store-recording build_record
+tests/vm/run-guest.sh -T 1800 -K "$DAXLITE_BUILD/mods-record" -a 'memmap=128M$0x80000000' \
+	-g 1000-50-20-1 crash
+
+echo "== guests: 3 power cuts during a metadata workload on an NVDIMM (make crash: 50)"
+tests/power-cut.sh -n 3
 
 echo "== guest: NVDIMM namespaces through dax_chardev"
 rm -f "$DAXLITE_BUILD/nv-test.img"

@@ -103,7 +103,7 @@ trap 'rm -rf "$ov"' EXIT
 mkdir -p "$ov/tests" "$ov/usr/bin" "$ov/daxlite"
 install -m 0755 "$DAXLITE_ROOT/tests/vm/init" "$ov/init"
 cp "$DAXLITE_ROOT"/tests/guest/*.sh "$ov/tests/"
-cp "$DAXLITE_BUILD"/{daxtest,daxbench,famfsl_poke,famfsl_fuzz} "$ov/usr/bin/"
+cp "$DAXLITE_BUILD"/{daxtest,daxbench,famfsl_poke,famfsl_fuzz,famfsl_crash} "$ov/usr/bin/"
 cp "$DAXLITE_ROOT/tests/fuzz/regressions.txt" "$ov/tests/fuzz-regressions.txt"
 mkdir -p "$ov/sbin"
 cp "$DAXLITE_ROOT"/tools/mkfs.famfs_lite "$DAXLITE_ROOT"/tools/fsck.famfs_lite \

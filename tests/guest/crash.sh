@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Crash points of famfs_lite's metadata log (make crash).  Needs the
+# modules built with DAXL_RECORD=1 (run-guest.sh -K build/mods-record) and
+# memmap=128M$0x80000000: dax0 (64 MiB) holds the file system the workload
+# runs on while dax_core records every store to it and every flush; dax1
+# (64 MiB) receives, one after the other, the images a crash at each
+# point would leave (famfsl_crash check).
+# $1: OPS-SAMPLES-SUBSETS-SEED (default 1000-200-40-1): the workload's
+# operations, the random points between flushes, the subset variants.
+. /tests/lib.sh
+
+ARG=${1:-1000-200-40-1}
+OPS=$(echo "$ARG" | cut -d- -f1)
+SAMPLES=$(echo "$ARG" | cut -d- -f2)
+SUBSETS=$(echo "$ARG" | cut -d- -f3)
+SEED=$(echo "$ARG" | cut -d- -f4)
+M=/mnt/famfs
+C=/mnt/crash
+REC=/sys/kernel/debug/daxlite_record
+
+case_load() {
+	modprobe -a libnvdimm $(famfs_lite_kernel_deps)
+	insmod $MODDIR/dax_core.ko record_max_mb=128
+	insmod $MODDIR/dax_chardev.ko ranges=64M@0x80000000,64M@0x84000000
+	insmod $MODDIR/famfs_lite.ko
+	[ -e $REC/control ] || die "dax_core.ko was not built with DAXL_RECORD=1"
+	expect_dmesg 'built with DAXL_RECORD'
+	mkdir -p $M $C
+}
+
+# The recorder's control file refuses what it does not know, and a mark
+# outside a recording.
+case_recorder_interface() {
+	expect_fail_errno 'Invalid argument' sh -c "echo bogus > $REC/control"
+	expect_fail_errno 'No such device' sh -c "echo start nosuch > $REC/control"
+	expect_fail_errno 'Invalid argument' sh -c "echo mark 1 > $REC/control"
+	grep '^stopped' $REC/control
+}
+
+case_record_workload() {
+	# A pattern where files will be: a file must show its allocation's
+	# zeroes after a crash, never this.
+	dd if=/dev/zero bs=1M count=64 2> /dev/null | tr '\000' '\252' > /dev/dax0
+	mkfs.famfs_lite -l 4M /dev/dax0
+	cat /dev/dax0 > /tmp/base.img
+	echo start dax0 > $REC/control
+	expect_fail_errno 'busy' sh -c "echo start dax1 > $REC/control"
+	expect_fail_errno 'busy' cat $REC/log
+	mount -t famfs_lite /dev/dax0 $M
+	_t0=$(date +%s)
+	famfsl_crash workload $M "$OPS" "$SEED" $REC/control > /tmp/ops.log
+	echo "workload: $(wc -l < /tmp/ops.log) operations in $(($(date +%s) - _t0))s:" \
+		$(cut -d' ' -f2 /tmp/ops.log | sort | uniq -c | tr '\n' ' ')
+	[ "$(wc -l < /tmp/ops.log)" = "$OPS" ]
+	umount $M
+	echo stop > $REC/control
+	cat $REC/control
+	grep -x 'overflows 0' $REC/control
+	cat $REC/log > /tmp/rec.bin
+	famfsl_crash info /tmp/rec.bin
+	fsck.famfs_lite /dev/dax0
+}
+
+# The record holds every metadata store: replayed in full onto the image
+# of the start, it gives the superblock and log the device has now.
+case_record_is_complete() {
+	_n=$(famfsl_crash info /tmp/rec.bin | sed 's/.*records=\([0-9]*\).*/\1/')
+	famfsl_crash rebuild /tmp/base.img /tmp/rec.bin "$_n" /tmp/end.img
+	# superblock (2 MiB) and the 4 MiB log
+	head -c $((6 << 20)) /dev/dax0 > /tmp/now.meta
+	head -c $((6 << 20)) /tmp/end.img > /tmp/end.meta
+	cmp /tmp/now.meta /tmp/end.meta
+	rm -f /tmp/end.img /tmp/now.meta /tmp/end.meta
+}
+
+case_crash_points() {
+	_t0=$(date +%s)
+	famfsl_crash check /tmp/base.img /tmp/rec.bin /tmp/ops.log /dev/dax1 $C \
+		"$SAMPLES" "$SUBSETS" "$SEED" > /tmp/check.out 2>&1 || {
+		head -c 20000 /tmp/check.out
+		die "crash points failed"
+	}
+	cat /tmp/check.out
+	echo "in $(($(date +%s) - _t0))s"
+	grep -q 'crash points checked: [0-9]*, 0 failed;' /tmp/check.out
+}
+
+case_unload() {
+	rmmod famfs_lite dax_chardev dax_core
+}
+
+run_case load case_load
+run_case recorder-interface case_recorder_interface
+run_case record-workload case_record_workload
+run_case record-is-complete case_record_is_complete
+run_case crash-points case_crash_points
+run_case unload case_unload
