@@ -83,6 +83,13 @@ case_crash_points() {
 	cat /tmp/check.out
 	echo "in $(($(date +%s) - _t0))s"
 	grep -q 'crash points checked: [0-9]*, 0 failed;' /tmp/check.out
+	# The workload compacts every 100th operation: each one's switch
+	# (the log_gen store) was recorded, and points inside compactions
+	# mounted the old generation and the new one.
+	_c=$(grep -c ' compact$' /tmp/ops.log)
+	[ "$_c" -ge 1 ] || [ "$OPS" -lt 100 ]
+	grep -q "; $_c compactions, $_c log_gen stores" /tmp/check.out
+	[ "$_c" = 0 ] || grep -qE 'points inside compactions: [0-9]+ \([1-9][0-9]* with the old generation, [1-9][0-9]* with the new\)' /tmp/check.out
 }
 
 case_unload() {

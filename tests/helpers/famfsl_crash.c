@@ -23,14 +23,20 @@
  *	variants: write the image to DEV (only what changed since the last
  *	one), mount it on MNT, walk it, unmount, run fsck.famfs_lite; the
  *	tree must be what the operations that returned before the point
- *	made, plus, for the one in flight, either none or all of it
+ *	made, plus, for the one in flight, either none or all of it.
+ *	Every 100th operation of the workload is a compaction (mount -o
+ *	remount,compact); each store to the log_gen word (its switch) adds
+ *	the point just after it, SUBSETS / 10 + 2 subset variants there,
+ *	and each compaction the point just before it returned
  *
- * A point whose image differs from the last one mounted only past the
- * committed metadata (the superblock's 2 MiB, the log header and the
- * committed entries: all that mount and fsck read, but for the torn-tail
- * notice) has the tree and fsck verdict of that one; it is judged against
- * its own operations without mounting again (FAMFSL_CRASH_FULL=1 mounts
- * every point).
+ * A point whose image differs from the last one mounted only outside the
+ * committed metadata (the superblock's 2 MiB with the log_gen word, both
+ * log areas' headers and the active area's entries [0, next_index): all
+ * that mount and fsck read, but for the torn-tail notice; the layout is
+ * read from the image, version 2 or 1) has the tree and fsck verdict of
+ * that one; it is judged against its own operations without mounting
+ * again.  An image whose layout does not parse is mounted
+ * (FAMFSL_CRASH_FULL=1 mounts every point).
  *
  * File data written through fs/dax.c does not pass through dax_core and
  * is not in the record: only metadata is checked, and that a file's first
@@ -209,67 +215,75 @@ static size_t last_flush(size_t point)
 	return point;
 }
 
+/* Each 64-byte line a window of stores touches: how many, how many kept. */
+struct lc {
+	u64 line;		/* line number + 1; 0: an empty slot */
+	unsigned int seen, cut;
+};
+
+/* The slot of line @l in the open-addressing table @t of @cap slots. */
+static struct lc *lc_slot(struct lc *t, size_t cap, u64 l)
+{
+	size_t h = (l * 0x9e3779b97f4a7c15ULL) >> 20;
+
+	for (h %= cap; t[h].line && t[h].line != l + 1; h = (h + 1) % cap)
+		;
+	return &t[h];
+}
+
 /*
  * Keep, for each 64-byte line that the stores in [from, to) touch, those
  * stores up to a random one of them (or none): the line as it was at a
- * random moment, written back early.  Marks the lines it changed in
- * @dirty (one byte per line) if given.
+ * random moment, written back early.  Marks the pages it changed in
+ * @dirty (one byte per 4 KiB page) if given.
  */
 static void apply_subset(unsigned char *img, size_t size, size_t from,
 			 size_t to, unsigned char *dirty)
 {
-	size_t i, j;
+	size_t i, nr = 0, cap = 1024;
 	u64 l, first, last;
-	/* each line: how many stores touch it, how many of them are kept */
-	struct lc { u64 line; unsigned int seen, cut; } *lines = NULL;
-	size_t nr = 0, cap = 0;
+	struct lc *t, *c;
+	int pass;
 
-	for (i = from; i < to; i++) {
-		const struct rec *r = &recs[i];
+	for (i = from; i < to; i++)
+		if (is_store(&recs[i]) && recs[i].len)
+			nr += (recs[i].offset + recs[i].len - 1) / LINE -
+			      recs[i].offset / LINE + 1;
+	while (cap < 2 * nr)
+		cap *= 2;
+	t = calloc(cap, sizeof(*t));
+	if (!t)
+		die("out of memory");
+	for (pass = 0; pass < 2; pass++) {
+		for (i = from; i < to; i++) {
+			const struct rec *r = &recs[i];
 
-		if (!is_store(r) || !r->len)
-			continue;
-		first = r->offset / LINE;
-		last = (r->offset + r->len - 1) / LINE;
-		for (l = first; l <= last; l++) {
-			for (j = 0; j < nr && lines[j].line != l; j++)
-				;
-			if (j == nr) {
-				if (nr == cap) {
-					cap = cap ? cap * 2 : 64;
-					lines = realloc(lines, cap * sizeof(*lines));
-					if (!lines)
-						die("out of memory");
+			if (!is_store(r) || !r->len)
+				continue;
+			first = r->offset / LINE;
+			last = (r->offset + r->len - 1) / LINE;
+			for (l = first; l <= last; l++) {
+				c = lc_slot(t, cap, l);
+				c->line = l + 1;
+				if (!pass) {
+					c->seen++;
+					continue;
 				}
-				lines[nr++] = (struct lc){ l, 0, 0 };
-			}
-			lines[j].seen++;
-			if (nr > 100000)
-				die("subset window too large");
-		}
-	}
-	for (j = 0; j < nr; j++)
-		lines[j].cut = rnd_below(lines[j].seen + 1);
-	for (j = 0; j < nr; j++)
-		lines[j].seen = 0;
-	for (i = from; i < to; i++) {
-		const struct rec *r = &recs[i];
-
-		if (!is_store(r) || !r->len)
-			continue;
-		first = r->offset / LINE;
-		last = (r->offset + r->len - 1) / LINE;
-		for (l = first; l <= last; l++) {
-			for (j = 0; j < nr && lines[j].line != l; j++)
-				;
-			if (lines[j].seen++ < lines[j].cut) {
-				apply(img, size, r, l * LINE, (l + 1) * LINE);
-				if (dirty && l * LINE < size)
-					dirty[l * LINE / 4096] = 1;
+				if (c->seen++ < c->cut) {
+					apply(img, size, r, l * LINE, (l + 1) * LINE);
+					if (dirty && l * LINE < size)
+						dirty[l * LINE / 4096] = 1;
+				}
 			}
 		}
+		if (pass)
+			break;
+		for (i = 0; i < cap; i++) {
+			t[i].cut = rnd_below(t[i].seen + 1);
+			t[i].seen = 0;
+		}
 	}
-	free(lines);
+	free(t);
 }
 
 static int cmd_info(int argc, char **argv)
@@ -386,6 +400,8 @@ static bool model_apply(struct model *m, const char *line)
 		if (!n)
 			return false;
 		n->size = size;
+	} else if (!strcmp(op, "compact")) {
+		/* a compaction changes the log, not the tree */
 	} else if ((!strcmp(op, "write") || !strcmp(op, "allocfail")) &&
 		   sscanf(line, "%*d %*s %159s", a) == 1) {
 		return find(m, a);
@@ -668,7 +684,12 @@ static int cmd_workload(int argc, char **argv)
 			choice = 70 + rnd_below(20);	/* unlink or rmdir */
 		put_mark(2ULL * i);
 		n = NULL;
-		if (choice < 10 && files < 400) {
+		if (i % 100 == 99) {
+			/* mount -o remount,compact: the log rewritten */
+			if (mount(NULL, root, NULL, MS_REMOUNT, "compact"))
+				fail_op("remount,compact", root);
+			snprintf(line, sizeof(line), "%u compact", i);
+		} else if (choice < 10 && files < 400) {
 			join(p, pick_dir(), 'd');
 			mode = 0700 | rnd_below(0100);
 			if (mkdir(p, mode))
@@ -750,24 +771,119 @@ static int cmd_workload(int argc, char **argv)
 
 /* ---- the check ---- */
 
-/* The end of what mount and fsck read of @img: up to the last committed entry. */
-static u64 committed_end(const unsigned char *img, size_t size)
+/*
+ * What mount and fsck read of an image (but for the torn-tail notice):
+ * the superblock's 2 MiB, which hold the log_gen word (version 2), the
+ * headers of the log areas, and the active area's committed entries
+ * [0, next_index).  All read from the image itself.
+ */
+struct span {
+	u64 from, to;
+};
+
+#define MAX_SPANS	4
+
+/* Where the log_gen word says the active area is, or 0 for version 1. */
+static u64 image_gen(const unsigned char *img, size_t size)
+{
+	struct famfsl_superblock sb;
+	__le64 word;
+
+	if (size < FAMFSL_GEN_OFFSET + sizeof(word))
+		return 0;
+	memcpy(&sb, img, sizeof(sb));
+	if (le32_to_cpu(sb.version) == FAMFSL_VERSION_1)
+		return 0;
+	memcpy(&word, img + FAMFSL_GEN_OFFSET, sizeof(word));
+	return le64_to_cpu(word);
+}
+
+/*
+ * The committed metadata of @img into @sp; the number of spans, or 0 when
+ * the layout is not one this tool knows (then the image is mounted).
+ */
+static unsigned int committed_spans(const unsigned char *img, size_t size,
+				    struct span *sp)
 {
 	struct famfsl_superblock sb;
 	struct famfsl_log_header h;
-	u64 end;
+	u64 log, len, area_len, active, next, slots;
+	u32 version;
+	unsigned int n = 0;
 
 	if (size < sizeof(sb))
-		return size;
+		return 0;
 	memcpy(&sb, img, sizeof(sb));
-	end = le64_to_cpu(sb.log_offset);
-	if (end > size || size - end < sizeof(h))
-		return size;
-	memcpy(&h, img + end, sizeof(h));
-	end += FAMFSL_LOG_HEADER_SIZE;
-	if (le64_to_cpu(h.next_index) > (size - end) / FAMFSL_ENTRY_SIZE)
-		return size;
-	return end + le64_to_cpu(h.next_index) * FAMFSL_ENTRY_SIZE;
+	version = le32_to_cpu(sb.version);
+	log = le64_to_cpu(sb.log_offset);
+	len = le64_to_cpu(sb.log_len);
+	if (le64_to_cpu(sb.magic) != FAMFSL_SB_MAGIC ||
+	    (version != FAMFSL_VERSION && version != FAMFSL_VERSION_1) ||
+	    log < FAMFSL_GEN_OFFSET + 8 || log > size || len > size - log)
+		return 0;
+	area_len = version == FAMFSL_VERSION_1 ? len : len / 2;
+	if (area_len < FAMFSL_LOG_HEADER_SIZE)
+		return 0;
+	active = log + (image_gen(img, size) & 1) * area_len;
+	sp[n++] = (struct span){ 0, log };
+	sp[n++] = (struct span){ log, log + FAMFSL_LOG_HEADER_SIZE };
+	if (version != FAMFSL_VERSION_1)
+		sp[n++] = (struct span){ log + area_len,
+					 log + area_len + FAMFSL_LOG_HEADER_SIZE };
+	memcpy(&h, img + active, sizeof(h));
+	next = le64_to_cpu(h.next_index);
+	slots = (area_len - FAMFSL_LOG_HEADER_SIZE) / FAMFSL_ENTRY_SIZE;
+	if (next > slots)
+		return 0;
+	sp[n++] = (struct span){ active + FAMFSL_LOG_HEADER_SIZE,
+				 active + FAMFSL_LOG_HEADER_SIZE +
+				 next * FAMFSL_ENTRY_SIZE };
+	return n;
+}
+
+/* The stores applied since the last image mounted. */
+static struct span *changed;
+static size_t nr_changed, cap_changed;
+
+static void note_changed(const struct rec *r)
+{
+	if (nr_changed == cap_changed) {
+		cap_changed = cap_changed ? 2 * cap_changed : 1024;
+		changed = realloc(changed, cap_changed * sizeof(*changed));
+		if (!changed)
+			die("out of memory");
+	}
+	changed[nr_changed++] = (struct span){ r->offset, r->offset + r->len };
+}
+
+/*
+ * Whether a store since the last image mounted touched what mount and
+ * fsck read of @img: if not, @img reads as that one did.  The spans come
+ * from @img; since no change touched them, they are the last image's too.
+ */
+static bool committed_changed(const unsigned char *img, size_t size)
+{
+	struct span sp[MAX_SPANS];
+	unsigned int n = committed_spans(img, size, sp), j;
+	size_t i;
+
+	if (!n)
+		return true;
+	for (i = 0; i < nr_changed; i++)
+		for (j = 0; j < n; j++)
+			if (changed[i].from < sp[j].to && sp[j].from < changed[i].to)
+				return true;
+	return false;
+}
+
+/* How many of the first @n operations are compactions. */
+static u64 compactions_before(char **ops, size_t n)
+{
+	u64 c = 0;
+
+	while (n--)
+		c += !!strstr(ops[n], " compact");
+	return c;
 }
 
 struct point {
@@ -858,8 +974,10 @@ static int cmd_check(int argc, char **argv)
 	size_t done_ops = 0;
 	time_t t0;
 	int fd, prev_rc = 0, prev_fsck = 0;
-	/* the lowest byte changed since the last image mounted */
-	u64 touched = UINT64_MAX;
+	/* points inside a compaction, with the old and the new generation */
+	unsigned int in_compact = 0, compact_old = 0, compact_new = 0;
+	unsigned int switches = 0, nr_compact = 0;
+	u64 gen;
 	bool full = getenv("FAMFSL_CRASH_FULL"), forced = true;
 	char *prev_got = NULL;
 	unsigned int mounts = 0;
@@ -899,13 +1017,39 @@ static int cmd_check(int argc, char **argv)
 		if (op_begin[i] == SIZE_MAX || op_end[i] == SIZE_MAX)
 			die("operation %zu has no marks in the record", i);
 
-	/* Every flush point (STRIDE: every n-th), samples, subset variants. */
-	points = calloc(nr_recs + samples + subsets + 2, sizeof(*points));
+	for (i = 0; i < nops; i++)
+		nr_compact += !!strstr(ops[i], " compact");
+	/*
+	 * Every flush point, samples, subset variants, and at each store to
+	 * the log_gen word (a compaction's switch), the point just after it
+	 * and SUBSETS / 10 + 2 subset variants there.
+	 */
 	for (i = 0; i < nr_recs; i++)
+		switches += recs[i].type == REC_STORE &&
+			    recs[i].offset < FAMFSL_GEN_OFFSET + 8 &&
+			    recs[i].offset + recs[i].len > FAMFSL_GEN_OFFSET;
+	points = calloc(nr_recs + samples + subsets + 2 + nr_compact +
+			switches * (subsets / 10 + 3), sizeof(*points));
+	/* the end of each compaction, just before it returned */
+	for (i = 0; i < nops; i++)
+		if (strstr(ops[i], " compact"))
+			points[npoints++] = (struct point){ op_end[i], 0 };
+	for (i = 0; i < nr_recs; i++) {
 		if (recs[i].type == REC_FLUSH) {
 			points[npoints++] = (struct point){ i, 0 };
 			flush_points++;
 		}
+		if (recs[i].type == REC_STORE &&
+		    recs[i].offset < FAMFSL_GEN_OFFSET + 8 &&
+		    recs[i].offset + recs[i].len > FAMFSL_GEN_OFFSET) {
+			size_t v;
+
+			points[npoints++] = (struct point){ i + 1, 0 };
+			for (v = 0; v < subsets / 10 + 2; v++)
+				points[npoints++] = (struct point){
+					i + 1, 1 + rnd_below(0x7fffffff) };
+		}
+	}
 	points[npoints++] = (struct point){ nr_recs, 0 };
 	for (i = 0; i < samples && nr_recs; i++)
 		points[npoints++] = (struct point){ rnd_below(nr_recs) + 1, 0 };
@@ -938,7 +1082,8 @@ static int cmd_check(int argc, char **argv)
 	flush_dirty(fd, img, size, dirty);
 	printf("check: %zu records, %zu operations, %u flush points, ",
 	       nr_recs, nops, flush_points + 1);
-	printf("%u samples, %u subset variants\n", samples, subsets);
+	printf("%u samples, %u subset variants; %u compactions, %u log_gen stores\n",
+	       samples, subsets, nr_compact, switches);
 
 	t0 = time(NULL);
 	for (size_t k = 0; k < npoints && failures < 5; k++) {
@@ -957,8 +1102,7 @@ static int cmd_check(int argc, char **argv)
 				continue;
 			apply(img, size, &recs[applied], 0, UINT64_MAX);
 			mark_dirty(dirty, size, &recs[applied]);
-			if (recs[applied].offset < touched)
-				touched = recs[applied].offset;
+			note_changed(&recs[applied]);
 		}
 		/* What the device shows: img, and a subset on top. */
 		if (pt->subset) {
@@ -992,8 +1136,16 @@ static int cmd_check(int argc, char **argv)
 			want_next = model_render(next);
 		}
 
+		gen = image_gen(pt->subset ? shown : img, size);
+		if (inflight && strstr(ops[done_ops], " compact")) {
+			in_compact++;
+			if (gen == image_gen(base, size) + compactions_before(ops, done_ops))
+				compact_old++;
+			else
+				compact_new++;
+		}
 		if (full || forced || pt->subset ||
-		    touched < committed_end(pt->subset ? shown : img, size)) {
+		    committed_changed(pt->subset ? shown : img, size)) {
 			free(prev_got);
 			prev_got = NULL;
 			prev_fsck = 0;
@@ -1007,7 +1159,7 @@ static int cmd_check(int argc, char **argv)
 				prev_fsck = run_fsck(dev);
 			}
 			mounts++;
-			touched = UINT64_MAX;
+			nr_changed = 0;
 			forced = pt->subset;
 		}
 		rc = prev_rc;
@@ -1053,6 +1205,8 @@ static int cmd_check(int argc, char **argv)
 	       checked_prefix, checked_subset);
 	printf("in %lds, %u distinct images mounted and fsck'd\n",
 	       (long)(time(NULL) - t0), mounts);
+	printf("points inside compactions: %u (%u with the old generation, %u with the new)\n",
+	       in_compact, compact_old, compact_new);
 	free(prev_got);
 	if (!failures && done_ops != nops)
 		die("only %zu of %zu operations returned before the end", done_ops, nops);

@@ -112,7 +112,7 @@ static const struct field sb_fields[] = {
 static const struct field hdr_fields[] = {
 	HF(magic, 8, K_MAGIC), HF(capacity, 8, K_CAP), HF(entry_size, 4, K_SMALL),
 	HF(crc, 4, K_CRC), HF(next_index, 8, K_CAP), HF(next_index, 8, K_CAP),
-	HF(reserved, 32, K_RES),
+	HF(gen, 8, K_CAP), HF(next_ino, 8, K_INO), HF(reserved, 16, K_RES),
 };
 
 static const struct field common_fields[] = {
@@ -975,7 +975,8 @@ static void seal(struct image *im, struct sealing *s)
 		if (s->touched[k] < im->capacity)
 			famfsl_entry_set_crc(img_entry(im, s->touched[k]));
 	if (!s->hdr_raw)
-		famfsl_log_header_set_crc(img_hdr(im));
+		famfsl_log_header_set_crc(img_hdr(im),
+					  le32_to_cpu(img_sb(im)->version));
 	if (!s->sb_raw)
 		famfsl_sb_set_crc(img_sb(im));
 }
