@@ -38,24 +38,12 @@ if ! kernel=$(scripts/debug-kernel.sh); then
 fi
 echo "  debug kernel ready in $(($(date +%s) - start))s: $kernel"
 
-# The modules again, in a copy of the tree, so the stock build stays; the
-# test modules (tests/kmod, which include ../../include) in the copy too,
-# then beside the others, where run-guest.sh -K looks (DIR/*/*.ko).
-src=$DAXLITE_BUILD/debug-src
-rm -rf "$src"
-daxlite_copy_module_sources "$src"
-mkdir -p "$src/tests/kmod" "$src/test-modules"
-cp tests/kmod/Kbuild tests/kmod/*.c "$src/tests/kmod/"
-blog=$DAXLITE_BUILD/logs/debug-build.log
-if make -C "$kernel" M="$src" W=1 modules > "$blog" 2>&1 &&
-   make -C "$kernel" M="$src/tests/kmod" KBUILD_EXTRA_SYMBOLS="$src/Module.symvers" \
-	modules >> "$blog" 2>&1 &&
-   cp "$src"/tests/kmod/*.ko "$src/test-modules/" &&
-   ! grep -qE 'warning:|error:' "$blog"; then
+# The modules again, in a copy of the tree, so the stock build stays, with
+# the test modules beside them (scripts/debug-modules.sh).
+if src=$(scripts/debug-modules.sh "$kernel"); then
 	record PASS "debug/build-modules"
 else
 	record FAIL "debug/build-modules"
-	tail -n 30 "$blog" | sed 's/^/    | /'
 	daxlite_summary "$DAXLITE_RESULTS"
 	exit 1
 fi

@@ -15,13 +15,7 @@ MB=1048576
 NFILES=1200
 
 case_attach() {
-	modprobe -a nfit nd_pmem $(famfs_lite_kernel_deps)
-	insmod $MODDIR/dax_core.ko
-	insmod $MODDIR/dax_chardev.ko
-	insmod $MODDIR/famfs_lite.ko
-	wait_for_blockdev /dev/pmem0
-	[ "$(daxlite-ctl attach namespace0.0)" = dax0 ]
-	mkdir -p $M
+	famfs_lite_on_nvdimm $M
 }
 
 case_make() {

@@ -21,6 +21,19 @@ famfs_lite_kernel_deps() {
 	modinfo -F depends $MODDIR/famfs_lite.ko | tr , '\n' | grep -vx dax_core || true
 }
 
+# famfs_lite_on_nvdimm DIR: load the NVDIMM stack and the project's
+# modules, attach the first namespace to dax_chardev as /dev/dax0 and make
+# the mount point DIR (the suites that boot on one NVDIMM backing file).
+famfs_lite_on_nvdimm() {
+	modprobe -a nfit nd_pmem $(famfs_lite_kernel_deps)
+	insmod $MODDIR/dax_core.ko
+	insmod $MODDIR/dax_chardev.ko
+	insmod $MODDIR/famfs_lite.ko
+	wait_for_blockdev /dev/pmem0
+	[ "$(daxlite-ctl attach namespace0.0)" = dax0 ]
+	mkdir -p "$1"
+}
+
 # run_case NAME FUNCTION [ARGS...]
 run_case() {
 	_name=$1

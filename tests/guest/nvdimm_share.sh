@@ -10,13 +10,7 @@ M=/mnt/famfs
 MB=1048576
 
 attach() {
-	modprobe -a nfit nd_pmem $(famfs_lite_kernel_deps)
-	insmod $MODDIR/dax_core.ko
-	insmod $MODDIR/dax_chardev.ko
-	insmod $MODDIR/famfs_lite.ko
-	wait_for_blockdev /dev/pmem0
-	[ "$(daxlite-ctl attach namespace0.0)" = dax0 ]
-	mkdir -p $M
+	famfs_lite_on_nvdimm $M
 }
 
 # wait_for SECS CMD...: retry CMD once a second until it succeeds.
