@@ -147,3 +147,27 @@ void famfsl_space_free(struct famfsl_space *s, u64 dev_offset, u64 len)
 	s->nr_free += nr;
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_space_free);
+
+/**
+ * famfsl_space_free_run() - how much free space starts at an offset
+ * @s: the allocator
+ * @dev_offset: device offset, a multiple of 2 MiB
+ * @len: the most bytes of interest, a multiple of 2 MiB
+ *
+ * Return: the bytes of free units from @dev_offset on, at most @len; 0 if
+ * @dev_offset is in use or outside the data area.
+ */
+u64 famfsl_space_free_run(struct famfsl_space *s, u64 dev_offset, u64 len)
+{
+	unsigned long first, nr, busy;
+
+	if (dev_offset < s->base || (dev_offset - s->base) % FAMFSL_ALLOC_UNIT)
+		return 0;
+	first = (dev_offset - s->base) / FAMFSL_ALLOC_UNIT;
+	if (first >= s->nr_units)
+		return 0;
+	nr = min_t(u64, len / FAMFSL_ALLOC_UNIT, s->nr_units - first);
+	busy = find_next_bit(s->map, first + nr, first);
+	return (u64)(busy - first) * FAMFSL_ALLOC_UNIT;
+}
+EXPORT_SYMBOL_IF_KUNIT(famfsl_space_free_run);

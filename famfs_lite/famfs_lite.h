@@ -34,11 +34,31 @@ int famfsl_space_find(struct famfsl_space *s, u64 len, u64 from,
 int famfsl_space_alloc(struct famfsl_space *s, u64 len, u64 *dev_offset);
 int famfsl_space_mark(struct famfsl_space *s, u64 dev_offset, u64 len);
 void famfsl_space_free(struct famfsl_space *s, u64 dev_offset, u64 len);
+u64 famfsl_space_free_run(struct famfsl_space *s, u64 dev_offset, u64 len);
 
 /**
- * struct famfsl_file - the extents of a regular file, once allocated
- * @nr: number of extents
- * @ext: extents, laid end to end in the file
+ * struct famfsl_map - the extents of a file, laid end to end in it
+ * @nr: number of extents, at most FAMFSL_FILE_MAX_EXTENTS
+ * @len: bytes of all extents together
+ * @ext: the extents, adjacent ones merged
+ */
+struct famfsl_map {
+	unsigned int nr;
+	u64 len;
+	struct famfsl_extent_mem {
+		u64 dev_offset;
+		u64 len;
+	} ext[];
+};
+
+/**
+ * struct famfsl_file - a regular file's space, once it has some
+ * @map: its extents.  Replaced whole, never changed in place, when the
+ *	file grows: under i_rwsem and invalidate_lock, both exclusive, so a
+ *	reader holding either (reads, faults) or one of the file's pages
+ *	(which keeps its prefix in place) may use it without a lock
+ * @logged_size: the size the log last recorded; under i_rwsem.  Growth
+ *	by write(2) changes i_size at once and the log at fsync or close
  * @inode: the file
  * @held: on sbi->held: the log gave the space back (another host removed
  *	the file, and this host replayed it), but this host still uses it
@@ -46,13 +66,13 @@ void famfsl_space_free(struct famfsl_space *s, u64 dev_offset, u64 len);
  * @quarantined: on sbi->quarantine: removed, but kept until nothing holds
  *	its pages any more
  * @quarantine_node: entry on sbi->quarantine
+ *
+ * A removed file never grows again (growth needs a name), so the space
+ * lists may read @map of the files on them under sbi->space_lock alone.
  */
 struct famfsl_file {
-	unsigned int nr;
-	struct famfsl_extent_mem {
-		u64 dev_offset;
-		u64 len;
-	} ext[FAMFSL_MAX_EXTENTS];
+	struct famfsl_map *map;
+	u64 logged_size;
 	struct inode *inode;
 	bool held;
 	struct list_head held_node;
@@ -131,7 +151,11 @@ int famfsl_change_attrs(struct daxl_idmap *idmap, struct inode *inode,
 extern const struct inode_operations famfsl_file_inode_ops;
 extern const struct file_operations famfsl_file_ops;
 extern const struct address_space_operations famfsl_dax_aops;
-int famfsl_set_extents(struct inode *inode, const struct famfsl_alloc *a);
+int famfsl_set_extents(struct inode *inode, const struct famfsl_alloc *a,
+		       bool extend, const char **why);
+struct famfsl_map *famfsl_map_append(const struct famfsl_map *old,
+				     const struct famfsl_extent_mem *add,
+				     unsigned int nr);
 void famfsl_free_extents(struct inode *inode);
 void famfsl_file_removed(struct inode *inode, bool by_log);
 void famfsl_quarantine_work(struct work_struct *work);

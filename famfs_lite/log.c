@@ -204,8 +204,10 @@ out_unlock:
 	return rc;
 }
 
+/* An ALLOC, or an EXTEND (@extend) read through the same layout. */
 static int famfsl_apply_alloc(struct super_block *sb,
-			      const struct famfsl_alloc *a, const char **why)
+			      const struct famfsl_alloc *a, bool extend,
+			      const char **why)
 {
 	struct inode *inode = famfsl_iget_live(FAMFSL_SB(sb),
 					       le64_to_cpu(a->ino));
@@ -215,12 +217,8 @@ static int famfsl_apply_alloc(struct super_block *sb,
 		return MISMATCH("allocation for an inode that does not exist");
 	if (!S_ISREG(inode->i_mode))
 		rc = MISMATCH("allocation for a directory");
-	else if (inode->i_private)
-		rc = MISMATCH("second allocation for a file");
-	else if (famfsl_set_extents(inode, a))
-		rc = MISMATCH("extent overlaps another file");
 	else
-		rc = 0;
+		rc = famfsl_set_extents(inode, a, extend, why);
 	iput(inode);
 	return rc;
 }
@@ -399,7 +397,10 @@ static int famfsl_apply(struct super_block *sb, const struct famfsl_entry *e,
 	case FAMFSL_CREATE:
 		return famfsl_apply_create(sb, &e->create, why);
 	case FAMFSL_ALLOC:
-		return famfsl_apply_alloc(sb, &e->alloc, why);
+		return famfsl_apply_alloc(sb, &e->alloc, false, why);
+	case FAMFSL_EXTEND:
+		return famfsl_apply_alloc(sb, (const struct famfsl_alloc *)
+					  &e->extend, true, why);
 	case FAMFSL_SETATTR:
 		return famfsl_apply_setattr(sb, &e->setattr, why);
 	case FAMFSL_UNLINK:

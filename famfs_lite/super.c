@@ -141,10 +141,8 @@ static void famfsl_evict_inode(struct inode *inode)
 	}
 	truncate_inode_pages_final(&inode->i_data);
 	clear_inode(inode);
-	if (S_ISREG(inode->i_mode)) {
+	if (S_ISREG(inode->i_mode))
 		famfsl_free_extents(inode);
-		kfree(inode->i_private);
-	}
 	xa_cmpxchg(&sbi->inodes, inode->i_ino, inode, NULL, GFP_KERNEL);
 }
 

@@ -31,8 +31,9 @@ struct node {
 	bool allocated;
 	u32 children;
 	u64 size;
-	u32 nr;
-	struct famfsl_extent ext[FAMFSL_MAX_EXTENTS];
+	u64 len;	/* bytes of all extents */
+	u32 nr;		/* extents, adjacent ones merged as the kernel does */
+	struct famfsl_extent *ext;
 	char name[FAMFSL_NAME_MAX + 1];
 };
 
@@ -161,7 +162,7 @@ static void free_units(struct node *n)
 	u64 u, first, last;
 	u32 i;
 
-	for (i = 0; n->allocated && i < n->nr; i++) {
+	for (i = 0; i < n->nr; i++) {
 		first = (le64_to_cpu(n->ext[i].dev_offset) - data_offset) /
 			FAMFSL_ALLOC_UNIT;
 		last = first + le64_to_cpu(n->ext[i].len) / FAMFSL_ALLOC_UNIT;
@@ -181,13 +182,81 @@ static void remove_node(struct node *n)
 		parent->children--;
 }
 
+/*
+ * An ALLOC, or an EXTEND (@extend, read through the same layout), checked
+ * in the kernel's order (famfsl_set_extents()) so the reasons agree.
+ */
+static const char *add_extents(const struct famfsl_alloc *a, bool extend)
+{
+	u32 i, nr = le32_to_cpu(a->nr_extents);
+	u64 size = le64_to_cpu(a->size), len, u, first, last;
+	struct famfsl_extent *ext;
+	struct node *n;
+
+	n = find(le64_to_cpu(a->ino));
+	if (!n)
+		return "allocation for an inode that does not exist";
+	if (n->dir)
+		return "allocation for a directory";
+	if (!extend && n->allocated)
+		return "second allocation for a file";
+	if (size < n->size)
+		return "extend shrinks a file";
+	if (!nr) {
+		if (size > n->len)
+			return "file size exceeds its extents";
+		if (n->allocated)
+			n->size = size;
+		return NULL;
+	}
+	ext = realloc(n->ext, (n->nr + nr) * sizeof(*ext));
+	if (!ext) {
+		perror("fsck.famfs_lite");
+		exit(FSCK_FAILED);
+	}
+	n->ext = ext;
+	len = n->len;
+	for (i = 0; i < nr; i++) {
+		struct famfsl_extent *l = n->nr ? &ext[n->nr - 1] : NULL;
+
+		if (l && le64_to_cpu(l->dev_offset) + le64_to_cpu(l->len) ==
+			 le64_to_cpu(a->ext[i].dev_offset))
+			l->len = cpu_to_le64(le64_to_cpu(l->len) +
+					     le64_to_cpu(a->ext[i].len));
+		else
+			ext[n->nr++] = a->ext[i];
+		len += le64_to_cpu(a->ext[i].len);
+	}
+	if (n->nr > FAMFSL_FILE_MAX_EXTENTS)
+		return "file has too many extents";
+	if (size > len)
+		return "file size exceeds its extents";
+	for (i = 0; i < nr; i++) {
+		first = (le64_to_cpu(a->ext[i].dev_offset) - data_offset) /
+			FAMFSL_ALLOC_UNIT;
+		last = first + le64_to_cpu(a->ext[i].len) / FAMFSL_ALLOC_UNIT;
+		for (u = first; u < last; u++) {
+			if (unit_owner[u])
+				return "extent overlaps another file";
+			unit_owner[u] = n - nodes + 1;
+		}
+	}
+	n->len = len;
+	n->size = size;
+	n->allocated = true;
+	if (verbose)
+		printf("  %s inode %llu: %llu bytes, %u new extent(s), %u in all\n",
+		       extend ? "extend" : "alloc", (unsigned long long)n->ino,
+		       (unsigned long long)size, nr, n->nr);
+	return NULL;
+}
+
 /* Apply one entry to the model; on a mismatch return its reason. */
 static const char *apply(const struct famfsl_entry *e)
 {
 	struct node *n, *p, *t;
 	char name[FAMFSL_NAME_MAX + 1];
-	u64 u, first, last, up;
-	u32 i;
+	u64 up;
 
 	switch (le32_to_cpu(e->type)) {
 	case FAMFSL_CREATE:
@@ -215,32 +284,9 @@ static const char *apply(const struct famfsl_entry *e)
 			       (unsigned long long)p->ino);
 		return NULL;
 	case FAMFSL_ALLOC:
-		n = find(le64_to_cpu(e->alloc.ino));
-		if (!n)
-			return "allocation for an inode that does not exist";
-		if (n->dir)
-			return "allocation for a directory";
-		if (n->allocated)
-			return "second allocation for a file";
-		n->nr = le32_to_cpu(e->alloc.nr_extents);
-		n->size = le64_to_cpu(e->alloc.size);
-		memcpy(n->ext, e->alloc.ext, sizeof(n->ext));
-		for (i = 0; i < n->nr; i++) {
-			first = (le64_to_cpu(n->ext[i].dev_offset) - data_offset) /
-				FAMFSL_ALLOC_UNIT;
-			last = first + le64_to_cpu(n->ext[i].len) / FAMFSL_ALLOC_UNIT;
-			for (u = first; u < last; u++) {
-				if (unit_owner[u])
-					return "extent overlaps another file";
-				unit_owner[u] = n - nodes + 1;
-			}
-		}
-		n->allocated = true;
-		if (verbose)
-			printf("  alloc inode %llu: %llu bytes in %u extent(s)\n",
-			       (unsigned long long)n->ino,
-			       (unsigned long long)n->size, n->nr);
-		return NULL;
+	case FAMFSL_EXTEND:
+		return add_extents(&e->alloc,
+				   le32_to_cpu(e->type) == FAMFSL_EXTEND);
 	case FAMFSL_SETATTR:
 		if (!find(le64_to_cpu(e->setattr.ino)))
 			return "attributes for an inode that does not exist";

@@ -16,10 +16,11 @@
 static void print_help(FILE *f)
 {
 	fprintf(f,
-		"usage: mkfs.famfs_lite [-f] [-l LOGSIZE] DEVICE\n"
+		"usage: mkfs.famfs_lite [-f] [-l LOGSIZE] [-F VERSION] DEVICE\n"
 		"Write an empty famfs_lite file system to DEVICE (a /dev/daxN).\n"
 		"  -f, --force         overwrite an existing famfs_lite file system\n"
 		"  -l, --log-size SIZE log size, a multiple of 2M (default 8M); K, M, G suffixes\n"
+		"  -F, --format-version N  format version 1 (files never grow) or 2 (default)\n"
 		"  -h, --help          this help\n"
 		"Exit status: 0 done, 1 refused or failed, 2 usage.\n");
 }
@@ -43,6 +44,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "force", no_argument, NULL, 'f' },
 		{ "log-size", required_argument, NULL, 'l' },
+		{ "format-version", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
@@ -51,10 +53,11 @@ int main(int argc, char **argv)
 	u64 log_len = FAMFSL_LOG_LEN_DEFAULT, dev_size, need;
 	struct famfsl_dev dev;
 	const char *why;
+	unsigned int version = FAMFSL_VERSION;
 	bool force = false;
 	int c, i;
 
-	while ((c = getopt_long(argc, argv, "fl:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "fl:F:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			force = true;
@@ -67,6 +70,14 @@ int main(int argc, char **argv)
 					optarg);
 				return 2;
 			}
+			break;
+		case 'F':
+			if (strcmp(optarg, "1") && strcmp(optarg, "2")) {
+				fprintf(stderr, "mkfs.famfs_lite: format version is 1 or 2, not '%s'\n",
+					optarg);
+				return 2;
+			}
+			version = atoi(optarg);
 			break;
 		case 'h':
 			print_help(stdout);
@@ -101,7 +112,7 @@ int main(int argc, char **argv)
 
 	memset(&sb, 0, sizeof(sb));
 	sb.magic = cpu_to_le64(FAMFSL_SB_MAGIC);
-	sb.version = cpu_to_le32(FAMFSL_VERSION);
+	sb.version = cpu_to_le32(version);
 	if (getrandom(sb.uuid, sizeof(sb.uuid), 0) != sizeof(sb.uuid)) {
 		perror("getrandom");
 		return 1;

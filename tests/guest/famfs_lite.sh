@@ -81,16 +81,13 @@ case_namespace_ops() {
 
 case_space_semantics() {
 	f=$M/data
-	[ "$(daxtest io $f write $((8 * MB - 100)) 4096)" = ret=100 ]
-	[ "$(daxtest io $f write $((8 * MB)) 4096)" = err=ENOSPC ]
 	[ "$(daxtest io $f read $((8 * MB - 100)) 4096)" = ret=100 ]
+	# (version 2: writes past the end grow a file; see the grow-* cases)
 	touch $M/empty
-	[ "$(daxtest io $M/empty write 0 4096)" = err=ENOSPC ]
 	expect_fail_errno 'Invalid argument' truncate -s $((4 * MB)) $f
 	truncate -s $((8 * MB)) $f
 	fallocate -l $((4 * MB)) $f
-	expect_fail_errno 'Invalid argument' fallocate -l $((9 * MB)) $f
-	expect_dmesg 'famfs_lite: dax0: inode [0-9]+: a file.s size is set once'
+	expect_dmesg 'famfs_lite: dax0: inode [0-9]+: files never shrink; refusing'
 	# O_TRUNC would change the size too.
 	if echo x > $f; then die "O_TRUNC write succeeded"; fi
 	daxtest read-verify $f 0 $((8 * MB - 100)) 51
@@ -308,7 +305,7 @@ case_corrupt_superblock() {
 	bad_image "$EINVAL" 'bad magic' sb magic 0x1234
 	bad_image "$EUCLEAN" 'superblock checksum mismatch' sb crc 1
 	bad_image "$EUCLEAN" 'superblock checksum mismatch' sb dev_size 0 raw
-	bad_image "$EINVAL" 'unsupported format version' sb version 2
+	bad_image "$EINVAL" 'unsupported format version' sb version 3
 	bad_image "$EINVAL" 'unknown superblock flags' sb flags 1
 	bad_image "$EUCLEAN" 'allocation unit' sb alloc_unit 4096
 	bad_image "$EUCLEAN" 'entry size' sb entry_size 128
@@ -475,6 +472,160 @@ case_allocation_enospc() {
 	fsck.famfs_lite /dev/dax1 | grep 'clean: 3 files, 0 directories, 50 of 60 MiB used'
 }
 
+# A fresh file system on dax0 for the growth cases; $M comes back at the end.
+G=/mnt/grow
+
+case_grow_with_standard_tools() {
+	umount $M
+	mkfs.famfs_lite -f /dev/dax0
+	mkdir -p $G /tmp/src
+	mount -t famfs_lite /dev/dax0 $G
+	dd if=/dev/urandom of=/tmp/src/big bs=1M count=64 2> /dev/null
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+		dd if=/dev/urandom of=/tmp/src/s$i bs=$((i * 997)) count=1 2> /dev/null
+	done
+	: > /tmp/src/empty
+	# cp of a large and of small files
+	cp /tmp/src/big $G/big
+	cmp /tmp/src/big $G/big
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+		cp /tmp/src/s$i $G/s$i
+		cmp /tmp/src/s$i $G/s$i
+	done
+	cp /tmp/src/empty $G/empty
+	[ "$(stat -c %s $G/empty)" = 0 ]
+	# written sequentially, it stays one 2 MiB-aligned extent ...
+	filefrag -v $G/big
+	filefrag $G/big | grep -q ': 1 extent found' ||
+		die "a file written sequentially by cp is not one extent"
+	ext=$(filefrag -v $G/big | awk '$1 == "0:" { print $4, $6 }' | tr -d .:)
+	[ "${ext#* }" = 16384 ] || die "extent of ${ext#* } blocks, expected 16384"
+	[ $((${ext% *} % 512)) = 0 ] || die "extent not 2 MiB aligned"
+	# ... and maps with 2 MiB faults
+	out=$(daxtest fault-count $G/big 0 $((64 * MB)))
+	echo "$out"
+	n=${out##*faults=}
+	n=${n%% *}
+	[ "$n" -ge 32 ] && [ "$n" -le 40 ] || die "$n faults for 64 MiB written by cp, expected about 32"
+	# cat > f, and dd without fallocate
+	cat /tmp/src/s7 > $G/cat
+	cmp /tmp/src/s7 $G/cat
+	dd if=/tmp/src/big of=$G/dd bs=1M count=5 2> /dev/null
+	head -c $((5 * MB)) /tmp/src/big | cmp - $G/dd
+	dd if=/tmp/src/big of=$G/dd-odd bs=12345 count=300 2> /dev/null
+	head -c $((12345 * 300)) /tmp/src/big | cmp - $G/dd-odd
+	# appends in many small writes, each by another open
+	for i in $(seq 1 300); do
+		printf '%04d\n' $i >> $G/appended
+		printf '%04d\n' $i >> /tmp/src/appended
+	done
+	cmp /tmp/src/appended $G/appended
+	# a write past the end leaves zeros before it
+	printf end | dd of=$G/sparse bs=1 seek=$((3 * MB + 5)) 2> /dev/null
+	[ "$(stat -c %s $G/sparse)" = $((3 * MB + 8)) ]
+	head -c $((3 * MB + 5)) $G/sparse | cmp - /dev/zero 2>&1 | grep -q EOF ||
+		die "the bytes before a write past the end are not zeros"
+	# fallocate and truncate grow a file too; shrinking is refused
+	fallocate -l $((3 * MB)) $G/s1
+	[ "$(stat -c %s $G/s1)" = $((3 * MB)) ]
+	truncate -s $((5 * MB)) $G/s1
+	head -c 997 $G/s1 | cmp - /tmp/src/s1
+	tail -c +998 $G/s1 | cmp - /dev/zero 2>&1 | grep -q EOF ||
+		die "a file grown by truncate shows non-zero bytes"
+	expect_fail_errno 'Invalid argument' truncate -s $MB $G/s1
+	# tar -x of a tree
+	mkdir -p /tmp/tree/d/e
+	cp /tmp/src/s3 /tmp/src/s9 /tmp/tree/d/
+	cp /tmp/src/s12 /tmp/tree/d/e/
+	dd if=/tmp/src/big of=/tmp/tree/d/e/mid bs=1M count=9 2> /dev/null
+	tar -C /tmp -cf /tmp/tree.tar tree
+	tar -C $G -xf /tmp/tree.tar
+	for f in d/s3 d/s9 d/e/s12 d/e/mid; do cmp /tmp/tree/$f $G/tree/$f; done
+	echo "rsync: not in the guest's busybox; not tested"
+	# all of it after a remount, and fsck clean
+	umount $G
+	fsck.famfs_lite /dev/dax0
+	mount -t famfs_lite /dev/dax0 $G
+	cmp /tmp/src/big $G/big
+	for i in 2 3 4 5 6 7 8 9 10 11 12; do cmp /tmp/src/s$i $G/s$i; done
+	cmp /tmp/src/s7 $G/cat
+	cmp /tmp/src/appended $G/appended
+	[ "$(stat -c %s $G/sparse)" = $((3 * MB + 8)) ]
+	[ "$(stat -c %s $G/s1)" = $((5 * MB)) ]
+	for f in d/s3 d/s9 d/e/s12 d/e/mid; do cmp /tmp/tree/$f $G/tree/$f; done
+	rm /tmp/tree.tar
+	rm -r /tmp/tree
+	expect_no_dmesg 'no extent at offset'
+}
+
+case_grow_never_shows_old_data() {
+	# fill most of the free space with a pattern, then free it
+	free=$(df -k $G | awk 'NR == 2 { print $4 }')
+	fill=$(((free / 1024 - 8) * MB))
+	fallocate -l $fill $G/old
+	daxtest write $G/old 0 $fill 71
+	rm $G/old
+	sleep 1
+	# new files grown by writes, small and large, sparse and sequential
+	printf x | dd of=$G/new1 bs=1 seek=$((40 * MB)) 2> /dev/null
+	head -c $((40 * MB)) $G/new1 | cmp - /dev/zero 2>&1 | grep -q EOF ||
+		die "a file grown by a write shows old data"
+	dd if=/dev/zero of=$G/new2 bs=4096 count=1 2> /dev/null
+	printf y >> $G/new2
+	dd if=$G/new2 bs=1M 2> /dev/null | tr -d '\000' | grep -qx y ||
+		die "a small grown file shows old data"
+	for i in 1 2 3 4 5 6 7 8; do
+		printf z | dd of=$G/new3 bs=1 seek=$((i * 7 * MB)) conv=notrunc 2> /dev/null
+	done
+	[ "$(tr -d '\000' < $G/new3)" = zzzzzzzz ] ||
+		die "a file grown in steps shows old data"
+	rm $G/new1 $G/new2 $G/new3
+}
+
+case_grow_enospc() {
+	umount $G
+	mkfs.famfs_lite -f -l 2M /dev/dax1
+	mount -t famfs_lite /dev/dax1 $G
+	fallocate -l $((50 * MB)) $G/a
+	# 10 MiB left: one write of 20 MiB comes back short
+	touch $G/b
+	[ "$(daxtest io $G/b write 0 $((20 * MB)))" = ret=$((10 * MB)) ] ||
+		die "no short write at ENOSPC"
+	[ "$(daxtest io $G/b write $((10 * MB)) 4096)" = err=ENOSPC ]
+	[ "$(stat -c %s $G/b)" = $((10 * MB)) ]
+	expect_fail_errno 'No space left' dd if=/tmp/src/big of=$G/c bs=1M count=4
+	[ "$(stat -c %s $G/c)" = 0 ]
+	expect_fail_errno 'No space left' fallocate -l $((60 * MB)) $G/a
+	[ "$(stat -c %s $G/a)" = $((50 * MB)) ]
+	umount $G
+	fsck.famfs_lite /dev/dax1 | grep 'clean: 3 files, 0 directories, 60 of 60 MiB used'
+	mount -t famfs_lite /dev/dax1 $G
+	[ "$(stat -c %s $G/b)" = $((10 * MB)) ]
+	rm $G/a
+	sleep 1
+	cp /tmp/src/big $G/c2 2> /dev/null && die "cp of 64 MiB into 50 MiB succeeded"
+	[ "$(stat -c %s $G/c2)" = $((50 * MB)) ]
+	head -c $((50 * MB)) /tmp/src/big | cmp - $G/c2
+	umount $G
+	fsck.famfs_lite /dev/dax1 | grep 'clean: 3 files, 0 directories, 60 of 60 MiB used'
+}
+
+case_version_1_files_never_grow() {
+	mkfs.famfs_lite -f -F 1 -l 2M /dev/dax1
+	mount -t famfs_lite /dev/dax1 $G
+	f=$G/data
+	truncate -s $((8 * MB)) $f
+	[ "$(daxtest io $f write $((8 * MB - 100)) 4096)" = ret=100 ]
+	[ "$(daxtest io $f write $((8 * MB)) 4096)" = err=ENOSPC ]
+	touch $G/empty
+	[ "$(daxtest io $G/empty write 0 4096)" = err=ENOSPC ]
+	expect_fail_errno 'Invalid argument' fallocate -l $((9 * MB)) $f
+	expect_dmesg 'famfs_lite: dax1: inode [0-9]+: files of a version 1 file system never grow'
+	umount $G
+	fsck.famfs_lite /dev/dax1 | grep 'clean: 2 files'
+	mount -t famfs_lite /dev/dax1 $M
+}
+
 case_unload() {
 	umount $M
 	rmmod famfs_lite dax_chardev dax_core
@@ -505,4 +656,8 @@ run_case umount-waits-for-pinned-pages case_umount_waits_for_pinned_pages
 run_case inode-numbers-bounded case_inode_numbers_bounded
 run_case log-full case_log_full
 run_case allocation-enospc case_allocation_enospc
+run_case grow-with-standard-tools case_grow_with_standard_tools
+run_case grow-never-shows-old-data case_grow_never_shows_old_data
+run_case grow-enospc case_grow_enospc
+run_case version-1-files-never-grow case_version_1_files_never_grow
 run_case unload case_unload
