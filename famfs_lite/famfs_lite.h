@@ -16,15 +16,21 @@
 /**
  * struct famfsl_space - free space of the data area, in 2 MiB units
  * @map: one bit per unit, set when in use
+ * @zeroed: one bit per free unit known to hold only zeros (the background
+ *	zeroing set it); cleared when the unit is freed or handed out
  * @base: device offset of the first unit
  * @nr_units: units in the data area
  * @nr_free: units not in use
+ * @nr_zeroing: units the background zeroing holds (in use meanwhile, but
+ *	counted free by statfs)
  */
 struct famfsl_space {
 	unsigned long *map;
+	unsigned long *zeroed;
 	u64 base;
 	u64 nr_units;
 	u64 nr_free;
+	u64 nr_zeroing;
 };
 
 int famfsl_space_init(struct famfsl_space *s, u64 base, u64 end);
@@ -35,6 +41,10 @@ int famfsl_space_alloc(struct famfsl_space *s, u64 len, u64 *dev_offset);
 int famfsl_space_mark(struct famfsl_space *s, u64 dev_offset, u64 len);
 void famfsl_space_free(struct famfsl_space *s, u64 dev_offset, u64 len);
 u64 famfsl_space_free_run(struct famfsl_space *s, u64 dev_offset, u64 len);
+bool famfsl_space_take_zeroed(struct famfsl_space *s, u64 dev_offset);
+bool famfsl_space_next_unzeroed(struct famfsl_space *s, u64 from,
+				u64 *dev_offset);
+void famfsl_space_set_zeroed(struct famfsl_space *s, u64 dev_offset);
 
 /**
  * struct famfsl_map - the extents of a file, laid end to end in it
@@ -105,6 +115,15 @@ struct famfsl_file {
  * @dying: unmount has begun; a shutdown only waits for @evicted then
  * @evicted: unmount evicted every inode (nothing refers to the memory)
  * @inodes: live inodes by number
+ * @vfs_sb: the VFS super block
+ * @prezero_work: zeroes free space in the background (read-write mounts)
+ * @prezero_lock: held by @prezero_work while it holds a unit out of the
+ *	allocator; an allocation short of space waits for it.  Taken outside
+ *	@space_lock
+ * @prezero_next: where @prezero_work looks next; under @space_lock
+ * @replayed: the mount's log replay is done and unmount has not begun
+ *	(changed under @space_lock): only then is free space in the
+ *	allocator really free, and zeroed in the background
  */
 struct famfsl_sb_info {
 	struct daxl_region *region;
@@ -129,6 +148,12 @@ struct famfsl_sb_info {
 	bool dying;
 	struct completion evicted;
 	struct xarray inodes;
+	struct super_block *vfs_sb;
+	struct delayed_work prezero_work;
+	/* see @prezero_lock above */
+	struct mutex prezero_lock;
+	u64 prezero_next;
+	bool replayed;
 };
 
 static inline struct famfsl_sb_info *FAMFSL_SB(struct super_block *sb)
@@ -163,5 +188,7 @@ bool famfsl_quarantine_sweep(struct famfsl_sb_info *sbi);
 void famfsl_quarantine_drain(struct famfsl_sb_info *sbi);
 void famfsl_wait_pages_idle(struct inode *inode);
 void famfsl_break_mappings(struct inode *inode);
+void famfsl_prezero_work(struct work_struct *work);
+void famfsl_prezero_kick(struct famfsl_sb_info *sbi);
 
 #endif /* _FAMFS_LITE_H */

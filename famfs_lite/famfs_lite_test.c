@@ -569,6 +569,40 @@ static void space_free_run(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, famfsl_space_free_run(s, DATA - UNIT, UNIT), 0ULL);
 }
 
+/* Known-zero units: set by the background zeroing, lost on free and use. */
+static void space_known_zero(struct kunit *test)
+{
+	struct famfsl_space *s = test->priv;
+	u64 off;
+
+	/* at first nothing is known zero: the first free unit is found */
+	KUNIT_ASSERT_TRUE(test, famfsl_space_next_unzeroed(s, 0, &off));
+	KUNIT_EXPECT_EQ(test, off, DATA);
+	famfsl_space_set_zeroed(s, DATA);
+	famfsl_space_set_zeroed(s, DATA + UNIT);
+	KUNIT_ASSERT_TRUE(test, famfsl_space_next_unzeroed(s, 0, &off));
+	KUNIT_EXPECT_EQ(test, off, DATA + 2 * UNIT);
+	/* in-use units are skipped; the search wraps around */
+	KUNIT_EXPECT_EQ(test, famfsl_space_mark(s, DATA + 2 * UNIT, UNIT), 0);
+	KUNIT_ASSERT_TRUE(test, famfsl_space_next_unzeroed(s, DATA + 2 * UNIT,
+							   &off));
+	KUNIT_EXPECT_EQ(test, off, DATA + 3 * UNIT);
+	KUNIT_ASSERT_TRUE(test, famfsl_space_next_unzeroed(s, DATA + 20 * UNIT,
+							   &off));
+	KUNIT_EXPECT_EQ(test, off, DATA + 3 * UNIT);
+	/* taking a unit forgets that it was zero */
+	KUNIT_EXPECT_EQ(test, famfsl_space_mark(s, DATA, 2 * UNIT), 0);
+	KUNIT_EXPECT_TRUE(test, famfsl_space_take_zeroed(s, DATA));
+	KUNIT_EXPECT_FALSE(test, famfsl_space_take_zeroed(s, DATA));
+	/* freeing a unit that was zero and not taken still forgets it */
+	famfsl_space_free(s, DATA, 2 * UNIT);
+	KUNIT_EXPECT_FALSE(test, famfsl_space_take_zeroed(s, DATA + UNIT));
+	/* all free units zero: nothing left to do */
+	for (off = DATA; off < DATA + 16 * UNIT; off += UNIT)
+		famfsl_space_set_zeroed(s, off);
+	KUNIT_EXPECT_FALSE(test, famfsl_space_next_unzeroed(s, DATA, &off));
+}
+
 static void space_mark_overlap_and_bounds(struct kunit *test)
 {
 	struct famfsl_space *s = test->priv;
@@ -617,6 +651,7 @@ static struct kunit_case famfsl_space_cases[] = {
 	KUNIT_CASE(space_fragmentation),
 	KUNIT_CASE(space_mark_overlap_and_bounds),
 	KUNIT_CASE(space_free_run),
+	KUNIT_CASE(space_known_zero),
 	{}
 };
 

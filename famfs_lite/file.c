@@ -44,6 +44,7 @@
 #include <linux/iomap.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
+#include <linux/moduleparam.h>
 #include <linux/pagemap.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
@@ -69,6 +70,7 @@ static struct famfsl_map *famfsl_file_map(struct inode *inode)
 {
 	struct famfsl_file *fe = famfsl_file(inode);
 
+	/* pairs with the release in famfsl_install_map() */
 	return fe ? smp_load_acquire(&fe->map) : NULL;
 }
 
@@ -165,6 +167,7 @@ static void famfsl_install_map(struct inode *inode, struct famfsl_file *fe,
 	/* faults hold invalidate_lock shared while they use the extents */
 	filemap_invalidate_lock(inode->i_mapping);
 	old = cur->map;
+	/* the new extents before the pointer: see famfsl_file_map() */
 	smp_store_release(&cur->map, map);
 	filemap_invalidate_unlock(inode->i_mapping);
 	kvfree(old);
@@ -258,6 +261,24 @@ static int famfsl_take_space_once(struct famfsl_sb_info *sbi, u64 len,
 	return rc;
 }
 
+/*
+ * Wait for the unit the background zeroing holds out of the allocator, if
+ * any: return whether there was one (worth another try).
+ */
+static bool famfsl_prezero_wait(struct famfsl_sb_info *sbi)
+{
+	bool held;
+
+	mutex_lock(&sbi->space_lock);
+	held = sbi->space.nr_zeroing;
+	mutex_unlock(&sbi->space_lock);
+	if (held) {
+		mutex_lock(&sbi->prezero_lock);
+		mutex_unlock(&sbi->prezero_lock);
+	}
+	return held;
+}
+
 static int famfsl_take_space(struct famfsl_sb_info *sbi, u64 len, u64 *off)
 {
 	int rc = famfsl_take_space_once(sbi, len, off);
@@ -265,7 +286,127 @@ static int famfsl_take_space(struct famfsl_sb_info *sbi, u64 len, u64 *off)
 	/* Files removed just now may be idle already: evict them and retry. */
 	if (rc == -ENOSPC && famfsl_quarantine_sweep(sbi))
 		rc = famfsl_take_space_once(sbi, len, off);
+	if (rc == -ENOSPC && famfsl_prezero_wait(sbi))
+		rc = famfsl_take_space_once(sbi, len, off);
 	return rc;
+}
+
+/*
+ * Make new space of a file zero before anything can see it: units the
+ * background zeroing did already are taken as they are, the rest zeroed
+ * now.  The space is the caller's alone meanwhile.
+ */
+static int famfsl_zero_new(struct famfsl_sb_info *sbi, u64 off, u64 len)
+{
+	u64 at, end = off + len;
+	bool known;
+	int rc;
+
+	for (at = off; at < end; at += FAMFSL_ALLOC_UNIT) {
+		mutex_lock(&sbi->space_lock);
+		known = famfsl_space_take_zeroed(&sbi->space, at);
+		mutex_unlock(&sbi->space_lock);
+		if (known)
+			continue;
+		rc = daxl_region_zero(sbi->region, at, FAMFSL_ALLOC_UNIT);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Whether to zero free space in the background (see famfsl_prezero_work()). */
+static bool prezero = true;
+module_param(prezero, bool, 0644);
+MODULE_PARM_DESC(prezero, "zero free space in the background on read-write mounts, so allocations need not wait for it (default on)");
+
+/* How long the background zeroing waits after a removal or a mount. */
+#define FAMFSL_PREZERO_DELAY	HZ
+
+/**
+ * famfsl_prezero_kick() - have free space zeroed a while from now
+ * @sbi: the file system
+ *
+ * Each call pushes the start back, so a burst of removals is zeroed
+ * after it.
+ */
+void famfsl_prezero_kick(struct famfsl_sb_info *sbi)
+{
+	if (READ_ONCE(prezero) && !sb_rdonly(sbi->vfs_sb) &&
+	    READ_ONCE(sbi->replayed))
+		mod_delayed_work(system_unbound_wq, &sbi->prezero_work,
+				 FAMFSL_PREZERO_DELAY);
+}
+
+/**
+ * famfsl_prezero_work() - zero free units in the background
+ * @work: sbi->prezero_work
+ *
+ * One unit at a time: under space_lock it takes a free unit that is not
+ * known to be zero (and that no file of this host still uses, see
+ * sbi->held) out of the allocator, zeroes it without the lock, and gives
+ * it back marked zero.  Allocations then skip zeroing it.  Stops on a
+ * read-only mount, at shutdown, or when the prezero parameter is off.
+ * What is known zero is not persistent: after a mount all free space is
+ * zeroed again.
+ */
+void famfsl_prezero_work(struct work_struct *work)
+{
+	struct famfsl_sb_info *sbi = container_of(to_delayed_work(work),
+						  struct famfsl_sb_info,
+						  prezero_work);
+	u64 off;
+	int rc;
+
+	while (READ_ONCE(prezero) && !sb_rdonly(sbi->vfs_sb) &&
+	       !READ_ONCE(sbi->shutdown)) {
+		mutex_lock(&sbi->prezero_lock);
+		mutex_lock(&sbi->space_lock);
+		for (;;) {
+			/*
+			 * Before the mount's replay is done, space that later
+			 * entries give to files looks free: never zero it.
+			 */
+			if (!sbi->replayed ||
+			    !famfsl_space_next_unzeroed(&sbi->space,
+							sbi->prezero_next, &off)) {
+				mutex_unlock(&sbi->space_lock);
+				mutex_unlock(&sbi->prezero_lock);
+				return;
+			}
+			sbi->prezero_next = off + FAMFSL_ALLOC_UNIT;
+			if (!famfsl_held_overlap(sbi, off, FAMFSL_ALLOC_UNIT))
+				break;
+			/* a held unit is never zeroed: skip it this round */
+			if (sbi->prezero_next >= sbi->space.base +
+			    sbi->space.nr_units * FAMFSL_ALLOC_UNIT) {
+				mutex_unlock(&sbi->space_lock);
+				mutex_unlock(&sbi->prezero_lock);
+				return;
+			}
+		}
+		rc = famfsl_space_mark(&sbi->space, off, FAMFSL_ALLOC_UNIT);
+		if (!WARN_ON(rc))
+			sbi->space.nr_zeroing++;
+		mutex_unlock(&sbi->space_lock);
+		if (rc) {
+			mutex_unlock(&sbi->prezero_lock);
+			return;
+		}
+
+		rc = daxl_region_zero(sbi->region, off, FAMFSL_ALLOC_UNIT);
+
+		mutex_lock(&sbi->space_lock);
+		famfsl_space_free(&sbi->space, off, FAMFSL_ALLOC_UNIT);
+		sbi->space.nr_zeroing--;
+		if (!rc)
+			famfsl_space_set_zeroed(&sbi->space, off);
+		mutex_unlock(&sbi->space_lock);
+		mutex_unlock(&sbi->prezero_lock);
+		if (rc)
+			return;
+		cond_resched();
+	}
 }
 
 static void famfsl_give_space(struct famfsl_sb_info *sbi, u64 off, u64 len)
@@ -304,7 +445,7 @@ static int famfsl_allocate(struct inode *inode, loff_t size)
 	rc = famfsl_take_space(sbi, len, &off);
 	if (rc)
 		goto out_free;
-	rc = daxl_region_zero(sbi->region, off, len);
+	rc = famfsl_zero_new(sbi, off, len);
 	if (rc)
 		goto out_give_space;
 	daxl_region_flush(sbi->region);
@@ -385,18 +526,19 @@ take:
 }
 
 /*
- * Take up to @len bytes in at most FAMFSL_MAX_EXTENTS runs into @add,
- * the first continuing the extent that ends at @tail (if not 0).
+ * Take up to @len bytes in at most @max runs into @add, the first
+ * continuing the extent that ends at @tail (if not 0).
  * Return: the number of runs.
  */
 static unsigned int famfsl_take_growth(struct famfsl_sb_info *sbi, u64 tail,
-				       u64 len, struct famfsl_extent_mem *add)
+				       u64 len, struct famfsl_extent_mem *add,
+				       unsigned int max)
 {
 	unsigned int n = 0;
 	u64 got, off;
 
 	mutex_lock(&sbi->space_lock);
-	while (len && n < FAMFSL_MAX_EXTENTS) {
+	while (len && n < max) {
 		got = famfsl_take_run(sbi, tail, len, &off);
 		if (!got && tail) {
 			tail = 0;
@@ -493,8 +635,8 @@ static int famfsl_grow(struct inode *inode, u64 end, u64 size)
 	struct famfsl_file *fe = inode->i_private, *new_fe = NULL;
 	struct famfsl_map *old = fe ? fe->map : NULL, *map;
 	u64 have = old ? old->len : 0, tail = 0, len = 0;
+	unsigned int i, k, n, tries;
 	struct famfsl_entry *e;
-	unsigned int i, n;
 	int rc = 0;
 
 	if (end <= have)
@@ -505,33 +647,40 @@ static int famfsl_grow(struct inode *inode, u64 end, u64 size)
 		tail = old->ext[old->nr - 1].dev_offset +
 		       old->ext[old->nr - 1].len;
 	e = kzalloc(sizeof(*e), GFP_KERNEL);
-	if (!fe)
-		fe = new_fe = kzalloc(sizeof(*fe), GFP_KERNEL);
+	if (!fe) {
+		new_fe = kzalloc(sizeof(*fe), GFP_KERNEL);
+		fe = new_fe;
+	}
 	if (!e || !fe) {
 		rc = -ENOMEM;
 		goto out_free;
 	}
 
 	end = round_up(end, FAMFSL_ALLOC_UNIT);
-	n = famfsl_take_growth(sbi, tail, end - have, add);
-	for (i = 0; i < n; i++)
-		len += add[i].len;
-	/* Files removed just now may be idle already: evict them and retry. */
-	if (len < end - have && n < FAMFSL_MAX_EXTENTS &&
-	    famfsl_quarantine_sweep(sbi))
-		n += famfsl_take_growth(sbi, n ? add[n - 1].dev_offset +
-					add[n - 1].len : tail,
-					end - have - len, add + n);
+	n = 0;
+	for (tries = 0; ; tries++) {
+		k = famfsl_take_growth(sbi, n ? add[n - 1].dev_offset +
+				       add[n - 1].len : tail,
+				       end - have - len, add + n,
+				       FAMFSL_MAX_EXTENTS - n);
+		for (i = n; i < n + k; i++)
+			len += add[i].len;
+		n += k;
+		if (have + len >= end || n == FAMFSL_MAX_EXTENTS || tries == 2)
+			break;
+		/*
+		 * Short of space: files removed just now may be idle already
+		 * (evict them), the background zeroing may hold a unit.
+		 */
+		if (!famfsl_quarantine_sweep(sbi) && !famfsl_prezero_wait(sbi))
+			break;
+	}
 	if (!n) {
 		rc = -ENOSPC;
 		goto out_free;
 	}
-	len = 0;
-	for (i = 0; i < n && !rc; i++) {
-		rc = daxl_region_zero(sbi->region, add[i].dev_offset,
-				      add[i].len);
-		len += add[i].len;
-	}
+	for (i = 0; i < n && !rc; i++)
+		rc = famfsl_zero_new(sbi, add[i].dev_offset, add[i].len);
 	if (rc)
 		goto out_give_space;
 	daxl_region_flush(sbi->region);
@@ -935,7 +1084,8 @@ int famfsl_set_extents(struct inode *inode, const struct famfsl_alloc *a,
 		goto out_free;
 	}
 	if (!fe) {
-		fe = new_fe = kzalloc(sizeof(*fe), GFP_KERNEL);
+		new_fe = kzalloc(sizeof(*fe), GFP_KERNEL);
+		fe = new_fe;
 		if (!fe) {
 			rc = -ENOMEM;
 			goto out_free;
@@ -994,6 +1144,7 @@ void famfsl_free_extents(struct inode *inode)
 					  fe->map->ext[i].len);
 	fe->held = false;
 	mutex_unlock(&sbi->space_lock);
+	famfsl_prezero_kick(sbi);
 	inode->i_private = NULL;
 	kvfree(fe->map);
 	kfree(fe);

@@ -115,7 +115,8 @@ static int famfsl_statfs(struct dentry *dentry, struct kstatfs *buf)
 	buf->f_frsize = PAGE_SIZE;
 	mutex_lock(&sbi->space_lock);
 	buf->f_blocks = sbi->space.nr_units * per_unit;
-	buf->f_bfree = sbi->space.nr_free * per_unit;
+	/* units being zeroed in the background are free */
+	buf->f_bfree = (sbi->space.nr_free + sbi->space.nr_zeroing) * per_unit;
 	mutex_unlock(&sbi->space_lock);
 	buf->f_bavail = buf->f_bfree;
 	buf->f_files = sbi->capacity;
@@ -196,6 +197,9 @@ static int famfsl_fill_super(struct super_block *sb, struct fs_context *fc)
 	INIT_LIST_HEAD(&sbi->held);
 	INIT_LIST_HEAD(&sbi->quarantine);
 	INIT_DELAYED_WORK(&sbi->quarantine_work, famfsl_quarantine_work);
+	INIT_DELAYED_WORK(&sbi->prezero_work, famfsl_prezero_work);
+	mutex_init(&sbi->prezero_lock);
+	sbi->vfs_sb = sb;
 	mutex_init(&sbi->shutdown_lock);
 	init_completion(&sbi->evicted);
 	xa_init(&sbi->inodes);
@@ -251,6 +255,10 @@ static int famfsl_fill_super(struct super_block *sb, struct fs_context *fc)
 	rc = famfsl_log_replay(sb, true);
 	if (rc)
 		return rc;
+	mutex_lock(&sbi->space_lock);
+	WRITE_ONCE(sbi->replayed, true);
+	mutex_unlock(&sbi->space_lock);
+	famfsl_prezero_kick(sbi);
 	pr_info("%s: mounted%s: %llu of %llu log entries used, %llu of %llu MiB free\n",
 		sbi->name, sb_rdonly(sb) ? " read-only" : "", sbi->next_index,
 		sbi->capacity, sbi->space.nr_free * (FAMFSL_ALLOC_UNIT >> 20),
@@ -275,8 +283,16 @@ static int famfsl_reconfigure(struct fs_context *fc)
 	int rc;
 
 	sync_filesystem(sb);
-	if (!sb_rdonly(sb))
+	if (!sb_rdonly(sb)) {
+		/* read-write to read-only: the zeroing stops writing */
+		if (fc->sb_flags & SB_RDONLY)
+			cancel_delayed_work_sync(&sbi->prezero_work);
 		return 0;
+	}
+	/* read-only to read-write: the zeroing starts once the flag is gone */
+	if (!(fc->sb_flags & SB_RDONLY))
+		mod_delayed_work(system_unbound_wq, &sbi->prezero_work,
+				 HZ);
 	if (READ_ONCE(sbi->shutdown))
 		return -EIO;
 	/*
@@ -317,6 +333,15 @@ static void famfsl_kill_sb(struct super_block *sb)
 		mutex_lock(&sbi->shutdown_lock);
 		sbi->dying = true;
 		mutex_unlock(&sbi->shutdown_lock);
+		/*
+		 * Stop the background zeroing first: evicting the files below
+		 * gives their space back to the allocator, and it must not
+		 * look free to the zeroing then.
+		 */
+		mutex_lock(&sbi->space_lock);
+		WRITE_ONCE(sbi->replayed, false);
+		mutex_unlock(&sbi->space_lock);
+		cancel_delayed_work_sync(&sbi->prezero_work);
 		famfsl_quarantine_drain(sbi);
 	}
 	daxl_compat_kill_sb(sb);

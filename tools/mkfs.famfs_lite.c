@@ -73,7 +73,7 @@ int main(int argc, char **argv)
 			break;
 		case 'F':
 			if (strcmp(optarg, "1") && strcmp(optarg, "2")) {
-				fprintf(stderr, "mkfs.famfs_lite: format version is 1 or 2, not '%s'\n",
+				fprintf(stderr, "mkfs.famfs_lite: bad format version '%s'\n",
 					optarg);
 				return 2;
 			}

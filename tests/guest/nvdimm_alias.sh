@@ -31,7 +31,10 @@ extent_of() {
 }
 
 # A file the writer removes while the reader still has it open keeps its
-# space on the reader, even once the reader becomes the writer.
+# space on the reader, even once the reader becomes the writer: neither
+# its allocations nor its background zeroing touch it.  (The writer's own
+# background zeroing would: it is off while the writer removes the file.)
+PREZERO=/sys/module/famfs_lite/parameters/prezero
 case_removed_file_kept_by_reader() {
 	mount -t famfs_lite /dev/dax1 $W
 	fallocate -l $((4 * MB)) $W/f
@@ -39,11 +42,15 @@ case_removed_file_kept_by_reader() {
 	mount -t famfs_lite -o ro /dev/dax0 $R
 	exec 3< $R/f
 	off_f=$(extent_of $R/f)
+	echo N > $PREZERO
 	rm $W/f
 	umount $W
+	echo Y > $PREZERO
 	mount -o remount,ro $R
 	[ ! -e $R/f ] || die "the reader still sees f"
 	mount -o remount,rw $R
+	# the zeroing starts a second after the remount; let it run
+	sleep 3
 	fallocate -l $((4 * MB)) $R/h
 	daxtest write $R/h 0 $((4 * MB)) 122
 	off_h=$(extent_of $R/h)
@@ -94,6 +101,41 @@ case_remount_refuses_new_file_system() {
 	umount $R
 }
 
+# Files written with cp and published by rename, then grown by appends
+# while the reader has them mapped: the reader sees each after a remount.
+case_grown_files_replayed() {
+	mkfs.famfs_lite -f /dev/dax1 > /dev/null
+	mount -t famfs_lite /dev/dax1 $W
+	dd if=/dev/urandom of=/tmp/g1 bs=1M count=3 2> /dev/null
+	dd if=/dev/urandom of=/tmp/g2 bs=1M count=7 2> /dev/null
+	dd if=/dev/urandom of=/tmp/s bs=1000 count=5 2> /dev/null
+	cp /tmp/g1 $W/.g.tmp
+	mv $W/.g.tmp $W/g
+	cp /tmp/s $W/.s.tmp
+	mv $W/.s.tmp $W/s
+	mount -t famfs_lite -o ro /dev/dax0 $R
+	cmp /tmp/g1 $R/g
+	cmp /tmp/s $R/s
+	daxtest mmap-probe $R/g 6 > /tmp/probe.out &
+	probe=$!
+	wait_for_line /tmp/probe.out mapped
+	cat /tmp/g2 >> $W/g
+	cat /tmp/g1 /tmp/g2 > /tmp/g12
+	cat /tmp/s >> $W/s
+	cat /tmp/s /tmp/s > /tmp/ss
+	umount $W
+	mount -o remount,ro $R
+	expect_dmesg 'famfs_lite: dax0: remount applied log entries'
+	cmp /tmp/g12 $R/g
+	cmp /tmp/ss $R/s
+	wait $probe
+	cat /tmp/probe.out
+	grep -q '^read' /tmp/probe.out || die "the reader's mapping broke at the replay"
+	umount $R
+	fsck.famfs_lite /dev/dax1 | grep 'clean: 2 files'
+	rm /tmp/g1 /tmp/g2 /tmp/g12 /tmp/s /tmp/ss
+}
+
 case_detach() {
 	echo dax0 > /sys/class/dax_chardev/detach
 	echo dax1 > /sys/class/dax_chardev/detach
@@ -104,4 +146,5 @@ run_case attach-both-views case_attach_both_views
 run_case removed-file-kept-by-reader case_removed_file_kept_by_reader
 run_case reused-space-replayed case_reused_space_replayed
 run_case remount-refuses-new-file-system case_remount_refuses_new_file_system
+run_case grown-files-replayed case_grown_files_replayed
 run_case detach case_detach

@@ -344,8 +344,8 @@ static void model_base(struct image *im)
 				break;
 			nd->allocated = true;
 			nd->size = le64_to_cpu(e->extend.size);
-			for (k = 0; k < le32_to_cpu(e->extend.nr_extents) &&
-				    k < FAMFSL_MAX_EXTENTS; k++) {
+			for (k = 0; k < FAMFSL_MAX_EXTENTS &&
+			     k < le32_to_cpu(e->extend.nr_extents); k++) {
 				const struct famfsl_extent *x = &e->extend.ext[k];
 				struct famfsl_extent *l = nd->nr ?
 					&nd->ext[nd->nr - 1] : NULL;
