@@ -79,7 +79,7 @@ END {
 	printf "%-22s %-12s %10s   %s\n", "file system", "what", "ms", "vs ext4-dax"
 	for (i = 1; i <= n; i++)
 		printf "%-22s %-12s %10s   %s\n", fs[i], what[i], ms[i],
-		       ext4[what[i]] > 0 ? sprintf("%.2fx", ms[i] / ext4[what[i]]) : "-"
+		       (ext4[what[i]] > 0 ? sprintf("%.2fx", ms[i] / ext4[what[i]]) : "-")
 	if (faults != "")
 		printf "\nfaults to read a 64 MiB famfs_lite file written by cp: %s\n", faults
 }'

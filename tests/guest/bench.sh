@@ -67,12 +67,14 @@ case_file_systems() {
 alloc_set() {
 	_fs=$1 _d=$2
 	mkdir -p $_d/fresh2 $_d/fresh128 $_d/reuse2 $_d/reuse128
-	bench alloc "$_fs 2M-fresh" $_d/fresh2 $((2 * MB)) 16
+	# 128 MiB, then 8 x 2 MiB in other space, both removed, then again
 	bench alloc "$_fs 128M-fresh" $_d/fresh128 $((128 * MB)) 1
+	bench alloc "$_fs 2M-fresh" $_d/fresh2 $((2 * MB)) 8
 	rm $_d/fresh2/* $_d/fresh128/*
 	sync
-	bench alloc "$_fs 2M-reuse" $_d/reuse2 $((2 * MB)) 16
 	bench alloc "$_fs 128M-reuse" $_d/reuse128 $((128 * MB)) 1
+	rm $_d/reuse128/*
+	bench alloc "$_fs 2M-reuse" $_d/reuse2 $((2 * MB)) 8
 	rm -r $_d/fresh2 $_d/fresh128 $_d/reuse2 $_d/reuse128
 }
 
@@ -101,12 +103,14 @@ case_allocation() {
 	sleep 5
 	_d=/mnt/famfs
 	mkdir -p $_d/fresh2 $_d/fresh128 $_d/reuse2 $_d/reuse128
-	bench alloc "famfs_lite-prezeroed 2M-fresh" $_d/fresh2 $((2 * MB)) 16
 	bench alloc "famfs_lite-prezeroed 128M-fresh" $_d/fresh128 $((128 * MB)) 1
+	bench alloc "famfs_lite-prezeroed 2M-fresh" $_d/fresh2 $((2 * MB)) 8
 	rm $_d/fresh2/* $_d/fresh128/*
 	sleep 5
-	bench alloc "famfs_lite-prezeroed 2M-reuse" $_d/reuse2 $((2 * MB)) 16
 	bench alloc "famfs_lite-prezeroed 128M-reuse" $_d/reuse128 $((128 * MB)) 1
+	rm $_d/reuse128/*
+	sleep 5
+	bench alloc "famfs_lite-prezeroed 2M-reuse" $_d/reuse2 $((2 * MB)) 8
 	rm -r $_d/fresh2 $_d/fresh128 $_d/reuse2 $_d/reuse128
 	sleep 5
 	bench copy "famfs_lite-prezeroed cp-64M" /tmp/src64 /mnt/famfs/cp 131072
