@@ -465,7 +465,7 @@ static int famfsl_allocate(struct inode *inode, loff_t size)
 	map->ext[0].dev_offset = off;
 	map->ext[0].len = len;
 	map->len = len;
-	fe->logged_size = size;
+	WRITE_ONCE(fe->logged_size, size);
 	famfsl_install_map(inode, fe, map);
 	famfsl_publish_size(inode, size);
 	kfree(e);
@@ -478,6 +478,18 @@ out_free:
 	kfree(e);
 	kfree(fe);
 	return rc;
+}
+
+/* Whether the free space holds @len more bytes, as far as one can tell. */
+static bool famfsl_space_covers(struct famfsl_sb_info *sbi, u64 len)
+{
+	bool ok;
+
+	mutex_lock(&sbi->space_lock);
+	ok = DIV_ROUND_UP_ULL(len, FAMFSL_ALLOC_UNIT) <=
+	     sbi->space.nr_free + sbi->space.nr_zeroing;
+	mutex_unlock(&sbi->space_lock);
+	return ok;
 }
 
 /* Whether files of this file system grow (version 2 and later). */
@@ -607,7 +619,7 @@ static int famfsl_log_size(struct inode *inode)
 	mutex_unlock(&sbi->log_lock);
 	kfree(e);
 	if (!rc)
-		fe->logged_size = size;
+		WRITE_ONCE(fe->logged_size, size);
 	return rc;
 }
 
@@ -708,7 +720,7 @@ static int famfsl_grow(struct inode *inode, u64 end, u64 size)
 		kvfree(map);
 		goto out_give_space;
 	}
-	fe->logged_size = size;
+	WRITE_ONCE(fe->logged_size, size);
 	famfsl_install_map(inode, fe, map);
 	kfree(e);
 	return 0;
@@ -759,7 +771,18 @@ static ssize_t famfsl_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	size = i_size_read(inode);
 	end = iocb->ki_pos + iov_iter_count(from);
 	if (end > size && famfsl_can_grow(sbi)) {
-		/* grow as far as space allows; a short write past that */
+		/*
+		 * Grow as far as space allows, a short write past that; but
+		 * take nothing for a write that could not even begin (a
+		 * file's space is never given back).
+		 */
+		map = famfsl_file_map(inode);
+		room = map ? map->len : 0;
+		if (room <= iocb->ki_pos &&
+		    !famfsl_space_covers(sbi, iocb->ki_pos + 1 - room)) {
+			ret = -ENOSPC;
+			goto out_unlock;
+		}
 		for (;;) {
 			map = famfsl_file_map(inode);
 			room = map ? map->len : 0;
@@ -933,13 +956,9 @@ static int famfsl_resize(struct inode *inode, loff_t size, bool exact)
 			 * before an ENOSPC stays the file's, its size unchanged.
 			 */
 			map = famfsl_file_map(inode);
-			mutex_lock(&sbi->space_lock);
-			rc = size > map->len &&
-			     DIV_ROUND_UP_ULL(size - map->len, FAMFSL_ALLOC_UNIT) >
-			     sbi->space.nr_free ? -ENOSPC : 0;
-			mutex_unlock(&sbi->space_lock);
-			if (rc)
-				return rc;
+			if (size > map->len &&
+			    !famfsl_space_covers(sbi, size - map->len))
+				return -ENOSPC;
 			while (famfsl_file_map(inode)->len < size) {
 				rc = famfsl_grow(inode, size, size);
 				if (rc)
@@ -1106,7 +1125,7 @@ int famfsl_set_extents(struct inode *inode, const struct famfsl_alloc *a,
 	mutex_unlock(&sbi->space_lock);
 	famfsl_install_map(inode, fe, map);
 set_size:
-	fe->logged_size = size;
+	WRITE_ONCE(fe->logged_size, size);
 	famfsl_publish_size(inode, size);
 	inode_unlock(inode);
 	return 0;

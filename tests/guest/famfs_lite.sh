@@ -558,14 +558,15 @@ case_grow_with_standard_tools() {
 	expect_no_dmesg 'no extent at offset'
 }
 
-case_grow_never_shows_old_data() {
-	# fill most of the free space with a pattern, then free it
+# old_data_round: fill most of the free space with a pattern, free it,
+# grow new files over it and check that they read as zeros.
+old_data_round() {
 	free=$(df -k $G | awk 'NR == 2 { print $4 }')
 	fill=$(((free / 1024 - 8) * MB))
 	fallocate -l $fill $G/old
 	daxtest write $G/old 0 $fill 71
 	rm $G/old
-	sleep 1
+	sleep "$1"
 	# new files grown by writes, small and large, sparse and sequential
 	printf x | dd of=$G/new1 bs=1 seek=$((40 * MB)) 2> /dev/null
 	head -c $((40 * MB)) $G/new1 | cmp - /dev/zero 2>&1 | grep -q EOF ||
@@ -579,7 +580,21 @@ case_grow_never_shows_old_data() {
 	done
 	[ "$(tr -d '\000' < $G/new3)" = zzzzzzzz ] ||
 		die "a file grown in steps shows old data"
-	rm $G/new1 $G/new2 $G/new3
+	fallocate -l $((64 * MB)) $G/new4
+	cmp $G/new4 /dev/zero 2>&1 | grep -q EOF ||
+		die "a file given space by fallocate shows old data"
+	rm $G/new1 $G/new2 $G/new3 $G/new4
+}
+
+case_grow_never_shows_old_data() {
+	# every allocation zeroes its space itself
+	echo N > /sys/module/famfs_lite/parameters/prezero
+	old_data_round 1
+	# space zeroed in the background, some of it maybe not yet
+	echo Y > /sys/module/famfs_lite/parameters/prezero
+	old_data_round 1
+	# and once the background zeroing had time for all of it
+	old_data_round 8
 }
 
 case_grow_enospc() {
@@ -587,7 +602,11 @@ case_grow_enospc() {
 	mkfs.famfs_lite -f -l 2M /dev/dax1
 	mount -t famfs_lite /dev/dax1 $G
 	fallocate -l $((50 * MB)) $G/a
-	# 10 MiB left: one write of 20 MiB comes back short
+	# 10 MiB left: a write that could not even begin takes nothing ...
+	touch $G/far
+	[ "$(daxtest io $G/far write $((30 * MB)) 1)" = err=ENOSPC ]
+	[ "$(stat -c %s $G/far)" = 0 ]
+	# ... and one of 20 MiB comes back short
 	touch $G/b
 	[ "$(daxtest io $G/b write 0 $((20 * MB)))" = ret=$((10 * MB)) ] ||
 		die "no short write at ENOSPC"
@@ -598,7 +617,7 @@ case_grow_enospc() {
 	expect_fail_errno 'No space left' fallocate -l $((60 * MB)) $G/a
 	[ "$(stat -c %s $G/a)" = $((50 * MB)) ]
 	umount $G
-	fsck.famfs_lite /dev/dax1 | grep 'clean: 3 files, 0 directories, 60 of 60 MiB used'
+	fsck.famfs_lite /dev/dax1 | grep 'clean: 4 files, 0 directories, 60 of 60 MiB used'
 	mount -t famfs_lite /dev/dax1 $G
 	[ "$(stat -c %s $G/b)" = $((10 * MB)) ]
 	rm $G/a
@@ -607,7 +626,7 @@ case_grow_enospc() {
 	[ "$(stat -c %s $G/c2)" = $((50 * MB)) ]
 	head -c $((50 * MB)) /tmp/src/big | cmp - $G/c2
 	umount $G
-	fsck.famfs_lite /dev/dax1 | grep 'clean: 3 files, 0 directories, 60 of 60 MiB used'
+	fsck.famfs_lite /dev/dax1 | grep 'clean: 4 files, 0 directories, 60 of 60 MiB used'
 }
 
 case_version_1_files_never_grow() {
