@@ -30,6 +30,9 @@
  *   i_rwsem (read: shared, write/fallocate/setattr: exclusive)
  *     sbi->log_lock
  *       sbi->space_lock
+ *     mapping->invalidate_lock (a growth installing extents: exclusive)
+ *     sbi->prezero_lock (an allocation short of space waits on it)
+ *       sbi->space_lock
  * A file's extents (struct famfsl_map) are published before its size, only
  * ever replaced whole by a larger copy under i_rwsem and invalidate_lock
  * (both exclusive; see struct famfsl_file), and freed when its last user
