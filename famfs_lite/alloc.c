@@ -22,7 +22,6 @@ int famfsl_space_init(struct famfsl_space *s, u64 base, u64 end)
 	s->base = base;
 	s->nr_units = (end - base) / FAMFSL_ALLOC_UNIT;
 	s->nr_free = s->nr_units;
-	s->nr_zeroing = 0;
 	s->map = bitmap_zalloc(s->nr_units, GFP_KERNEL);
 	s->zeroed = bitmap_zalloc(s->nr_units, GFP_KERNEL);
 	if (s->map && s->zeroed)

@@ -21,8 +21,6 @@
  * @base: device offset of the first unit
  * @nr_units: units in the data area
  * @nr_free: units not in use
- * @nr_zeroing: units the background zeroing holds (in use meanwhile, but
- *	counted free by statfs)
  */
 struct famfsl_space {
 	unsigned long *map;
@@ -30,7 +28,6 @@ struct famfsl_space {
 	u64 base;
 	u64 nr_units;
 	u64 nr_free;
-	u64 nr_zeroing;
 };
 
 int famfsl_space_init(struct famfsl_space *s, u64 base, u64 end);
@@ -117,10 +114,12 @@ struct famfsl_file {
  * @inodes: live inodes by number
  * @vfs_sb: the VFS super block
  * @prezero_work: zeroes free space in the background (read-write mounts)
- * @prezero_lock: held by @prezero_work while it holds a unit out of the
- *	allocator; an allocation short of space waits for it.  Taken outside
+ * @prezero_lock: held by @prezero_work while it zeroes @prezero_unit; an
+ *	allocation that took that unit waits for it.  Taken outside
  *	@space_lock
  * @prezero_next: where @prezero_work looks next; under @space_lock
+ * @prezero_unit: the free unit @prezero_work is zeroing, or 0; under
+ *	@space_lock
  * @replayed: the mount's log replay is done and unmount has not begun
  *	(changed under @space_lock): only then is free space in the
  *	allocator really free, and zeroed in the background
@@ -153,6 +152,7 @@ struct famfsl_sb_info {
 	/* see @prezero_lock above */
 	struct mutex prezero_lock;
 	u64 prezero_next;
+	u64 prezero_unit;
 	bool replayed;
 };
 

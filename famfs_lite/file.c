@@ -31,7 +31,7 @@
  *     sbi->log_lock
  *       sbi->space_lock
  *     mapping->invalidate_lock (a growth installing extents: exclusive)
- *     sbi->prezero_lock (an allocation short of space waits on it)
+ *     sbi->prezero_lock (an allocation waits on it for a unit being zeroed)
  *       sbi->space_lock
  * A file's extents (struct famfsl_map) are published before its size, only
  * ever replaced whole by a larger copy under i_rwsem and invalidate_lock
@@ -264,24 +264,6 @@ static int famfsl_take_space_once(struct famfsl_sb_info *sbi, u64 len,
 	return rc;
 }
 
-/*
- * Wait for the unit the background zeroing holds out of the allocator, if
- * any: return whether there was one (worth another try).
- */
-static bool famfsl_prezero_wait(struct famfsl_sb_info *sbi)
-{
-	bool held;
-
-	mutex_lock(&sbi->space_lock);
-	held = sbi->space.nr_zeroing;
-	mutex_unlock(&sbi->space_lock);
-	if (held) {
-		mutex_lock(&sbi->prezero_lock);
-		mutex_unlock(&sbi->prezero_lock);
-	}
-	return held;
-}
-
 static int famfsl_take_space(struct famfsl_sb_info *sbi, u64 len, u64 *off)
 {
 	int rc = famfsl_take_space_once(sbi, len, off);
@@ -289,23 +271,30 @@ static int famfsl_take_space(struct famfsl_sb_info *sbi, u64 len, u64 *off)
 	/* Files removed just now may be idle already: evict them and retry. */
 	if (rc == -ENOSPC && famfsl_quarantine_sweep(sbi))
 		rc = famfsl_take_space_once(sbi, len, off);
-	if (rc == -ENOSPC && famfsl_prezero_wait(sbi))
-		rc = famfsl_take_space_once(sbi, len, off);
 	return rc;
 }
 
 /*
  * Make new space of a file zero before anything can see it: units the
  * background zeroing did already are taken as they are, the rest zeroed
- * now.  The space is the caller's alone meanwhile.
+ * now.  A unit the background zeroing is at is waited for.  The space is
+ * the caller's alone meanwhile.
  */
 static int famfsl_zero_new(struct famfsl_sb_info *sbi, u64 off, u64 len)
 {
 	u64 at, end = off + len;
-	bool known;
+	bool known, busy;
 	int rc;
 
 	for (at = off; at < end; at += FAMFSL_ALLOC_UNIT) {
+		mutex_lock(&sbi->space_lock);
+		busy = at == sbi->prezero_unit;
+		mutex_unlock(&sbi->space_lock);
+		if (busy) {
+			/* it holds prezero_lock until it is done with the unit */
+			mutex_lock(&sbi->prezero_lock);
+			mutex_unlock(&sbi->prezero_lock);
+		}
 		mutex_lock(&sbi->space_lock);
 		known = famfsl_space_take_zeroed(&sbi->space, at);
 		mutex_unlock(&sbi->space_lock);
@@ -345,10 +334,13 @@ void famfsl_prezero_kick(struct famfsl_sb_info *sbi)
  * famfsl_prezero_work() - zero free units in the background
  * @work: sbi->prezero_work
  *
- * One unit at a time: under space_lock it takes a free unit that is not
+ * One unit at a time: under space_lock it picks a free unit that is not
  * known to be zero (and that no file of this host still uses, see
- * sbi->held) out of the allocator, zeroes it without the lock, and gives
- * it back marked zero.  Allocations then skip zeroing it.  Stops on a
+ * sbi->held) as sbi->prezero_unit, zeroes it without the lock, then
+ * marks it zero.  The unit stays free meanwhile: an allocation may take
+ * it (so a file growing into it stays contiguous) and then waits in
+ * famfsl_zero_new() for this zeroing to end.  Allocations skip zeroing
+ * the units marked zero.  Stops on a
  * read-only mount, at shutdown, or when the prezero parameter is off.
  * What is known zero is not persistent: after a mount all free space is
  * zeroed again.
@@ -388,22 +380,20 @@ void famfsl_prezero_work(struct work_struct *work)
 				return;
 			}
 		}
-		rc = famfsl_space_mark(&sbi->space, off, FAMFSL_ALLOC_UNIT);
-		if (!WARN_ON(rc))
-			sbi->space.nr_zeroing++;
+		sbi->prezero_unit = off;
 		mutex_unlock(&sbi->space_lock);
-		if (rc) {
-			mutex_unlock(&sbi->prezero_lock);
-			return;
-		}
 
 		rc = daxl_region_zero(sbi->region, off, FAMFSL_ALLOC_UNIT);
 
 		mutex_lock(&sbi->space_lock);
-		famfsl_space_free(&sbi->space, off, FAMFSL_ALLOC_UNIT);
-		sbi->space.nr_zeroing--;
+		/*
+		 * Zero now whether still free or taken meanwhile: the taker
+		 * waits for this and then skips it.  A unit freed since was
+		 * zeroed after its last use all the same.
+		 */
 		if (!rc)
 			famfsl_space_set_zeroed(&sbi->space, off);
+		sbi->prezero_unit = 0;
 		mutex_unlock(&sbi->space_lock);
 		mutex_unlock(&sbi->prezero_lock);
 		if (rc)
@@ -489,8 +479,7 @@ static bool famfsl_space_covers(struct famfsl_sb_info *sbi, u64 len)
 	bool ok;
 
 	mutex_lock(&sbi->space_lock);
-	ok = DIV_ROUND_UP_ULL(len, FAMFSL_ALLOC_UNIT) <=
-	     sbi->space.nr_free + sbi->space.nr_zeroing;
+	ok = DIV_ROUND_UP_ULL(len, FAMFSL_ALLOC_UNIT) <= sbi->space.nr_free;
 	mutex_unlock(&sbi->space_lock);
 	return ok;
 }
@@ -681,13 +670,10 @@ static int famfsl_grow(struct inode *inode, u64 end, u64 size)
 		for (i = n; i < n + k; i++)
 			len += add[i].len;
 		n += k;
-		if (have + len >= end || n == FAMFSL_MAX_EXTENTS || tries == 2)
+		if (have + len >= end || n == FAMFSL_MAX_EXTENTS || tries)
 			break;
-		/*
-		 * Short of space: files removed just now may be idle already
-		 * (evict them), the background zeroing may hold a unit.
-		 */
-		if (!famfsl_quarantine_sweep(sbi) && !famfsl_prezero_wait(sbi))
+		/* Files removed just now may be idle already: evict them. */
+		if (!famfsl_quarantine_sweep(sbi))
 			break;
 	}
 	if (!n) {

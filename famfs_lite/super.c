@@ -115,8 +115,7 @@ static int famfsl_statfs(struct dentry *dentry, struct kstatfs *buf)
 	buf->f_frsize = PAGE_SIZE;
 	mutex_lock(&sbi->space_lock);
 	buf->f_blocks = sbi->space.nr_units * per_unit;
-	/* units being zeroed in the background are free */
-	buf->f_bfree = (sbi->space.nr_free + sbi->space.nr_zeroing) * per_unit;
+	buf->f_bfree = sbi->space.nr_free * per_unit;
 	mutex_unlock(&sbi->space_lock);
 	buf->f_bavail = buf->f_bfree;
 	buf->f_files = sbi->capacity;

@@ -558,6 +558,38 @@ case_grow_with_standard_tools() {
 	expect_no_dmesg 'no extent at offset'
 }
 
+# Appends while other processes read the file, map it and ask for its
+# extents, with the background zeroing running: no error, the mapping
+# holds, the data is whole, and the appends continue one extent.
+case_grow_while_read_and_mapped() {
+	dd if=/dev/urandom of=/tmp/src/chunk bs=1M count=3 2> /dev/null
+	cp /tmp/src/chunk $G/busy
+	cp /tmp/src/chunk /tmp/src/busy
+	daxtest mmap-probe $G/busy 8 > /tmp/probe.out &
+	probe=$!
+	wait_for_line /tmp/probe.out mapped
+	(
+		while [ ! -e /tmp/appends-done ]; do
+			cat $G/busy > /dev/null || exit 1
+			filefrag $G/busy > /dev/null || exit 1
+		done
+	) &
+	reader=$!
+	for i in $(seq 1 12); do
+		cat /tmp/src/chunk >> $G/busy
+		cat /tmp/src/chunk >> /tmp/src/busy
+	done
+	touch /tmp/appends-done
+	wait $reader || die "a reader failed while the file grew"
+	wait $probe
+	grep -q '^read' /tmp/probe.out || die "the mapping broke while the file grew"
+	cmp /tmp/src/busy $G/busy
+	filefrag $G/busy
+	filefrag $G/busy | grep -q ': 1 extent found' ||
+		die "appends into free space did not continue the extent"
+	rm $G/busy /tmp/src/busy /tmp/appends-done
+}
+
 # old_data_round: fill most of the free space with a pattern, free it,
 # grow new files over it and check that they read as zeros.
 old_data_round() {
@@ -676,6 +708,7 @@ run_case inode-numbers-bounded case_inode_numbers_bounded
 run_case log-full case_log_full
 run_case allocation-enospc case_allocation_enospc
 run_case grow-with-standard-tools case_grow_with_standard_tools
+run_case grow-while-read-and-mapped case_grow_while_read_and_mapped
 run_case grow-never-shows-old-data case_grow_never_shows_old_data
 run_case grow-enospc case_grow_enospc
 run_case version-1-files-never-grow case_version_1_files_never_grow
