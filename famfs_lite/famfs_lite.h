@@ -88,16 +88,66 @@ struct famfsl_file {
 };
 
 /**
+ * struct famfsl_node - an inode as the log describes it (tree.c)
+ * @ino: its number
+ * @parent: its directory (the root's is itself)
+ * @children: a directory's nodes
+ * @sibling: entry on the parent's @children
+ * @mode: type and permissions
+ * @uid: owner
+ * @gid: group
+ * @atime: the last access time the log gave it
+ * @mtime: the last modification time the log gave it
+ * @ctime: the last change time the log gave it
+ * @size: a file's size, once allocated
+ * @nr: a file's extent count (adjacent ones merged, as the replay does),
+ *	0 until allocated; at most FAMFSL_FILE_MAX_EXTENTS
+ * @ext_cap: the slots of @ext
+ * @ext: the extents of its ALLOC and EXTEND entries, laid end to end
+ * @cost: the entries a compacted log gives it (famfsl_tree_write())
+ * @name_len: length of @name
+ * @name: its name in @parent, not NUL-terminated
+ */
+struct famfsl_node {
+	u64 ino;
+	struct famfsl_node *parent;
+	struct list_head children;
+	struct list_head sibling;
+	u32 mode;
+	u32 uid;
+	u32 gid;
+	struct famfsl_time atime;
+	struct famfsl_time mtime;
+	struct famfsl_time ctime;
+	u64 size;
+	u32 nr;
+	u32 ext_cap;
+	struct famfsl_extent *ext;
+	u32 cost;
+	u16 name_len;
+	char name[FAMFSL_NAME_MAX];
+};
+
+/**
  * struct famfsl_sb_info - one mounted famfs_lite
  * @region: the device's memory, held exclusively through dax_core
  * @name: the device's name, for messages
  * @sb: the validated superblock
- * @capacity: log entry slots
- * @log_lock: serializes log appends; protects @next_index, @next_ino and
- *	@log_full_warned (replay runs where no appender can exist)
+ * @capacity: entry slots of a log area
+ * @reserve: of them, how many ordinary users may not fill with the tree
+ *	(famfsl_log_reserve())
+ * @log_lock: serializes log appends; protects @next_index, @next_ino,
+ *	@gen, @area, the tree, @log_full_warned and @log_reserve_warned
+ *	(replay runs where no appender can exist)
  * @next_index: entries written or replayed so far
  * @next_ino: the next inode number to hand out
+ * @gen: the log generation in use (version 2; 0 in version 1)
+ * @area: device offset of the log area in use
+ * @tree: the log's view of the tree (tree.c): nodes by inode number
+ * @tree_root: its root
+ * @tree_cost: the entries a compacted log of it needs
  * @log_full_warned: "log full" was logged once
+ * @log_reserve_warned: "log reserve reached" was logged once
  * @space_lock: protects @space, @held and @quarantine; taken inside
  *	@log_lock
  * @space: the data area's allocator: the space of the files the log
@@ -111,7 +161,9 @@ struct famfsl_file {
  * @shutdown_lock: serializes the shutdown with unmount; protects @dying
  * @dying: unmount has begun; a shutdown only waits for @evicted then
  * @evicted: unmount evicted every inode (nothing refers to the memory)
- * @inodes: live inodes by number
+ * @inodes: live inodes by number, and detached ones (FAMFSL_INO_DETACHED)
+ * @detached_seq: the next key for a detached inode; only a read-only
+ *	remount, one at a time, detaches
  * @vfs_sb: the VFS super block
  * @prezero_work: zeroes free space in the background (read-write mounts)
  * @prezero_lock: held by @prezero_work while it zeroes @prezero_unit; an
@@ -129,12 +181,19 @@ struct famfsl_sb_info {
 	const char *name;
 	struct famfsl_superblock sb;
 	u64 capacity;
+	u64 reserve;
 
 	/* see @log_lock above */
 	struct mutex log_lock;
 	u64 next_index;
 	u64 next_ino;
+	u64 gen;
+	u64 area;
+	struct xarray tree;
+	struct famfsl_node tree_root;
+	u64 tree_cost;
 	bool log_full_warned;
+	bool log_reserve_warned;
 	/* see @space_lock above */
 	struct mutex space_lock;
 	struct famfsl_space space;
@@ -154,6 +213,7 @@ struct famfsl_sb_info {
 	u64 prezero_next;
 	u64 prezero_unit;
 	bool replayed;
+	unsigned long detached_seq;
 };
 
 static inline struct famfsl_sb_info *FAMFSL_SB(struct super_block *sb)
@@ -161,10 +221,44 @@ static inline struct famfsl_sb_info *FAMFSL_SB(struct super_block *sb)
 	return sb->s_fs_info;
 }
 
+/*
+ * Inodes that a rebuild of the tree took out of it (another host compacted
+ * the log) while this host still had them open are indexed in @inodes at
+ * FAMFSL_INO_DETACHED + a sequence number (sbi->detached_seq), so that a
+ * new inode can take their number and a shutdown still finds them.
+ */
+#define FAMFSL_INO_DETACHED	BIT(62)
+
+/*
+ * The most one entry can grow a compacted log by: a CREATE adds its
+ * inode's CREATE and may add its directory's SETATTR.  (An ALLOC or an
+ * EXTEND adds at most one entry: the file's ALLOC, or one more EXTEND for
+ * every FAMFSL_MAX_EXTENTS of its extents past the first.)
+ */
+#define FAMFSL_GROWTH_MAX	2
+
 /* log.c */
+int famfsl_log_compact(struct famfsl_sb_info *sbi);
+u64 famfsl_log_reserve(u64 capacity);
 int famfsl_log_append(struct famfsl_sb_info *sbi, struct famfsl_entry *e);
 int famfsl_log_replay(struct super_block *sb, bool at_mount);
 void famfsl_time_to_disk(struct famfsl_time *t, struct timespec64 ts);
+
+/* tree.c */
+void famfsl_tree_init(struct famfsl_sb_info *sbi);
+void famfsl_tree_destroy(struct famfsl_sb_info *sbi);
+u64 famfsl_tree_cost(struct famfsl_sb_info *sbi);
+struct famfsl_node *famfsl_tree_prepare(struct famfsl_sb_info *sbi,
+					const struct famfsl_entry *e);
+void famfsl_tree_unprepare(struct famfsl_sb_info *sbi,
+			   const struct famfsl_entry *e, struct famfsl_node *n);
+int famfsl_tree_apply(struct famfsl_sb_info *sbi, const struct famfsl_entry *e,
+		      struct famfsl_node *n);
+int famfsl_tree_write(struct famfsl_sb_info *sbi, u64 area, u64 capacity,
+		      u64 *count);
+typedef int (*famfsl_removal_fn)(void *arg, const struct famfsl_entry *e);
+int famfsl_tree_removals(struct famfsl_sb_info *sbi,
+			 famfsl_removal_fn fn, void *arg);
 
 /* namei.c */
 extern const struct inode_operations famfsl_dir_inode_ops;

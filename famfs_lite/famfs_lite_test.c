@@ -142,38 +142,41 @@ static void sb_reserved_must_be_zero(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, check_sb(&sb, DEV, &why), -EUCLEAN);
 }
 
+/* A version 2 header of generation 0, as mkfs writes it. */
 static void make_header(struct famfsl_log_header *h, u64 next)
 {
 	memset(h, 0, sizeof(*h));
 	h->magic = cpu_to_le64(FAMFSL_LOG_MAGIC);
-	h->capacity = cpu_to_le64(famfsl_log_capacity(LOG));
+	h->capacity = cpu_to_le64(famfsl_log_capacity(LOG / 2));
 	h->entry_size = cpu_to_le32(FAMFSL_ENTRY_SIZE);
 	h->next_index = cpu_to_le64(next);
-	famfsl_log_header_set_crc(h);
+	h->next_ino = cpu_to_le64(FAMFSL_ROOT_INO + 1);
+	famfsl_log_header_set_crc(h, FAMFSL_VERSION);
 }
 
 static void log_header_checks(struct kunit *test)
 {
 	struct famfsl_superblock sb;
 	struct famfsl_log_header h;
-	u64 cap = famfsl_log_capacity(LOG);
+	u64 cap = famfsl_log_capacity(LOG / 2);
 	const char *why;
 
 	make_sb(&sb);
-	KUNIT_EXPECT_EQ(test, cap, (LOG - 4096) / 256);
+	KUNIT_EXPECT_EQ(test, cap, (LOG / 2 - 4096) / 256);
+	KUNIT_EXPECT_EQ(test, famfsl_sb_capacity(&sb), cap);
 	make_header(&h, 0);
-	KUNIT_EXPECT_EQ(test, famfsl_check_log_header(&h, &sb, &why), 0);
+	KUNIT_EXPECT_EQ(test, famfsl_check_log_header(&h, &sb, 0, &why), 0);
 	make_header(&h, cap);
-	KUNIT_EXPECT_EQ(test, famfsl_check_log_header(&h, &sb, &why), 0);
+	KUNIT_EXPECT_EQ(test, famfsl_check_log_header(&h, &sb, 0, &why), 0);
 	make_header(&h, cap + 1);
-	KUNIT_EXPECT_EQ(test, famfsl_check_log_header(&h, &sb, &why), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, famfsl_check_log_header(&h, &sb, 0, &why), -EUCLEAN);
 	make_header(&h, 0);
 	h.capacity = cpu_to_le64(cap - 1);
-	famfsl_log_header_set_crc(&h);
-	KUNIT_EXPECT_EQ(test, famfsl_check_log_header(&h, &sb, &why), -EUCLEAN);
+	famfsl_log_header_set_crc(&h, FAMFSL_VERSION);
+	KUNIT_EXPECT_EQ(test, famfsl_check_log_header(&h, &sb, 0, &why), -EUCLEAN);
 	make_header(&h, 0);
 	h.magic = 0;
-	KUNIT_EXPECT_EQ(test, famfsl_check_log_header(&h, &sb, &why), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, famfsl_check_log_header(&h, &sb, 0, &why), -EUCLEAN);
 }
 
 static void log_header_commit_point_outside_crc(struct kunit *test)
@@ -186,9 +189,71 @@ static void log_header_commit_point_outside_crc(struct kunit *test)
 	make_header(&h, 0);
 	/* Committing is one store to next_index, without a new CRC. */
 	h.next_index = cpu_to_le64(5);
-	KUNIT_EXPECT_EQ(test, famfsl_check_log_header(&h, &sb, &why), 0);
+	KUNIT_EXPECT_EQ(test, famfsl_check_log_header(&h, &sb, 0, &why), 0);
 	h.entry_size = cpu_to_le32(FAMFSL_ENTRY_SIZE * 2);
-	KUNIT_EXPECT_EQ(test, famfsl_check_log_header(&h, &sb, &why), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, famfsl_check_log_header(&h, &sb, 0, &why), -EUCLEAN);
+}
+
+/* Version 2: the header names its generation, under its checksum. */
+static void log_header_generation(struct kunit *test)
+{
+	struct famfsl_superblock sb;
+	struct famfsl_log_header h;
+	const char *why;
+
+	make_sb(&sb);
+	KUNIT_EXPECT_EQ(test, famfsl_area_offset(&sb, 0), FAMFSL_LOG_OFFSET);
+	KUNIT_EXPECT_EQ(test, famfsl_area_offset(&sb, 7),
+			FAMFSL_LOG_OFFSET + LOG / 2);
+	make_header(&h, 0);
+	h.gen = cpu_to_le64(5);
+	famfsl_log_header_set_crc(&h, FAMFSL_VERSION);
+	KUNIT_EXPECT_EQ(test, famfsl_check_log_header(&h, &sb, 5, &why), 0);
+	KUNIT_EXPECT_EQ(test, famfsl_check_log_header(&h, &sb, 3, &why),
+			-EUCLEAN);
+	KUNIT_EXPECT_STREQ(test, why,
+			   "log area generation disagrees with the log_gen word");
+	/* the generation and next_ino are under the checksum */
+	h.gen = cpu_to_le64(3);
+	KUNIT_EXPECT_EQ(test, famfsl_check_log_header(&h, &sb, 3, &why),
+			-EUCLEAN);
+	KUNIT_EXPECT_STREQ(test, why, "log header checksum mismatch");
+	make_header(&h, 0);
+	h.next_ino = cpu_to_le64(FAMFSL_ROOT_INO);
+	famfsl_log_header_set_crc(&h, FAMFSL_VERSION);
+	KUNIT_EXPECT_EQ(test, famfsl_check_log_header(&h, &sb, 0, &why),
+			-EUCLEAN);
+	h.next_ino = cpu_to_le64(FAMFSL_INO_MAX + 2);
+	famfsl_log_header_set_crc(&h, FAMFSL_VERSION);
+	KUNIT_EXPECT_EQ(test, famfsl_check_log_header(&h, &sb, 0, &why),
+			-EUCLEAN);
+}
+
+/* Version 1: one area, the old checksum, no generation. */
+static void log_header_version_1(struct kunit *test)
+{
+	struct famfsl_superblock sb;
+	struct famfsl_log_header h;
+	const char *why;
+
+	make_sb(&sb);
+	sb.version = cpu_to_le32(FAMFSL_VERSION_1);
+	KUNIT_EXPECT_EQ(test, check_sb(&sb, DEV, &why), 0);
+	KUNIT_EXPECT_EQ(test, famfsl_sb_capacity(&sb), famfsl_log_capacity(LOG));
+	KUNIT_EXPECT_EQ(test, famfsl_area_offset(&sb, 1), FAMFSL_LOG_OFFSET);
+	memset(&h, 0, sizeof(h));
+	h.magic = cpu_to_le64(FAMFSL_LOG_MAGIC);
+	h.capacity = cpu_to_le64(famfsl_log_capacity(LOG));
+	h.entry_size = cpu_to_le32(FAMFSL_ENTRY_SIZE);
+	famfsl_log_header_set_crc(&h, FAMFSL_VERSION_1);
+	KUNIT_EXPECT_EQ(test, famfsl_check_log_header(&h, &sb, 9, &why), 0);
+	famfsl_log_header_set_crc(&h, FAMFSL_VERSION);
+	KUNIT_EXPECT_EQ(test, famfsl_check_log_header(&h, &sb, 0, &why),
+			-EUCLEAN);
+	h.gen = cpu_to_le64(1);
+	famfsl_log_header_set_crc(&h, FAMFSL_VERSION_1);
+	KUNIT_EXPECT_EQ(test, famfsl_check_log_header(&h, &sb, 0, &why),
+			-EUCLEAN);
 }
 
 static void make_create(struct famfsl_entry *e, u64 seq, u64 ino, const char *name)
@@ -478,6 +543,11 @@ static void log_capacities(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, famfsl_log_capacity(FAMFSL_LOG_LEN_DEFAULT), 32752ULL);
 	KUNIT_EXPECT_EQ(test, famfsl_log_capacity(FAMFSL_LOG_LEN_MIN), 8176ULL);
+	/* version 2: two areas of half the log each */
+	KUNIT_EXPECT_EQ(test, famfsl_log_capacity(FAMFSL_LOG_LEN_DEFAULT / 2),
+			16368ULL);
+	KUNIT_EXPECT_EQ(test, famfsl_log_capacity(FAMFSL_LOG_LEN_MIN / 2),
+			4080ULL);
 	KUNIT_EXPECT_EQ(test, FAMFSL_DEV_SIZE_MIN, 6ULL << 20);
 }
 
@@ -631,6 +701,8 @@ static struct kunit_case famfsl_format_cases[] = {
 	KUNIT_CASE(sb_reserved_must_be_zero),
 	KUNIT_CASE(log_header_checks),
 	KUNIT_CASE(log_header_commit_point_outside_crc),
+	KUNIT_CASE(log_header_generation),
+	KUNIT_CASE(log_header_version_1),
 	KUNIT_CASE(entry_crc_and_sequence),
 	KUNIT_CASE(entry_types),
 	KUNIT_CASE(name_rules),

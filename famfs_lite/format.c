@@ -37,20 +37,32 @@ void famfsl_sb_set_crc(struct famfsl_superblock *sb)
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_sb_set_crc);
 
-static u32 famfsl_log_header_crc(const struct famfsl_log_header *h)
+static u32 famfsl_log_header_crc(const struct famfsl_log_header *h,
+				 u32 version)
 {
-	return famfsl_crc32c(~0U, h, offsetof(struct famfsl_log_header, crc));
+	struct famfsl_log_header copy;
+
+	if (version == FAMFSL_VERSION_1)
+		return famfsl_crc32c(~0U, h,
+				     offsetof(struct famfsl_log_header, crc));
+	copy = *h;
+	copy.crc = 0;
+	copy.next_index = 0;
+	return famfsl_crc32c(~0U, &copy, sizeof(copy));
 }
 
 /**
  * famfsl_log_header_set_crc() - seal a log header
  * @h: the header, complete but for its checksum
+ * @version: the superblock's format version
  *
- * Sets @h->crc to the CRC32C of every byte before it.
+ * Sets @h->crc: in version 1 to the CRC32C of every byte before it, in
+ * version 2 to the CRC32C of the whole header with crc and next_index
+ * taken as zero.
  */
-void famfsl_log_header_set_crc(struct famfsl_log_header *h)
+void famfsl_log_header_set_crc(struct famfsl_log_header *h, u32 version)
 {
-	h->crc = cpu_to_le32(famfsl_log_header_crc(h));
+	h->crc = cpu_to_le32(famfsl_log_header_crc(h, version));
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_log_header_set_crc);
 
@@ -85,6 +97,47 @@ u64 famfsl_log_capacity(u64 log_len)
 	return (log_len - FAMFSL_LOG_HEADER_SIZE) / FAMFSL_ENTRY_SIZE;
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_log_capacity);
+
+/**
+ * famfsl_area_len() - the length of one log area
+ * @sb: a checked superblock
+ *
+ * Return: version 1: the whole log; version 2: half of it.
+ */
+u64 famfsl_area_len(const struct famfsl_superblock *sb)
+{
+	u64 len = le64_to_cpu(sb->log_len);
+
+	return le32_to_cpu(sb->version) == FAMFSL_VERSION_1 ? len : len / 2;
+}
+EXPORT_SYMBOL_IF_KUNIT(famfsl_area_len);
+
+/**
+ * famfsl_area_offset() - where the log area of a generation starts
+ * @sb: a checked superblock
+ * @gen: the log generation (version 1 has only generation 0's area)
+ *
+ * Return: the device offset of area @gen & 1.
+ */
+u64 famfsl_area_offset(const struct famfsl_superblock *sb, u64 gen)
+{
+	if (le32_to_cpu(sb->version) == FAMFSL_VERSION_1)
+		gen = 0;
+	return le64_to_cpu(sb->log_offset) + (gen & 1) * famfsl_area_len(sb);
+}
+EXPORT_SYMBOL_IF_KUNIT(famfsl_area_offset);
+
+/**
+ * famfsl_sb_capacity() - how many entries one log area holds
+ * @sb: a checked superblock
+ *
+ * Return: the number of entry slots of each log area.
+ */
+u64 famfsl_sb_capacity(const struct famfsl_superblock *sb)
+{
+	return famfsl_log_capacity(famfsl_area_len(sb));
+}
+EXPORT_SYMBOL_IF_KUNIT(famfsl_sb_capacity);
 
 static bool famfsl_all_zero(const void *buf, size_t len)
 {
@@ -178,25 +231,40 @@ int famfsl_check_superblock(const struct famfsl_superblock *sb,
 EXPORT_SYMBOL_IF_KUNIT(famfsl_check_superblock);
 
 /**
- * famfsl_check_log_header() - judge a log header against its superblock
+ * famfsl_check_log_header() - judge a log area's header
  * @h: the header as read from the media
  * @sb: the superblock, already checked
+ * @gen: version 2: the log_gen word, which chose this area; ignored in
+ *	version 1
  * @why: receives what is wrong, on failure
  *
  * Return: 0, or -EUCLEAN for a bad magic or checksum, a geometry that
- * disagrees with @sb, a commit point past the log's end, or non-zero
- * reserved bytes.
+ * disagrees with @sb, a commit point past the area's end, non-zero
+ * reserved bytes, or (version 2) a generation other than @gen or an
+ * impossible next inode number.
  */
 int famfsl_check_log_header(const struct famfsl_log_header *h,
-			    const struct famfsl_superblock *sb,
+			    const struct famfsl_superblock *sb, u64 gen,
 			    const char **why)
 {
-	u64 capacity = famfsl_log_capacity(le64_to_cpu(sb->log_len));
+	u32 version = le32_to_cpu(sb->version);
+	u64 capacity = famfsl_sb_capacity(sb);
+	u64 next_ino = le64_to_cpu(h->next_ino);
 
 	if (le64_to_cpu(h->magic) != FAMFSL_LOG_MAGIC)
 		return FAIL(-EUCLEAN, "log header has a bad magic");
-	if (le32_to_cpu(h->crc) != famfsl_log_header_crc(h))
+	if (le32_to_cpu(h->crc) != famfsl_log_header_crc(h, version))
 		return FAIL(-EUCLEAN, "log header checksum mismatch");
+	if (version == FAMFSL_VERSION_1) {
+		if (h->gen || h->next_ino)
+			return FAIL(-EUCLEAN, "reserved log header bytes are not zero");
+	} else {
+		if (le64_to_cpu(h->gen) != gen)
+			return FAIL(-EUCLEAN,
+				    "log area generation disagrees with the log_gen word");
+		if (next_ino <= FAMFSL_ROOT_INO || next_ino > FAMFSL_INO_MAX + 1)
+			return FAIL(-EUCLEAN, "log header's next inode number is out of range");
+	}
 	if (le32_to_cpu(h->entry_size) != FAMFSL_ENTRY_SIZE ||
 	    le64_to_cpu(h->capacity) != capacity)
 		return FAIL(-EUCLEAN, "log header geometry disagrees with the superblock");

@@ -1,30 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The metadata log: appending entries, and replaying them into the
- * in-memory tree at mount and at remount.
+ * The metadata log: appending entries, compacting the log when it is full,
+ * and replaying it into the in-memory tree at mount and at remount.
  *
  * Appends are serialized by sbi->log_lock, taken inside the VFS's inode
- * locks.  Replay runs only where no local writer can exist: at mount,
- * before the tree is visible, and at remount of a read-only mount.  So it
- * takes the directory locks as the VFS would, but not log_lock.
+ * locks; a compaction runs inside an append (or a remount), under it too.
+ * Replay runs only where no local writer can exist: at mount, before the
+ * tree is visible, and at remount of a read-only mount.  So it takes the
+ * directory locks as the VFS would, but not log_lock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/dcache.h>
 #include <linux/namei.h>
 #include <linux/slab.h>
 
 #include "famfs_lite.h"
 
-static u64 famfsl_log_offset(struct famfsl_sb_info *sbi)
-{
-	return le64_to_cpu(sbi->sb.log_offset);
-}
-
 static u64 famfsl_slot(struct famfsl_sb_info *sbi, u64 index)
 {
-	return famfsl_log_offset(sbi) + FAMFSL_LOG_HEADER_SIZE +
-	       index * FAMFSL_ENTRY_SIZE;
+	return sbi->area + FAMFSL_LOG_HEADER_SIZE + index * FAMFSL_ENTRY_SIZE;
+}
+
+static bool famfsl_v1(struct famfsl_sb_info *sbi)
+{
+	return le32_to_cpu(sbi->sb.version) == FAMFSL_VERSION_1;
 }
 
 void famfsl_time_to_disk(struct famfsl_time *t, struct timespec64 ts)
@@ -43,47 +45,208 @@ static struct timespec64 famfsl_time_from_disk(const struct famfsl_time *t)
 }
 
 /**
- * famfsl_log_append() - write one entry and commit it
- * @sbi: the file system
- * @e: the entry; its seq and crc are filled in here
+ * famfsl_log_reserve() - log room kept back from ordinary users
+ * @capacity: the entry slots of a log area
  *
- * The entry is written and flushed first, then the header's next_index
- * is advanced past it with one 8-byte store and flushed: that store is
- * the commit.
+ * As ext4 keeps 5 % of its blocks for root by default, ordinary users may
+ * change the tree only while a compacted log of it fits in 95 % of a log
+ * area; root may go on to 97.5 %; removals, by anyone, always.  So
+ * whoever filled the log, a compaction always leaves room: unlink and
+ * rmdir by anyone, and any change by root, go on.
+ *
+ * Return: the number of slots ordinary users cannot fill with the tree.
+ */
+u64 famfsl_log_reserve(u64 capacity)
+{
+	return capacity / 20;
+}
+
+/*
+ * A privileged user, by ext4's rule for its reserved blocks: fsuid 0
+ * (ext4's default resuid) or CAP_SYS_RESOURCE, looked at last, as ext4
+ * does, so that an ordinary user is not reported to the audit log.
+ */
+static bool famfsl_privileged(void)
+{
+	return uid_eq(current_fsuid(), GLOBAL_ROOT_UID) ||
+	       capable(CAP_SYS_RESOURCE);
+}
+
+/*
+ * May the change @e be logged, for the room a compacted log of the tree
+ * needs?  Any change but a removal may grow that (by FAMFSL_GROWTH_MAX at
+ * most: a create adds its inode and may give its directory a SETATTR, an
+ * allocation adds an ALLOC, an attribute change a SETATTR, a rename may
+ * give its new directory a SETATTR, a growth with extents may add an ALLOC
+ * or an EXTEND); a removal only shrinks it, and an EXTEND with no extents
+ * (the size a write reached, logged at close) leaves it as it is, so
+ * neither is refused here, and both always find room after a compaction.
+ */
+static int famfsl_log_may_grow(struct famfsl_sb_info *sbi,
+			       const struct famfsl_entry *e)
+{
+	u64 cost = famfsl_tree_cost(sbi) + FAMFSL_GROWTH_MAX;
+
+	if (le32_to_cpu(e->type) == FAMFSL_UNLINK ||
+	    (le32_to_cpu(e->type) == FAMFSL_EXTEND &&
+	     !e->extend.nr_extents))
+		return 0;
+	if (cost <= sbi->capacity - sbi->reserve)
+		return 0;
+	if (famfsl_privileged()) {
+		if (cost <= sbi->capacity - sbi->reserve / 2)
+			return 0;
+		if (!sbi->log_full_warned)
+			pr_warn("%s: log full: the tree needs %llu of %llu entries; changes but removals fail with ENOSPC\n",
+				sbi->name, famfsl_tree_cost(sbi),
+				sbi->capacity);
+		sbi->log_full_warned = true;
+		return -ENOSPC;
+	}
+	if (!sbi->log_reserve_warned)
+		pr_warn("%s: log reserve reached: the tree needs %llu of %llu entries; only removals and root may change it\n",
+			sbi->name, famfsl_tree_cost(sbi), sbi->capacity);
+	sbi->log_reserve_warned = true;
+	return -ENOSPC;
+}
+
+/* Write the 8-byte word at @off with one aligned store, and flush it. */
+static int famfsl_store_word(struct famfsl_sb_info *sbi, u64 off, u64 val)
+{
+	__le64 word = cpu_to_le64(val);
+
+	if (daxl_region_write(sbi->region, off, &word, sizeof(word)))
+		return -EIO;
+	daxl_region_flush(sbi->region);
+	return 0;
+}
+
+/**
+ * famfsl_log_compact() - replace the log with the smallest that rebuilds
+ * the tree
+ * @sbi: the file system, version 2, mounted read-write
+ *
+ * Writes the tree (famfsl_tree_write()) into the log area not in use,
+ * then that area's header, which names the next generation, and flushes
+ * both; then switches the log_gen word to that generation with one
+ * aligned 8-byte store, and flushes it.  A crash before the switch leaves
+ * the old log, untouched; after it, the new one, complete.
  *
  * Context: the caller holds sbi->log_lock.
- * Return: 0, -ENOSPC when the log is full, -EIO.
+ * Return: 0, -ENOSPC if the compacted log would leave no free slot (the
+ * log is left as it was), -ENOMEM, -EIO.
  */
-int famfsl_log_append(struct famfsl_sb_info *sbi, struct famfsl_entry *e)
+int famfsl_log_compact(struct famfsl_sb_info *sbi)
 {
-	__le64 next;
+	u64 gen = sbi->gen + 1, was = sbi->next_index, count;
+	u64 area = famfsl_area_offset(&sbi->sb, gen);
+	struct famfsl_log_header h = {};
+	int rc;
 
 	lockdep_assert_held(&sbi->log_lock);
 	if (READ_ONCE(sbi->shutdown))
 		return -EIO;
+	if (WARN_ON_ONCE(famfsl_v1(sbi)))
+		return -EROFS;
+	rc = famfsl_tree_write(sbi, area, sbi->capacity, &count);
+	if (!rc && count >= sbi->capacity)
+		rc = -ENOSPC;
+	if (rc)
+		return rc;
+	/*
+	 * Slots past the new log still hold the entries of two generations
+	 * ago, whose sequence numbers fit: clear them, so that none looks
+	 * like an entry written but not committed (a torn tail).
+	 */
+	if (daxl_region_zero(sbi->region, area + FAMFSL_LOG_HEADER_SIZE +
+			     count * FAMFSL_ENTRY_SIZE,
+			     (sbi->capacity - count) * FAMFSL_ENTRY_SIZE))
+		return -EIO;
+
+	h.magic = cpu_to_le64(FAMFSL_LOG_MAGIC);
+	h.capacity = cpu_to_le64(sbi->capacity);
+	h.entry_size = cpu_to_le32(FAMFSL_ENTRY_SIZE);
+	h.next_index = cpu_to_le64(count);
+	h.gen = cpu_to_le64(gen);
+	h.next_ino = cpu_to_le64(sbi->next_ino);
+	famfsl_log_header_set_crc(&h, FAMFSL_VERSION);
+	if (daxl_region_write(sbi->region, area, &h, sizeof(h)))
+		return -EIO;
+	daxl_region_flush(sbi->region);
+
+	/* the switch */
+	rc = famfsl_store_word(sbi, FAMFSL_GEN_OFFSET, gen);
+	if (rc)
+		return rc;
+	sbi->gen = gen;
+	sbi->area = area;
+	sbi->next_index = count;
+	pr_info_ratelimited("%s: log compacted to generation %llu: %llu entries, from %llu\n",
+			    sbi->name, gen, count, was);
+	return 0;
+}
+
+/**
+ * famfsl_log_append() - write one entry and commit it
+ * @sbi: the file system
+ * @e: the entry; its seq and crc are filled in here
+ *
+ * A change is refused if the tree could outgrow what its user may fill
+ * (famfsl_log_reserve()).  A full log is compacted first.  The entry is
+ * written and flushed, then the header's next_index is advanced past it
+ * with one 8-byte store and flushed: that store is the commit.  The log's
+ * view of the tree follows.
+ *
+ * Context: the caller holds sbi->log_lock, in the task making the
+ * change (whose credentials decide whether it may use the reserve).
+ * Return: 0, -ENOSPC when the tree may not grow or the log is full even
+ * compacted, -ENOMEM, -EIO.
+ */
+int famfsl_log_append(struct famfsl_sb_info *sbi, struct famfsl_entry *e)
+{
+	struct famfsl_node *node;
+	int rc;
+
+	lockdep_assert_held(&sbi->log_lock);
+	if (READ_ONCE(sbi->shutdown))
+		return -EIO;
+	rc = famfsl_log_may_grow(sbi, e);
+	if (rc)
+		return rc;
 	if (sbi->next_index >= sbi->capacity) {
-		if (!sbi->log_full_warned)
-			pr_warn("%s: log full (%llu entries); metadata changes fail with ENOSPC\n",
+		rc = famfsl_log_compact(sbi);
+		if (rc == -ENOSPC && !sbi->log_full_warned)
+			pr_warn("%s: log full (%llu entries) even compacted; metadata changes fail with ENOSPC\n",
 				sbi->name, sbi->capacity);
-		sbi->log_full_warned = true;
-		return -ENOSPC;
+		if (rc == -ENOSPC)
+			sbi->log_full_warned = true;
+		if (rc)
+			return rc;
 	}
+	node = famfsl_tree_prepare(sbi, e);
+	if (IS_ERR(node))
+		return PTR_ERR(node);
 
 	e->seq = cpu_to_le64(sbi->next_index);
 	famfsl_entry_set_crc(e);
+	rc = -EIO;
 	if (daxl_region_write(sbi->region, famfsl_slot(sbi, sbi->next_index),
 			      e, sizeof(*e)))
-		return -EIO;
+		goto out_unprepare;
 	daxl_region_flush(sbi->region);
-
-	next = cpu_to_le64(sbi->next_index + 1);
-	if (daxl_region_write(sbi->region, famfsl_log_offset(sbi) +
+	if (famfsl_store_word(sbi, sbi->area +
 			      offsetof(struct famfsl_log_header, next_index),
-			      &next, sizeof(next)))
-		return -EIO;
-	daxl_region_flush(sbi->region);
+			      sbi->next_index + 1))
+		goto out_unprepare;
 	sbi->next_index++;
+	/* cannot fail but for a bug: the VFS checked the change */
+	if (famfsl_tree_apply(sbi, e, node))
+		famfsl_tree_unprepare(sbi, e, node);
 	return 0;
+
+out_unprepare:
+	famfsl_tree_unprepare(sbi, e, node);
+	return rc;
 }
 
 /*
@@ -425,66 +588,284 @@ static void famfsl_note_torn_tail(struct famfsl_sb_info *sbi, u64 end)
 }
 
 /**
+ * struct famfsl_log_view - the committed entries of a log, as read
+ * @gen: the log generation they belong to
+ * @area: device offset of its area
+ * @next_ino: the area header's lowest inode number never handed out
+ * @first: index of @entries[0]
+ * @end: the commit point
+ * @entries: a copy of entries [@first, @end)
+ */
+struct famfsl_log_view {
+	u64 gen;
+	u64 area;
+	u64 next_ino;
+	u64 first;
+	u64 end;
+	struct famfsl_entry *entries;
+};
+
+static int famfsl_read_gen(struct famfsl_sb_info *sbi, u64 *gen)
+{
+	__le64 word;
+
+	*gen = 0;
+	if (famfsl_v1(sbi))
+		return 0;
+	daxl_region_invalidate(sbi->region, FAMFSL_GEN_OFFSET, sizeof(word));
+	if (daxl_region_read(sbi->region, FAMFSL_GEN_OFFSET, &word,
+			     sizeof(word)))
+		return -EIO;
+	*gen = le64_to_cpu(word);
+	return 0;
+}
+
+/*
+ * Read the log's committed entries this mount has not applied: all of
+ * them at mount or when the generation changed, else those after
+ * sbi->next_index.  The writer only appends to the area in use, and
+ * compacts into the other, so what is read is whole unless the writer
+ * compacted twice meanwhile: the log_gen word, read again at the end,
+ * then differs, and the caller reads again (-EAGAIN).
+ */
+static int famfsl_log_read(struct famfsl_sb_info *sbi, bool at_mount,
+			   struct famfsl_log_view *v)
+{
+	u64 log_len = le64_to_cpu(sbi->sb.log_len), again;
+	struct famfsl_log_header h;
+	const char *why = NULL;
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	rc = famfsl_read_gen(sbi, &v->gen);
+	if (rc)
+		return rc;
+	v->area = famfsl_area_offset(&sbi->sb, v->gen);
+	daxl_region_invalidate(sbi->region, le64_to_cpu(sbi->sb.log_offset),
+			       log_len);
+	if (daxl_region_read(sbi->region, v->area, &h, sizeof(h)))
+		return -EIO;
+	rc = famfsl_check_log_header(&h, &sbi->sb, v->gen, &why);
+	if (rc) {
+		pr_err("%s: %s (log generation %llu)\n", sbi->name, why, v->gen);
+		return rc;
+	}
+	v->next_ino = le64_to_cpu(h.next_ino);
+	v->end = le64_to_cpu(h.next_index);
+	v->first = at_mount || v->gen != sbi->gen ? 0 : sbi->next_index;
+	if (v->end < v->first) {
+		pr_err("%s: log shrank from %llu to %llu entries\n", sbi->name,
+		       v->first, v->end);
+		return -EUCLEAN;
+	}
+	if (v->end > v->first) {
+		v->entries = kvmalloc_array(v->end - v->first,
+					    sizeof(*v->entries), GFP_KERNEL);
+		if (!v->entries)
+			return -ENOMEM;
+		if (daxl_region_read(sbi->region,
+				     v->area + FAMFSL_LOG_HEADER_SIZE +
+				     v->first * FAMFSL_ENTRY_SIZE, v->entries,
+				     (v->end - v->first) * FAMFSL_ENTRY_SIZE))
+			return -EIO;
+	}
+	rc = famfsl_read_gen(sbi, &again);
+	if (!rc && again != v->gen)
+		rc = -EAGAIN;
+	return rc;
+}
+
+/* Take one inode out of the dcache tree, as a replayed removal does. */
+static int famfsl_detach_one(void *arg, const struct famfsl_entry *e)
+{
+	struct super_block *sb = arg;
+	const char *why = NULL;
+	int rc = famfsl_apply(sb, e, &why);
+
+	if (rc)
+		pr_err("%s: inode %llu cannot leave the tree: %s (%d)\n",
+		       FAMFSL_SB(sb)->name, le64_to_cpu(e->unlink.ino),
+		       why ? why : "", rc);
+	return rc;
+}
+
+/*
+ * Index the inodes that are out of the tree but still in use at keys of
+ * their own past FAMFSL_INO_DETACHED (a number may come back in the new
+ * tree, and go again at a later rebuild while its older inode is still
+ * open), so that the new tree's inodes can take the numbers.  A reference
+ * keeps each from being evicted (and so from leaving the index) while it
+ * moves.
+ */
+static int famfsl_detach_inodes(struct famfsl_sb_info *sbi)
+{
+	unsigned long ino = FAMFSL_ROOT_INO + 1;
+	struct inode *inode, *found;
+	int rc;
+
+	for (;;) {
+		rcu_read_lock();
+		found = xa_find(&sbi->inodes, &ino, FAMFSL_INO_MAX, XA_PRESENT);
+		inode = found ? igrab(found) : NULL;
+		rcu_read_unlock();
+		if (!found)
+			return 0;
+		if (!inode) {
+			/* being evicted: it leaves the index itself */
+			while (xa_load(&sbi->inodes, ino) == found)
+				schedule_timeout_idle(HZ / 100);
+			continue;
+		}
+		rc = xa_err(xa_store(&sbi->inodes, FAMFSL_INO_DETACHED +
+				     (sbi->detached_seq++ &
+				      (FAMFSL_INO_DETACHED - 1)),
+				     inode, GFP_KERNEL));
+		if (!rc)
+			xa_cmpxchg(&sbi->inodes, ino, inode, NULL, GFP_KERNEL);
+		iput(inode);
+		if (rc)
+			return rc;
+		ino++;
+	}
+}
+
+/*
+ * Another host compacted the log: take every inode out of the tree, as if
+ * the log had removed it (files still open here stay readable until
+ * closed, their space held), so that the new log can be replayed from its
+ * start.  The root stays, with the attributes mkfs gave it.
+ */
+static int famfsl_log_detach_tree(struct super_block *sb)
+{
+	struct famfsl_sb_info *sbi = FAMFSL_SB(sb);
+	struct inode *root = d_inode(sb->s_root);
+	struct timespec64 t = { .tv_sec = le64_to_cpu(sbi->sb.mkfs_time) };
+	int rc;
+
+	rc = famfsl_tree_removals(sbi, famfsl_detach_one, sb);
+	if (!rc)
+		rc = famfsl_detach_inodes(sbi);
+	if (rc)
+		return rc;
+	famfsl_tree_destroy(sbi);
+	inode_lock(root);
+	root->i_mode = S_IFDIR | 0755;
+	root->i_uid = GLOBAL_ROOT_UID;
+	root->i_gid = GLOBAL_ROOT_GID;
+	daxl_inode_set_atime(root, t);
+	daxl_inode_set_mtime(root, t);
+	daxl_inode_set_ctime(root, t);
+	inode_unlock(root);
+	sbi->next_index = 0;
+	return 0;
+}
+
+/* Check entry @i of @v on its own. */
+static int famfsl_check_one(struct famfsl_sb_info *sbi,
+			    struct famfsl_log_view *v, u64 i)
+{
+	const char *why = NULL;
+	int rc = famfsl_check_entry(&v->entries[i - v->first], i, &sbi->sb,
+				    &why);
+
+	if (rc)
+		pr_err("%s: log entry %llu: %s (%d)\n", sbi->name, i, why, rc);
+	return rc;
+}
+
+/* Apply entry @i of @v to the dcache tree and to the log's view. */
+static int famfsl_replay_one(struct super_block *sb, struct famfsl_log_view *v,
+			     u64 i)
+{
+	struct famfsl_sb_info *sbi = FAMFSL_SB(sb);
+	const struct famfsl_entry *e = &v->entries[i - v->first];
+	struct famfsl_node *node;
+	const char *why = NULL;
+	int rc;
+
+	node = famfsl_tree_prepare(sbi, e);
+	if (IS_ERR(node))
+		return PTR_ERR(node);
+	rc = famfsl_apply(sb, e, &why);
+	if (!rc)
+		rc = famfsl_tree_apply(sbi, e, node);
+	if (rc) {
+		famfsl_tree_unprepare(sbi, e, node);
+		pr_err("%s: log entry %llu: %s (%d)\n", sbi->name, i,
+		       why ? why : "cannot be applied", rc);
+	}
+	return rc;
+}
+
+/**
  * famfsl_log_replay() - apply the committed entries not applied yet
  * @sb: the super block; at mount its root exists and the tree is empty
  * @at_mount: true at mount, false at remount
  *
- * Reads the log header afresh (dropping cached copies first, for memory
- * another host writes), checks it and every new entry, and applies them
- * in order.  Stops at the first bad entry, naming it in the kernel log.
+ * Reads the log_gen word and the log area it names afresh (dropping
+ * cached copies first, for memory another host writes), checks the
+ * area's header and every new entry, and applies them in order.  If the
+ * generation changed since the last replay (another host compacted the
+ * log), the tree is taken apart first and the new log replayed from its
+ * start.  Stops at the first bad entry, naming it in the kernel log.
  *
  * Context: no local writer may exist (mount, or a read-only remount).
- * Return: 0, -EIO, or the -EINVAL / -EUCLEAN of the failed check.
+ * Return: 0, -EIO, -ENOMEM, -EBUSY if the log kept changing while it was
+ * read, or the -EINVAL / -EUCLEAN of the failed check.
  */
 int famfsl_log_replay(struct super_block *sb, bool at_mount)
 {
 	struct famfsl_sb_info *sbi = FAMFSL_SB(sb);
-	u64 log_len = le64_to_cpu(sbi->sb.log_len);
-	struct famfsl_log_header h;
-	struct famfsl_entry *e;
-	const char *why = NULL;
-	u64 i, end, first = sbi->next_index;
-	int rc;
+	struct famfsl_log_view v;
+	int tries = 0, rc;
+	bool rebuild;
+	u64 i;
 
-	daxl_region_invalidate(sbi->region, famfsl_log_offset(sbi), log_len);
-	if (daxl_region_read(sbi->region, famfsl_log_offset(sbi), &h, sizeof(h)))
-		return -EIO;
-	rc = famfsl_check_log_header(&h, &sbi->sb, &why);
-	if (rc) {
-		pr_err("%s: %s\n", sbi->name, why);
-		return rc;
-	}
-	end = le64_to_cpu(h.next_index);
-	if (end < sbi->next_index) {
-		pr_err("%s: log shrank from %llu to %llu entries\n", sbi->name,
-		       sbi->next_index, end);
-		return -EUCLEAN;
-	}
-
-	e = kmalloc(sizeof(*e), GFP_KERNEL);
-	if (!e)
-		return -ENOMEM;
-	for (i = sbi->next_index; i < end; i++) {
-		why = NULL;
-		rc = daxl_region_read(sbi->region, famfsl_slot(sbi, i), e,
-				      sizeof(*e)) ? -EIO : 0;
-		if (!rc)
-			rc = famfsl_check_entry(e, i, &sbi->sb, &why);
-		if (!rc)
-			rc = famfsl_apply(sb, e, &why);
-		if (rc) {
-			pr_err("%s: log entry %llu: %s (%d)\n", sbi->name, i,
-			       why ? why : "cannot be applied", rc);
+	for (;;) {
+		rc = famfsl_log_read(sbi, at_mount, &v);
+		if (rc != -EAGAIN)
 			break;
+		kvfree(v.entries);
+		if (++tries == 10) {
+			pr_err("%s: the log was compacted again and again while it was read; try again\n",
+			       sbi->name);
+			return -EBUSY;
 		}
+	}
+	if (rc)
+		goto out;
+	rebuild = !at_mount && v.gen != sbi->gen;
+	for (i = v.first; rebuild && i < v.end; i++) {
+		/* a corrupt new log must leave the tree as it is */
+		rc = famfsl_check_one(sbi, &v, i);
+		if (rc)
+			goto out;
+	}
+	if (rebuild) {
+		pr_info("%s: the log was compacted (generation %llu to %llu); replaying it from its start\n",
+			sbi->name, sbi->gen, v.gen);
+		rc = famfsl_log_detach_tree(sb);
+		if (rc)
+			goto out;
+	}
+	sbi->gen = v.gen;
+	sbi->area = v.area;
+	sbi->next_ino = max(sbi->next_ino, v.next_ino);
+	for (i = v.first; i < v.end; i++) {
+		rc = famfsl_check_one(sbi, &v, i);
+		if (!rc)
+			rc = famfsl_replay_one(sb, &v, i);
+		if (rc)
+			break;
 		sbi->next_index = i + 1;
 	}
-	kfree(e);
 	if (!rc) {
-		famfsl_note_torn_tail(sbi, end);
-		if (!at_mount && end > first)
+		famfsl_note_torn_tail(sbi, v.end);
+		if (!at_mount && v.end > v.first)
 			pr_info("%s: remount applied log entries %llu to %llu\n",
-				sbi->name, first, end - 1);
+				sbi->name, v.first, v.end - 1);
 	}
+out:
+	kvfree(v.entries);
 	return rc;
 }

@@ -15,6 +15,7 @@
 #include <linux/crc32c.h>
 #include <linux/fs.h>
 #include <linux/fs_context.h>
+#include <linux/fs_parser.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/statfs.h>
@@ -118,11 +119,28 @@ static int famfsl_statfs(struct dentry *dentry, struct kstatfs *buf)
 	buf->f_bfree = sbi->space.nr_free * per_unit;
 	mutex_unlock(&sbi->space_lock);
 	buf->f_bavail = buf->f_bfree;
+	/* log entries: what a compacted log of the tree leaves, at least */
 	buf->f_files = sbi->capacity;
-	buf->f_ffree = sbi->capacity - READ_ONCE(sbi->next_index);
+	buf->f_ffree = sbi->capacity - min(READ_ONCE(sbi->tree_cost),
+					   sbi->capacity);
 	buf->f_namelen = FAMFSL_NAME_MAX;
 	buf->f_fsid = u64_to_fsid(uuid[0] ^ uuid[1]);
 	return 0;
+}
+
+/* Drop @inode's index entry past FAMFSL_INO_DETACHED, if it has one. */
+static void famfsl_forget_detached(struct famfsl_sb_info *sbi,
+				   struct inode *inode)
+{
+	unsigned long index;
+	void *entry;
+
+	xa_for_each_start(&sbi->inodes, index, entry, FAMFSL_INO_DETACHED) {
+		if (entry == inode) {
+			xa_erase(&sbi->inodes, index);
+			return;
+		}
+	}
 }
 
 static void famfsl_evict_inode(struct inode *inode)
@@ -143,7 +161,9 @@ static void famfsl_evict_inode(struct inode *inode)
 	clear_inode(inode);
 	if (S_ISREG(inode->i_mode))
 		famfsl_free_extents(inode);
-	xa_cmpxchg(&sbi->inodes, inode->i_ino, inode, NULL, GFP_KERNEL);
+	if (xa_cmpxchg(&sbi->inodes, inode->i_ino, inode, NULL,
+		       GFP_KERNEL) != inode)
+		famfsl_forget_detached(sbi, inode);
 }
 
 static const struct super_operations famfsl_super_ops = {
@@ -174,9 +194,59 @@ static int famfsl_read_super(struct famfsl_sb_info *sbi)
 
 	if (rc)
 		return rc;
-	sbi->capacity = famfsl_log_capacity(le64_to_cpu(sbi->sb.log_len));
+	sbi->capacity = famfsl_sb_capacity(&sbi->sb);
+	sbi->reserve = famfsl_log_reserve(sbi->capacity);
+	sbi->area = famfsl_area_offset(&sbi->sb, 0);
+	famfsl_tree_init(sbi);
 	return famfsl_space_init(&sbi->space, le64_to_cpu(sbi->sb.data_offset),
 				 le64_to_cpu(sbi->sb.dev_size));
+}
+
+/**
+ * struct famfsl_options - mount options
+ * @compact: compact the log now (mount or remount, read-write)
+ */
+struct famfsl_options {
+	bool compact;
+};
+
+static int famfsl_parse_param(struct fs_context *fc,
+			      struct fs_parameter *param)
+{
+	struct famfsl_options *opts = fc->fs_private;
+
+	if (strcmp(param->key, "compact"))
+		return -ENOPARAM;	/* the VFS's: source */
+	if (param->type != fs_value_is_flag)
+		return invalfc(fc, "compact takes no value");
+	opts->compact = true;
+	return 0;
+}
+
+/*
+ * -o compact: compact the log of a version 2 mount that is (@rw) to be
+ * read-write, now.
+ */
+static int famfsl_compact_option(struct fs_context *fc, struct super_block *sb,
+				 bool rw)
+{
+	struct famfsl_options *opts = fc->fs_private;
+	struct famfsl_sb_info *sbi = FAMFSL_SB(sb);
+	int rc;
+
+	if (!opts->compact)
+		return 0;
+	if (!rw || le32_to_cpu(sbi->sb.version) == FAMFSL_VERSION_1) {
+		pr_err("%s: compact needs a read-write mount of format version 2\n",
+		       sbi->name);
+		return -EROFS;
+	}
+	mutex_lock(&sbi->log_lock);
+	rc = famfsl_log_compact(sbi);
+	mutex_unlock(&sbi->log_lock);
+	if (rc)
+		pr_err("%s: compaction failed (%d)\n", sbi->name, rc);
+	return rc;
 }
 
 static int famfsl_fill_super(struct super_block *sb, struct fs_context *fc)
@@ -202,6 +272,8 @@ static int famfsl_fill_super(struct super_block *sb, struct fs_context *fc)
 	mutex_init(&sbi->shutdown_lock);
 	init_completion(&sbi->evicted);
 	xa_init(&sbi->inodes);
+	xa_init(&sbi->tree);
+	INIT_LIST_HEAD(&sbi->tree_root.children);
 	sb->s_fs_info = sbi;
 
 	if (!fc->source)
@@ -225,6 +297,11 @@ static int famfsl_fill_super(struct super_block *sb, struct fs_context *fc)
 	rc = famfsl_read_super(sbi);
 	if (rc)
 		return rc;
+	if (le32_to_cpu(sbi->sb.version) == FAMFSL_VERSION_1 && !sb_rdonly(sb)) {
+		pr_warn("%s: format version 1 (a log that cannot be compacted) is mounted read-only; to write, copy the files to a new file system (mkfs.famfs_lite makes version 2)\n",
+			sbi->name);
+		sb->s_flags |= SB_RDONLY;
+	}
 
 	sb->s_magic = FAMFSL_SUPER_MAGIC;
 	sb->s_op = &famfsl_super_ops;
@@ -262,7 +339,7 @@ static int famfsl_fill_super(struct super_block *sb, struct fs_context *fc)
 		sbi->name, sb_rdonly(sb) ? " read-only" : "", sbi->next_index,
 		sbi->capacity, sbi->space.nr_free * (FAMFSL_ALLOC_UNIT >> 20),
 		sbi->space.nr_units * (FAMFSL_ALLOC_UNIT >> 20));
-	return 0;
+	return famfsl_compact_option(fc, sb, !sb_rdonly(sb));
 }
 
 static int famfsl_get_tree(struct fs_context *fc)
@@ -286,14 +363,17 @@ static int famfsl_reconfigure(struct fs_context *fc)
 		/* read-write to read-only: the zeroing stops writing */
 		if (fc->sb_flags & SB_RDONLY)
 			cancel_delayed_work_sync(&sbi->prezero_work);
-		return 0;
+		return famfsl_compact_option(fc, sb,
+					     !(fc->sb_flags & SB_RDONLY));
 	}
-	/* read-only to read-write: the zeroing starts once the flag is gone */
-	if (!(fc->sb_flags & SB_RDONLY))
-		mod_delayed_work(system_unbound_wq, &sbi->prezero_work,
-				 HZ);
 	if (READ_ONCE(sbi->shutdown))
 		return -EIO;
+	if (le32_to_cpu(sbi->sb.version) == FAMFSL_VERSION_1 &&
+	    !(fc->sb_flags & SB_RDONLY)) {
+		pr_err("%s: format version 1 is read-only here; copy the files to a new file system (mkfs.famfs_lite makes version 2)\n",
+		       sbi->name);
+		return -EROFS;
+	}
 	/*
 	 * Another host may have made a new file system here meanwhile; its
 	 * log must not be replayed onto this tree.
@@ -306,16 +386,35 @@ static int famfsl_reconfigure(struct fs_context *fc)
 		       sbi->name);
 		return -ESTALE;
 	}
-	return famfsl_log_replay(sb, false);
+	rc = famfsl_log_replay(sb, false);
+	if (rc)
+		return rc;
+	/* read-only to read-write: the zeroing starts once the flag is gone */
+	if (!(fc->sb_flags & SB_RDONLY))
+		mod_delayed_work(system_unbound_wq, &sbi->prezero_work, HZ);
+	/* a switch to read-write may compact at once */
+	return famfsl_compact_option(fc, sb, !(fc->sb_flags & SB_RDONLY));
+}
+
+static void famfsl_free_fc(struct fs_context *fc)
+{
+	kfree(fc->fs_private);
 }
 
 static const struct fs_context_operations famfsl_context_ops = {
+	.parse_param	= famfsl_parse_param,
 	.get_tree	= famfsl_get_tree,
 	.reconfigure	= famfsl_reconfigure,
+	.free		= famfsl_free_fc,
 };
 
 static int famfsl_init_fs_context(struct fs_context *fc)
 {
+	struct famfsl_options *opts = kzalloc(sizeof(*opts), GFP_KERNEL);
+
+	if (!opts)
+		return -ENOMEM;
+	fc->fs_private = opts;
 	fc->ops = &famfsl_context_ops;
 	return 0;
 }
@@ -350,6 +449,7 @@ static void famfsl_kill_sb(struct super_block *sb)
 	if (sbi->region)
 		daxl_region_release(sbi->region, sb);
 	famfsl_space_destroy(&sbi->space);
+	famfsl_tree_destroy(sbi);
 	xa_destroy(&sbi->inodes);
 	kfree(sbi);
 }

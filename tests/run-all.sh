@@ -183,6 +183,9 @@ tests/vm/run-guest.sh -q -m 2G -n "$DAXLITE_BUILD/nv-persist.img:512M" -g read n
 echo "== guests: two hosts on one NVDIMM, a writer and a read-only reader"
 tests/two-hosts.sh
 
+echo "== guests: famfs_lite log compaction killed at random moments, 20 boots"
+tests/compact-crash.sh 20
+
 echo "== guest: DKMS-built modules, modprobe and mount only"
 tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' -U "$DAXLITE_BUILD/dkms-modules" dkms_modprobe
 

@@ -115,8 +115,23 @@ int famfsl_parse_size(const char *s, u64 *val)
 	return 0;
 }
 
-u64 famfsl_entry_offset(const struct famfsl_superblock *sb, u64 index)
+/* The log_gen word of a checked superblock's file system; 0 in version 1. */
+int famfsl_read_gen(struct famfsl_dev *dev, const struct famfsl_superblock *sb,
+		    u64 *gen)
 {
-	return le64_to_cpu(sb->log_offset) + FAMFSL_LOG_HEADER_SIZE +
-	       index * FAMFSL_ENTRY_SIZE;
+	__le64 word;
+
+	*gen = 0;
+	if (le32_to_cpu(sb->version) == FAMFSL_VERSION_1)
+		return 0;
+	if (famfsl_dev_read(dev, FAMFSL_GEN_OFFSET, &word, sizeof(word)))
+		return -1;
+	*gen = le64_to_cpu(word);
+	return 0;
+}
+
+/* The device offset of entry @index of the log area at @area. */
+u64 famfsl_entry_offset(u64 area, u64 index)
+{
+	return area + FAMFSL_LOG_HEADER_SIZE + index * FAMFSL_ENTRY_SIZE;
 }

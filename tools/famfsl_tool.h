@@ -22,6 +22,8 @@ int famfsl_dev_read(struct famfsl_dev *dev, u64 off, void *buf, size_t len);
 int famfsl_dev_write(struct famfsl_dev *dev, u64 off, const void *buf,
 		     size_t len);
 int famfsl_parse_size(const char *s, u64 *val);
-u64 famfsl_entry_offset(const struct famfsl_superblock *sb, u64 index);
+int famfsl_read_gen(struct famfsl_dev *dev, const struct famfsl_superblock *sb,
+		    u64 *gen);
+u64 famfsl_entry_offset(u64 area, u64 index);
 
 #endif /* _FAMFSL_TOOL_H */

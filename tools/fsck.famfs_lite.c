@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * fsck.famfs_lite: check a famfs_lite file system without changing it.
+ * fsck.famfs_lite: check a famfs_lite file system, and (--compact) write
+ * the smallest log that rebuilds its tree, as the kernel does when the
+ * log fills.  Without --compact nothing is changed.
  *
  * Checks the superblock, the log header and every committed entry with
  * the same code the kernel uses (famfs_lite/format.c), then replays the
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "famfsl_tool.h"
 
@@ -35,10 +38,15 @@ struct node {
 	u32 nr;		/* extents, adjacent ones merged as the kernel does */
 	struct famfsl_extent *ext;
 	char name[FAMFSL_NAME_MAX + 1];
+	/* for --compact: the attributes the log gave, and the tree's shape */
+	u32 mode, uid, gid;
+	struct famfsl_time atime, mtime, ctime;
+	u64 first_child, next_sibling;	/* node index + 1, 0 for none */
 };
 
 static struct node *nodes;
 static u64 nr_nodes;
+static u64 max_ino = FAMFSL_ROOT_INO + 1;	/* past every inode created */
 static u32 *unit_owner;		/* node index + 1 per data unit, 0 if free */
 static u64 nr_units, data_offset;
 static bool verbose;
@@ -257,6 +265,7 @@ static const char *apply(const struct famfsl_entry *e)
 	struct node *n, *p, *t;
 	char name[FAMFSL_NAME_MAX + 1];
 	u64 up;
+	u32 i;
 
 	switch (le32_to_cpu(e->type)) {
 	case FAMFSL_CREATE:
@@ -275,6 +284,14 @@ static const char *apply(const struct famfsl_entry *e)
 		n->dir = S_ISDIR(le32_to_cpu(e->create.mode));
 		n->live = true;
 		strcpy(n->name, name);
+		n->mode = le32_to_cpu(e->create.mode);
+		n->uid = le32_to_cpu(e->create.uid);
+		n->gid = le32_to_cpu(e->create.gid);
+		n->atime = n->mtime = n->ctime = e->create.time;
+		/* as the kernel's replay of a CREATE changes its directory */
+		p->mtime = p->ctime = e->create.time;
+		if (n->ino >= max_ino)
+			max_ino = n->ino + 1;
 		index_node(n);
 		p->children++;
 		if (verbose)
@@ -288,8 +305,23 @@ static const char *apply(const struct famfsl_entry *e)
 		return add_extents(&e->alloc,
 				   le32_to_cpu(e->type) == FAMFSL_EXTEND);
 	case FAMFSL_SETATTR:
-		if (!find(le64_to_cpu(e->setattr.ino)))
+		n = find(le64_to_cpu(e->setattr.ino));
+		if (!n)
 			return "attributes for an inode that does not exist";
+		i = le32_to_cpu(e->setattr.valid);
+		if (i & FAMFSL_ATTR_MODE)
+			n->mode = (n->mode & S_IFMT) |
+				  (le32_to_cpu(e->setattr.mode) & 07777);
+		if (i & FAMFSL_ATTR_UID)
+			n->uid = le32_to_cpu(e->setattr.uid);
+		if (i & FAMFSL_ATTR_GID)
+			n->gid = le32_to_cpu(e->setattr.gid);
+		if (i & FAMFSL_ATTR_ATIME)
+			n->atime = e->setattr.atime;
+		if (i & FAMFSL_ATTR_MTIME)
+			n->mtime = e->setattr.mtime;
+		if (i & FAMFSL_ATTR_CTIME)
+			n->ctime = e->setattr.ctime;
 		return NULL;
 	case FAMFSL_UNLINK:
 		n = find(le64_to_cpu(e->unlink.ino));
@@ -336,12 +368,187 @@ static const char *apply(const struct famfsl_entry *e)
 	return "unknown entry type";
 }
 
+/* --compact: the new log, built in memory, one area's worth. */
+static struct famfsl_entry *out;
+static u64 out_n, out_cap;
+
+static bool same_time(const struct famfsl_time *a, const struct famfsl_time *b)
+{
+	return a->sec == b->sec && a->nsec == b->nsec;
+}
+
+static bool times_one(const struct node *n)
+{
+	return same_time(&n->atime, &n->mtime) && same_time(&n->ctime, &n->mtime);
+}
+
+static struct famfsl_entry *emit(u32 type)
+{
+	struct famfsl_entry *e;
+
+	if (out_n >= out_cap)
+		return NULL;
+	e = &out[out_n];
+	memset(e, 0, sizeof(*e));
+	e->seq = cpu_to_le64(out_n);
+	e->type = cpu_to_le32(type);
+	out_n++;
+	return e;
+}
+
+static bool emit_setattr(const struct node *n, bool all)
+{
+	struct famfsl_entry *e = emit(FAMFSL_SETATTR);
+
+	if (!e)
+		return false;
+	e->setattr.ino = cpu_to_le64(n->ino);
+	e->setattr.valid = cpu_to_le32(all ? FAMFSL_ATTR_ALL : FAMFSL_ATTR_ATIME |
+				       FAMFSL_ATTR_MTIME | FAMFSL_ATTR_CTIME);
+	e->setattr.mode = cpu_to_le32(n->mode & 07777);
+	e->setattr.uid = cpu_to_le32(n->uid);
+	e->setattr.gid = cpu_to_le32(n->gid);
+	e->setattr.atime = n->atime;
+	e->setattr.mtime = n->mtime;
+	e->setattr.ctime = n->ctime;
+	return true;
+}
+
+/* The entries the kernel's compaction writes for @n (famfs_lite/tree.c). */
+static bool emit_node(const struct node *n)
+{
+	struct famfsl_entry *e = emit(FAMFSL_CREATE);
+	u32 i, j, k;
+	u64 len;
+
+	if (!e)
+		return false;
+	e->create.ino = cpu_to_le64(n->ino);
+	e->create.parent = cpu_to_le64(n->parent);
+	e->create.mode = cpu_to_le32(n->mode);
+	e->create.uid = cpu_to_le32(n->uid);
+	e->create.gid = cpu_to_le32(n->gid);
+	e->create.name_len = cpu_to_le16(strlen(n->name));
+	e->create.time = n->mtime;
+	memcpy(e->create.name, n->name, strlen(n->name));
+	/*
+	 * An ALLOC of the first FAMFSL_MAX_EXTENTS extents, an EXTEND for
+	 * each as many more; each with the size its extents so far hold,
+	 * the last with the file's.  @n's extents are merged, so none
+	 * continues the one before.
+	 */
+	for (i = 0, len = 0; n->allocated && i < n->nr; i += k) {
+		k = n->nr - i < FAMFSL_MAX_EXTENTS ? n->nr - i : FAMFSL_MAX_EXTENTS;
+		e = emit(i ? FAMFSL_EXTEND : FAMFSL_ALLOC);
+		if (!e)
+			return false;
+		e->alloc.ino = cpu_to_le64(n->ino);
+		e->alloc.nr_extents = cpu_to_le32(k);
+		for (j = 0; j < k; j++) {
+			e->alloc.ext[j] = n->ext[i + j];
+			len += le64_to_cpu(n->ext[i + j].len);
+		}
+		e->alloc.size = cpu_to_le64(n->size < len ? n->size : len);
+	}
+	if ((n->dir && n->first_child) || times_one(n))
+		return true;
+	return emit_setattr(n, false);
+}
+
+/*
+ * Build the smallest log that rebuilds the checked tree, as the kernel's
+ * compaction does (parents first, a directory's times after its
+ * children, the root's attributes last), and write it into the log area
+ * not in use; then switch the log_gen word to it.  Returns an exit code.
+ */
+static int compact(struct famfsl_dev *dev, const struct famfsl_superblock *sb,
+		   u64 gen, const struct famfsl_log_header *old)
+{
+	u64 i, area = famfsl_area_offset(sb, gen + 1), next_ino;
+	struct node *n, *root = &nodes[0];
+	struct famfsl_log_header h;
+	__le64 word;
+
+	if (le32_to_cpu(sb->version) == FAMFSL_VERSION_1) {
+		printf("%s: format version 1 has one log area and cannot be compacted\n",
+		       dev->path);
+		return FSCK_ERRORS;
+	}
+	/* children lists, most recent first: any order puts parents first */
+	for (i = nr_nodes; i-- > 1;) {
+		if (!nodes[i].live)
+			continue;
+		n = find(nodes[i].parent);
+		nodes[i].next_sibling = n->first_child;
+		n->first_child = i + 1;
+	}
+	out_cap = le64_to_cpu(old->capacity);
+	out = calloc(out_cap, sizeof(*out));
+	if (!out) {
+		perror("fsck.famfs_lite");
+		return FSCK_FAILED;
+	}
+	n = root->first_child ? &nodes[root->first_child - 1] : NULL;
+	while (n) {
+		if (!emit_node(n))
+			goto full;
+		if (n->dir && n->first_child) {
+			n = &nodes[n->first_child - 1];
+			continue;
+		}
+		while (!n->next_sibling) {
+			n = find(n->parent);
+			if (n == root)
+				break;
+			if (!emit_setattr(n, false))
+				goto full;
+		}
+		n = n == root ? NULL : &nodes[n->next_sibling - 1];
+	}
+	if (!emit_setattr(root, true) || out_n >= out_cap)
+		goto full;
+	for (i = 0; i < out_n; i++)
+		famfsl_entry_set_crc(&out[i]);
+
+	next_ino = le64_to_cpu(old->next_ino);
+	if (max_ino > next_ino)
+		next_ino = max_ino;
+	h = *old;
+	h.gen = cpu_to_le64(gen + 1);
+	h.next_ino = cpu_to_le64(next_ino);
+	h.next_index = cpu_to_le64(out_n);
+	famfsl_log_header_set_crc(&h, le32_to_cpu(sb->version));
+	word = cpu_to_le64(gen + 1);
+	/* the whole area (stale slots zeroed), its header, then the switch */
+	if (famfsl_dev_write(dev, famfsl_entry_offset(area, 0), out,
+			     out_cap * sizeof(*out)) ||
+	    famfsl_dev_write(dev, area, &h, sizeof(h)) || fsync(dev->fd) ||
+	    famfsl_dev_write(dev, FAMFSL_GEN_OFFSET, &word, sizeof(word)) ||
+	    fsync(dev->fd)) {
+		fprintf(stderr, "%s: compaction failed; the old log is in use unless the log_gen word was written\n",
+			dev->path);
+		return FSCK_FAILED;
+	}
+	printf("%s: compacted: log generation %llu, %llu entries, from %llu\n",
+	       dev->path, (unsigned long long)(gen + 1),
+	       (unsigned long long)out_n,
+	       (unsigned long long)le64_to_cpu(old->next_index));
+	return FSCK_OK;
+full:
+	printf("%s: the tree does not fit one log area; not compacted\n",
+	       dev->path);
+	return FSCK_ERRORS;
+}
+
 static void print_help(FILE *f)
 {
 	fprintf(f,
-		"usage: fsck.famfs_lite [-v] DEVICE\n"
-		"Check the famfs_lite file system on DEVICE; nothing is changed.\n"
+		"usage: fsck.famfs_lite [-v] [--compact] DEVICE\n"
+		"Check the famfs_lite file system on DEVICE; nothing is changed\n"
+		"unless --compact is given.\n"
 		"  -v, --verbose  print every log entry\n"
+		"      --compact  if clean, replace the log with the smallest that\n"
+		"                 rebuilds the tree (unmounted; version 2)\n"
 		"  -h, --help     this help\n"
 		"Exit status: 0 clean, 4 errors found, 8 operational error.\n");
 }
@@ -350,21 +557,26 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "compact", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
-	u64 i, end, capacity, files = 0, dirs = 0, used = 0;
+	u64 i, end, capacity, files = 0, dirs = 0, used = 0, gen, area;
 	struct famfsl_superblock sb;
 	struct famfsl_log_header h;
 	struct famfsl_entry e;
 	struct famfsl_dev dev;
 	const char *why;
+	bool do_compact = false;
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'v':
 			verbose = true;
+			break;
+		case 'C':
+			do_compact = true;
 			break;
 		case 'h':
 			print_help(stdout);
@@ -378,7 +590,7 @@ int main(int argc, char **argv)
 		print_help(stderr);
 		return FSCK_FAILED;
 	}
-	if (famfsl_dev_open(&dev, argv[optind], false) ||
+	if (famfsl_dev_open(&dev, argv[optind], do_compact) ||
 	    famfsl_dev_read(&dev, 0, &sb, sizeof(sb)))
 		return FSCK_FAILED;
 
@@ -388,12 +600,18 @@ int main(int argc, char **argv)
 		return le64_to_cpu(sb.magic) == FAMFSL_SB_MAGIC ?
 		       FSCK_ERRORS : FSCK_FAILED;
 	}
-	if (famfsl_dev_read(&dev, le64_to_cpu(sb.log_offset), &h, sizeof(h)))
+	if (famfsl_read_gen(&dev, &sb, &gen))
 		return FSCK_FAILED;
-	if (famfsl_check_log_header(&h, &sb, &why)) {
+	area = famfsl_area_offset(&sb, gen);
+	if (famfsl_dev_read(&dev, area, &h, sizeof(h)))
+		return FSCK_FAILED;
+	if (famfsl_check_log_header(&h, &sb, gen, &why)) {
 		printf("%s: log header: %s\n", dev.path, why);
 		return FSCK_ERRORS;
 	}
+	if (le32_to_cpu(sb.version) == FAMFSL_VERSION_1)
+		printf("%s: note: format version 1, which the kernel mounts read-only\n",
+		       dev.path);
 
 	capacity = le64_to_cpu(h.capacity);
 	end = le64_to_cpu(h.next_index);
@@ -409,11 +627,14 @@ int main(int argc, char **argv)
 	nodes[0].parent = FAMFSL_ROOT_INO;
 	nodes[0].dir = true;
 	nodes[0].live = true;
+	nodes[0].mode = S_IFDIR | 0755;
+	nodes[0].atime.sec = sb.mkfs_time;
+	nodes[0].mtime = nodes[0].ctime = nodes[0].atime;
 	index_node(&nodes[0]);
 	nr_nodes = 1;
 
 	for (i = 0; i < end; i++) {
-		if (famfsl_dev_read(&dev, famfsl_entry_offset(&sb, i), &e,
+		if (famfsl_dev_read(&dev, famfsl_entry_offset(area, i), &e,
 				    sizeof(e)))
 			return FSCK_FAILED;
 		rc = famfsl_check_entry(&e, i, &sb, &why);
@@ -429,7 +650,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (end < capacity &&
-	    !famfsl_dev_read(&dev, famfsl_entry_offset(&sb, end), &e, sizeof(e)) &&
+	    !famfsl_dev_read(&dev, famfsl_entry_offset(area, end), &e, sizeof(e)) &&
 	    e.type && le64_to_cpu(e.seq) == end)
 		printf("%s: note: uncommitted log entry %llu ignored (torn tail)\n",
 		       dev.path, (unsigned long long)end);
@@ -446,9 +667,12 @@ int main(int argc, char **argv)
 		used += !!unit_owner[i];
 	printf("%s: clean: %llu files, %llu directories, ", dev.path,
 	       (unsigned long long)files, (unsigned long long)dirs);
-	printf("%llu of %llu MiB used, log %llu of %llu entries\n",
+	printf("%llu of %llu MiB used, log %llu of %llu entries",
 	       (unsigned long long)(used * (FAMFSL_ALLOC_UNIT >> 20)),
 	       (unsigned long long)(nr_units * (FAMFSL_ALLOC_UNIT >> 20)),
 	       (unsigned long long)end, (unsigned long long)capacity);
-	return FSCK_OK;
+	if (le32_to_cpu(sb.version) != FAMFSL_VERSION_1)
+		printf(", generation %llu", (unsigned long long)gen);
+	printf("\n");
+	return do_compact ? compact(&dev, &sb, gen, &h) : FSCK_OK;
 }

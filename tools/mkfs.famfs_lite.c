@@ -20,7 +20,8 @@ static void print_help(FILE *f)
 		"Write an empty famfs_lite file system to DEVICE (a /dev/daxN).\n"
 		"  -f, --force         overwrite an existing famfs_lite file system\n"
 		"  -l, --log-size SIZE log size, a multiple of 2M (default 8M); K, M, G suffixes\n"
-		"  -F, --format-version N  format version 1 (files never grow) or 2 (default)\n"
+		"  -F, --format-version N  format version 2 (default) or 1 (one log area,\n"
+		"                      no growth; this kernel mounts it read-only)\n"
 		"  -h, --help          this help\n"
 		"Exit status: 0 done, 1 refused or failed, 2 usage.\n");
 }
@@ -130,11 +131,18 @@ int main(int argc, char **argv)
 
 	memset(&h, 0, sizeof(h));
 	h.magic = cpu_to_le64(FAMFSL_LOG_MAGIC);
-	h.capacity = cpu_to_le64(famfsl_log_capacity(log_len));
+	h.capacity = cpu_to_le64(famfsl_sb_capacity(&sb));
 	h.entry_size = cpu_to_le32(FAMFSL_ENTRY_SIZE);
-	famfsl_log_header_set_crc(&h);
+	h.gen = 0;	/* the log_gen word, zero below, names area 0 */
+	/* version 1 has one log area and no next_ino (reserved, zero) */
+	if (version != FAMFSL_VERSION_1)
+		h.next_ino = cpu_to_le64(FAMFSL_ROOT_INO + 1);
+	famfsl_log_header_set_crc(&h, version);
 
-	/* The superblock goes last, so an interrupted mkfs leaves none. */
+	/*
+	 * The superblock goes last, so an interrupted mkfs leaves none.  The
+	 * zeroing covers the log_gen word and the second log area.
+	 */
 	if (zero_range(&dev, 0, FAMFSL_LOG_OFFSET + log_len) ||
 	    famfsl_dev_write(&dev, FAMFSL_LOG_OFFSET, &h, sizeof(h)) ||
 	    fsync(dev.fd) ||
@@ -143,10 +151,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	printf("famfs_lite on %s: %llu MiB, log %llu MiB (%llu entries), ",
+	printf("famfs_lite on %s: %llu MiB, log %llu MiB (2 areas of %llu entries), ",
 	       dev.path, (unsigned long long)(dev_size >> 20),
 	       (unsigned long long)(log_len >> 20),
-	       (unsigned long long)famfsl_log_capacity(log_len));
+	       (unsigned long long)famfsl_sb_capacity(&sb));
 	printf("data %llu MiB, uuid ",
 	       (unsigned long long)((dev_size - FAMFSL_LOG_OFFSET - log_len) >> 20));
 	for (i = 0; i < 16; i++)

@@ -6,8 +6,12 @@
  * All fields are little-endian and fixed width; every structure has
  * explicit padding and a checked size.
  *
- *   [0, 2 MiB)                superblock (first 128 bytes used)
- *   [2 MiB, 2 MiB + log_len)  log: a 4 KiB header, then 256-byte entries
+ *   [0, 2 MiB)                superblock (first 128 bytes used), and
+ *                             (version 2) the log_gen word at 4 KiB
+ *   [2 MiB, 2 MiB + log_len)  log: version 1, one log area; version 2,
+ *                             two areas of log_len / 2 each, of which
+ *                             log_gen & 1 is the active one.  An area is
+ *                             a 4 KiB header, then 256-byte entries
  *   [data_offset, dev_size)   file data, in 2 MiB allocation units
  */
 #ifndef _DAXLITE_FAMFS_LITE_FORMAT_H
@@ -45,12 +49,13 @@ typedef __u64 u64;
 #define FAMFSL_LOG_MAGIC	0x474f4c4c53464d46ULL	/* "FMSFLLOG" */
 #define FAMFSL_SUPER_MAGIC	0x66616d6c		/* statfs f_type */
 /*
- * Version 2 adds FAMFSL_EXTEND (files that grow); version 1 images still
- * mount, and their files never grow.
+ * Version 2 has two log areas (compaction) and FAMFSL_EXTEND (files that
+ * grow).  Version 1 images (one log area, no EXTEND) mount read-only.
  */
-#define FAMFSL_VERSION		2
-#define FAMFSL_VERSION_MIN	1
-#define FAMFSL_VERSION_EXTEND	2
+#define FAMFSL_VERSION		2	/* what mkfs writes */
+#define FAMFSL_VERSION_1	1	/* one log area; mounted read-only */
+#define FAMFSL_VERSION_MIN	FAMFSL_VERSION_1
+#define FAMFSL_VERSION_EXTEND	2	/* first version with FAMFSL_EXTEND */
 
 #define FAMFSL_ALLOC_UNIT	0x200000ULL		/* 2 MiB */
 #define FAMFSL_LOG_OFFSET	FAMFSL_ALLOC_UNIT
@@ -58,6 +63,11 @@ typedef __u64 u64;
 #define FAMFSL_ENTRY_SIZE	256
 #define FAMFSL_LOG_LEN_DEFAULT	0x800000ULL		/* 8 MiB */
 #define FAMFSL_LOG_LEN_MIN	FAMFSL_ALLOC_UNIT
+/*
+ * Version 2: the log generation, an 8-byte word outside the superblock's
+ * checksum, so that switching log areas is one aligned 8-byte store.
+ */
+#define FAMFSL_GEN_OFFSET	4096ULL
 /* the smallest file system: superblock, smallest log, one data unit */
 #define FAMFSL_DEV_SIZE_MIN	(FAMFSL_LOG_OFFSET + FAMFSL_LOG_LEN_MIN + \
 				 FAMFSL_ALLOC_UNIT)
@@ -77,7 +87,7 @@ typedef __u64 u64;
 /**
  * struct famfsl_superblock - at device offset 0
  * @magic: FAMFSL_SB_MAGIC
- * @version: FAMFSL_VERSION
+ * @version: FAMFSL_VERSION, or FAMFSL_VERSION_1
  * @flags: none defined; must be 0
  * @uuid: identifies the file system
  * @dev_size: bytes the file system covers; at most the device size
@@ -107,13 +117,19 @@ struct famfsl_superblock {
 };
 
 /**
- * struct famfsl_log_header - at @log_offset
+ * struct famfsl_log_header - at the start of a log area
  * @magic: FAMFSL_LOG_MAGIC
- * @capacity: number of entry slots, (log_len - 4096) / entry_size
+ * @capacity: number of entry slots, (area length - 4096) / entry_size
  * @entry_size: FAMFSL_ENTRY_SIZE
- * @crc: CRC32C of @magic, @capacity and @entry_size
+ * @crc: version 1: CRC32C of @magic, @capacity and @entry_size; version
+ *	2: CRC32C of the whole header with @crc and @next_index taken as zero
  * @next_index: the commit point: entries [0, @next_index) count; written
  *	last, with one aligned 8-byte store, and not covered by @crc
+ * @gen: version 2: the log generation this area holds, which the log_gen
+ *	word must name for the area to count; 0 in version 1
+ * @next_ino: version 2: the lowest inode number never handed out, so
+ *	that a compacted log, which forgets removed files, does not let
+ *	their numbers be used again; 0 in version 1
  * @reserved: zero
  */
 struct famfsl_log_header {
@@ -122,7 +138,9 @@ struct famfsl_log_header {
 	__le32 entry_size;
 	__le32 crc;
 	__le64 next_index;
-	__u8 reserved[32];
+	__le64 gen;
+	__le64 next_ino;
+	__u8 reserved[16];
 };
 
 enum famfsl_entry_type {
@@ -261,6 +279,7 @@ static_assert(offsetof(struct famfsl_superblock, crc) == 124, "sb crc");
 static_assert(sizeof(struct famfsl_log_header) == 64, "log header size");
 static_assert(offsetof(struct famfsl_log_header, next_index) == 24,
 	      "next_index offset");
+static_assert(offsetof(struct famfsl_log_header, gen) == 32, "gen offset");
 static_assert(sizeof(struct famfsl_time) == 16, "time size");
 static_assert(sizeof(struct famfsl_create) == 240, "create size");
 static_assert(sizeof(struct famfsl_alloc) == 240, "alloc size");
@@ -283,16 +302,19 @@ static_assert(sizeof(struct famfsl_entry) == FAMFSL_ENTRY_SIZE, "entry size");
  */
 u32 famfsl_crc32c(u32 crc, const void *buf, size_t len);
 void famfsl_sb_set_crc(struct famfsl_superblock *sb);
-void famfsl_log_header_set_crc(struct famfsl_log_header *h);
+void famfsl_log_header_set_crc(struct famfsl_log_header *h, u32 version);
 void famfsl_entry_set_crc(struct famfsl_entry *e);
 bool famfsl_name_ok(const char *name, unsigned int len);
 int famfsl_check_superblock(const struct famfsl_superblock *sb,
 			    u64 dev_size, const char **why);
 int famfsl_check_log_header(const struct famfsl_log_header *h,
-			    const struct famfsl_superblock *sb,
+			    const struct famfsl_superblock *sb, u64 gen,
 			    const char **why);
 int famfsl_check_entry(const struct famfsl_entry *e, u64 index,
 		       const struct famfsl_superblock *sb, const char **why);
 u64 famfsl_log_capacity(u64 log_len);
+u64 famfsl_area_len(const struct famfsl_superblock *sb);
+u64 famfsl_area_offset(const struct famfsl_superblock *sb, u64 gen);
+u64 famfsl_sb_capacity(const struct famfsl_superblock *sb);
 
 #endif /* _DAXLITE_FAMFS_LITE_FORMAT_H */

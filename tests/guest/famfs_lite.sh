@@ -40,7 +40,7 @@ case_mkfs() {
 case_mount_and_fill() {
 	mount -t famfs_lite /dev/dax0 $M
 	grep "^/dev/dax0 $M famfs_lite rw" /proc/mounts
-	expect_dmesg 'famfs_lite: dax0: mounted: 0 of 32752 log entries used, 502 of 502 MiB free'
+	expect_dmesg 'famfs_lite: dax0: mounted: 0 of 16368 log entries used, 502 of 502 MiB free'
 	mkdir -p $M/a/b $M/c
 	truncate -s $((8 * MB)) $M/a/data
 	daxtest write $M/a/data 0 $((8 * MB)) 51
@@ -324,7 +324,7 @@ case_corrupt_log_header() {
 	bad_image "$EUCLEAN" 'geometry disagrees' log capacity 100
 	bad_image "$EUCLEAN" 'geometry disagrees' log entry_size 512
 	bad_image "$EUCLEAN" 'counts more entries than the log holds' \
-		log next_index 8177
+		log next_index 4081
 	bad_image "$EUCLEAN" 'reserved log header bytes' log reserved 1
 	# A header that says more entries exist than were written.
 	bad_image "$EUCLEAN" 'log entry 7: checksum mismatch' log next_index 9
@@ -392,6 +392,27 @@ case_log_tree_mismatches() {
 		"entry $g type 4" "entry $g unlink.ino $ino_d" "entry $g unlink.parent 1"
 }
 
+# A version 1 image (one log area, made before compaction) mounts
+# read-only and says why; fsck checks it.
+case_version_1_read_only() {
+	make_small
+	famfsl_poke /dev/dax1 sb version 1
+	famfsl_poke /dev/dax1 log capacity 8176
+	famfsl_poke /dev/dax1 log next_ino 0
+	fsck.famfs_lite /dev/dax1 | tee /tmp/fsck.out
+	grep -q 'note: format version 1, which the kernel mounts read-only' /tmp/fsck.out
+	grep -q 'clean: 2 files, 1 directories, 4 of 60 MiB used, log 7 of 8176 entries$' /tmp/fsck.out
+	mount -t famfs_lite /dev/dax1 $C
+	expect_dmesg 'famfs_lite: dax1: format version 1 \(a log that cannot be compacted\) is mounted read-only'
+	grep "^/dev/dax1 $C famfs_lite ro" /proc/mounts
+	daxtest read-verify $C/g 0 $((2 * MB)) 61
+	expect_fail_errno 'Read-only' touch $C/new
+	expect_fail_errno 'Read-only' mount -o remount,rw $C
+	expect_dmesg 'famfs_lite: dax1: format version 1 is read-only here'
+	mount -o remount,ro $C
+	umount $C
+}
+
 case_torn_tail_ignored() {
 	dd if=/tmp/small.img of=/dev/dax1 bs=$MB conv=notrunc 2> /dev/null
 	g=$(nth_entry 1 3)
@@ -439,21 +460,140 @@ case_inode_numbers_bounded() {
 	umount $C
 }
 
+# as_user CMD...: CMD as uid/gid 1000, without capabilities.  The
+# initramfs's root directory is made 0700 (from its staging directory):
+# open it to others, so that they can run programs.
+as_user() {
+	chmod go+rx /
+	daxtest as-user 1000 1000 "$@"
+}
+
+# One user who fills the log cannot stop anyone from deleting, nor root
+# from changing anything.  A 2 MiB log is two areas of 4080 entries.  A
+# compacted log of this tree needs 1 entry for the root, 1 per file and 2
+# per directory with children; ordinary users may change the tree while
+# that stays within 95 % of an area (3876, less 2 for the change), root
+# within 97.5 % (3978), and removals always go.
+case_log_reserve() {
+	mkfs.famfs_lite -f -l 2M /dev/dax1
+	mount -t famfs_lite /dev/dax1 $C
+	mkdir $C/u
+	chown 1000:1000 $C/u
+	as_user mkdir $C/u/empty
+	# 1 + 2 + 1 so far; a change may grow it by 2, so files go on
+	# while it is 3874 or less: 3871 files make 3875.
+	out=$(as_user daxtest mkfiles $C/u 9000)
+	echo "$out"
+	[ "$out" = 'created=3871 err=ENOSPC' ] || die "unexpected: $out"
+	expect_dmesg 'famfs_lite: dax1: log reserve reached: the tree needs 3875 of 4080 entries; only removals and root may change it'
+	expect_fail_errno 'No space left' as_user mkdir $C/u/more
+	expect_fail_errno 'No space left' as_user mv $C/u/f1 $C/u/g1
+	expect_fail_errno 'No space left' as_user chmod 600 $C/u/f1
+	expect_fail_errno 'No space left' as_user truncate -s $MB $C/u/f1
+	# Removals by the user, and anything by root, still go.
+	as_user rm $C/u/f0
+	as_user rmdir $C/u/empty
+	rm $C/u/f2
+	mkdir $C/rootdir
+	out=$(daxtest mkfiles $C/rootdir 9000)
+	echo "$out"
+	[ "$out" = 'created=103 err=ENOSPC' ] || die "unexpected: $out"
+	expect_dmesg 'famfs_lite: dax1: log full: the tree needs 3977 of 4080 entries; changes but removals fail with ENOSPC'
+	# Removals always go: the log fills, and is compacted, under them.
+	as_user sh -c "rm $C/u/f1*"
+	expect_dmesg 'famfs_lite: dax1: log compacted to generation 1: '
+	rm $C/rootdir/f0
+	mv $C/rootdir/f1 $C/f1
+	chmod 600 $C/f1
+	fallocate -l $((2 * MB)) $C/f1
+	daxtest write $C/f1 0 $((2 * MB)) 71
+	as_user touch $C/u/again
+	umount $C
+	gen=$(famfsl_poke /dev/dax1 get gen)
+	echo "log generation $gen"
+	[ "$gen" -ge 1 ] || die "the log was never compacted"
+	fsck.famfs_lite /dev/dax1 | tee /tmp/fsck.out
+	# 3871 - f0 - f2 - f1* (1111) + again; 103 - f0 of root's
+	grep -q 'clean: 2861 files, 2 directories, 2 of 60 MiB used' /tmp/fsck.out
+	mount -t famfs_lite /dev/dax1 $C
+	daxtest read-verify $C/f1 0 $((2 * MB)) 71
+	[ "$(stat -c '%a %s' $C/f1)" = "600 $((2 * MB))" ]
+	[ -e $C/u/f2000 ] && [ -e $C/u/again ] && [ ! -e $C/u/f1999 ] && [ ! -e $C/u/f1 ]
+	[ "$(stat -c '%u %g' $C/u/f3869)" = '1000 1000' ]
+	umount $C
+}
+
+# keep_stat: what compaction and remounts must keep of the tree on $C.
+keep_stat() {
+	stat -c '%n %F %a %u %g %s' $C $C/keep $C/keep/sub $C/keep/data \
+		$C/keep/small2 $C/keep/empty
+	stat -c '%n %Y' $C/keep/data $C/keep/small2
+}
+
+# Creates and removals fill the log again and again; each time it is
+# compacted into the other area, and the tree, its data and attributes
+# stay as they were, before and after a remount.
+case_log_compaction() {
+	mkfs.famfs_lite -f -l 2M /dev/dax1
+	mount -t famfs_lite /dev/dax1 $C
+	mkdir -p $C/keep/sub $C/churn
+	fallocate -l $((4 * MB)) $C/keep/data
+	daxtest write $C/keep/data 0 $((4 * MB)) 81
+	truncate -s 100 $C/keep/sub/small
+	chmod 0751 $C/keep/sub
+	chown 1000:2000 $C/keep/data
+	touch -d '2021-02-03 04:05:06' $C/keep/data
+	mv $C/keep/sub/small $C/keep/small2
+	touch $C/keep/empty
+	chmod 0700 $C
+	keep_stat > /tmp/keep.before
+	for r in $(seq 8); do
+		[ "$(daxtest mkfiles $C/churn 1000)" = created=1000 ]
+		rm $C/churn/*
+	done
+	expect_dmesg 'famfs_lite: dax1: log compacted to generation 3: '
+	keep_stat | diff /tmp/keep.before -
+	daxtest read-verify $C/keep/data 0 $((4 * MB)) 81
+	mount -o remount,compact $C
+	umount $C
+	gen=$(famfsl_poke /dev/dax1 get gen)
+	echo "log generation $gen"
+	[ "$gen" -ge 4 ] || die "compacted fewer than 4 times"
+	fsck.famfs_lite /dev/dax1 | grep "clean: 3 files, 3 directories, 6 of 60 MiB used, log [0-9]* of 4080 entries, generation $gen"
+	mount -t famfs_lite /dev/dax1 $C
+	keep_stat | diff /tmp/keep.before -
+	daxtest read-verify $C/keep/data 0 $((4 * MB)) 81
+	umount $C
+	# fsck compacts offline as the kernel does: the same entries
+	n=$(famfsl_poke /dev/dax1 get log next_index)
+	fsck.famfs_lite --compact /dev/dax1 | tee /tmp/fsck.out
+	grep -q "compacted: log generation $((gen + 1)), $n entries, from $n" /tmp/fsck.out
+	fsck.famfs_lite /dev/dax1 | grep "clean: 3 files, 3 directories, 6 of 60 MiB used, log $n of 4080 entries, generation $((gen + 1))"
+	mount -t famfs_lite /dev/dax1 $C
+	keep_stat | diff /tmp/keep.before -
+	daxtest read-verify $C/keep/data 0 $((4 * MB)) 81
+	expect_fail_errno 'Read-only' mount -o remount,ro,compact $C
+	expect_dmesg 'famfs_lite: dax1: compact needs a read-write mount of format version 2'
+	umount $C
+}
+
 case_log_full() {
 	mkfs.famfs_lite -f -l 2M /dev/dax1
 	mount -t famfs_lite /dev/dax1 $C
 	mkdir $C/dir
 	out=$(daxtest mkfiles $C/dir 9000)
 	echo "$out"
-	[ "$out" = 'created=8175 err=ENOSPC' ] || die "unexpected: $out"
+	# root's changes go on while the tree needs 3976 entries (3978 less
+	# 2 for the change) or less: root 1, dir 2, 3974 files is 3977
+	[ "$out" = 'created=3974 err=ENOSPC' ] || die "unexpected: $out"
 	expect_fail_errno 'No space left' mkdir $C/more
-	expect_fail_errno 'No space left' rm $C/dir/f0
-	[ "$(dmesg_new | grep -c 'famfs_lite: dax1: log full (8176 entries)')" = 1 ] ||
+	rm $C/dir/f0
+	[ "$(dmesg_new | grep -c 'famfs_lite: dax1: log full: ')" = 1 ] ||
 		die "log full was not reported exactly once"
 	umount $C
-	fsck.famfs_lite /dev/dax1 | grep 'clean: 8175 files, 1 directories'
+	fsck.famfs_lite /dev/dax1 | grep 'clean: 3973 files, 1 directories'
 	mount -t famfs_lite /dev/dax1 $C
-	[ "$(ls $C/dir | wc -l)" = 8175 ]
+	[ "$(ls $C/dir | wc -l)" = 3973 ]
 	umount $C
 }
 
@@ -659,19 +799,17 @@ case_grow_enospc() {
 	fsck.famfs_lite /dev/dax1 | grep 'clean: 4 files, 0 directories, 60 of 60 MiB used'
 }
 
+# mkfs -F 1 makes a version 1 image (one log area, no growth), which this
+# kernel mounts read-only; fsck finds it clean.
 case_version_1_files_never_grow() {
 	mkfs.famfs_lite -f -F 1 -l 2M /dev/dax1
+	fsck.famfs_lite /dev/dax1 | tee /tmp/fsck.out
+	grep -q 'note: format version 1, which the kernel mounts read-only' /tmp/fsck.out
+	grep -q 'clean: 0 files, 0 directories, 0 of [0-9]* MiB used, log 0 of 8176 entries$' /tmp/fsck.out
 	mount -t famfs_lite /dev/dax1 $G
-	f=$G/data
-	truncate -s $((8 * MB)) $f
-	[ "$(daxtest io $f write $((8 * MB - 100)) 4096)" = ret=100 ]
-	[ "$(daxtest io $f write $((8 * MB)) 4096)" = err=ENOSPC ]
-	touch $G/empty
-	[ "$(daxtest io $G/empty write 0 4096)" = err=ENOSPC ]
-	expect_fail_errno 'Invalid argument' fallocate -l $((9 * MB)) $f
-	expect_dmesg 'famfs_lite: dax1: inode [0-9]+: files of a version 1 file system never grow'
+	expect_dmesg 'famfs_lite: dax1: format version 1 \(a log that cannot be compacted\) is mounted read-only'
+	expect_fail_errno 'Read-only' touch $G/empty
 	umount $G
-	fsck.famfs_lite /dev/dax1 | grep 'clean: 2 files'
 	mount -t famfs_lite /dev/dax1 $M
 }
 
@@ -700,9 +838,12 @@ run_case corrupt-superblock-refused case_corrupt_superblock
 run_case corrupt-log-header-refused case_corrupt_log_header
 run_case corrupt-entries-refused case_corrupt_entries
 run_case log-tree-mismatches-refused case_log_tree_mismatches
+run_case version-1-read-only case_version_1_read_only
 run_case torn-tail-ignored case_torn_tail_ignored
 run_case umount-waits-for-pinned-pages case_umount_waits_for_pinned_pages
 run_case inode-numbers-bounded case_inode_numbers_bounded
+run_case log-reserve case_log_reserve
+run_case log-compaction case_log_compaction
 run_case log-full case_log_full
 run_case allocation-enospc case_allocation_enospc
 run_case grow-with-standard-tools case_grow_with_standard_tools

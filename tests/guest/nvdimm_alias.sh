@@ -134,6 +134,135 @@ case_grown_files_replayed() {
 	umount $R
 	fsck.famfs_lite /dev/dax1 | grep 'clean: 2 files'
 	rm /tmp/g1 /tmp/g2 /tmp/g12 /tmp/s /tmp/ss
+
+# The writer compacts the log (a 2 MiB log: two areas of 4080 entries)
+# again and again while the reader remounts throughout.  The reader sees
+# the generation change and replays the new log from its start; a file it
+# has open stays readable, whether it is still in the tree or was removed.
+case_reader_follows_compaction() {
+	mkfs.famfs_lite -f -l 2M /dev/dax1 > /dev/null
+	mount -t famfs_lite /dev/dax1 $W
+	mkdir $W/keep $W/churn
+	fallocate -l $((4 * MB)) $W/keep/a
+	daxtest write $W/keep/a 0 $((4 * MB)) 131
+	fallocate -l $((4 * MB)) $W/keep/b
+	daxtest write $W/keep/b 0 $((4 * MB)) 132
+	chmod 640 $W/keep/a
+	mount -t famfs_lite -o ro /dev/dax0 $R
+	exec 3< $R/keep/a
+	exec 4< $R/keep/b
+	for r in $(seq 8); do
+		[ "$(daxtest mkfiles $W/churn 1000)" = created=1000 ]
+		[ $r = 4 ] && rm $W/keep/b
+		mount -o remount,ro $R
+		[ "$(ls $R/churn | wc -l)" = 1000 ] || die "round $r: the reader misses files"
+		rm $W/churn/*
+		mount -o remount,ro $R
+		[ -z "$(ls $R/churn)" ] || die "round $r: the reader still sees removed files"
+		daxtest read-verify $R/keep/a 0 $((4 * MB)) 131 > /dev/null
+		[ "$(stat -c %a $R/keep/a)" = 640 ]
+		# a second inode of a, detached by a later rebuild than fd 3's
+		[ $r = 3 ] && exec 5< $R/keep/a
+	done
+	expect_dmesg 'famfs_lite: dax0: the log was compacted \(generation 0 to [12]\); replaying it from its start'
+	[ "$(dmesg_new | grep -c 'famfs_lite: dax0: the log was compacted')" -ge 3 ] ||
+		die "the reader saw fewer than 3 compactions"
+	[ ! -e $R/keep/b ] || die "the reader still sees b"
+	daxtest read-verify /proc/self/fd/3 0 $((4 * MB)) 131
+	daxtest read-verify /proc/self/fd/4 0 $((4 * MB)) 132
+	daxtest read-verify /proc/self/fd/5 0 $((4 * MB)) 131
+	exec 3<&- 4<&- 5<&-
+	umount $R
+	umount $W
+	gen=$(famfsl_poke /dev/dax1 get gen)
+	echo "log generation $gen"
+	[ "$gen" -ge 3 ] || die "compacted fewer than 3 times"
+	fsck.famfs_lite /dev/dax1 | grep "clean: 1 files, 2 directories, 4 of [0-9]* MiB used, log [0-9]* of 4080 entries, generation $gen"
+	mount -t famfs_lite -o ro /dev/dax0 $R
+	daxtest read-verify $R/keep/a 0 $((4 * MB)) 131
+	umount $R
+}
+
+# A log_gen word that names an area the writer never wrote, or an area
+# header from another generation, is refused with a clear reason.
+case_corrupt_generation_refused() {
+	mkfs.famfs_lite -f -l 2M /dev/dax1 > /dev/null
+	mount -t famfs_lite /dev/dax1 $W
+	touch $W/x
+	mount -o remount,compact $W
+	umount $W
+	[ "$(famfsl_poke /dev/dax1 get gen)" = 1 ]
+	# gen 3 names area 1, which holds generation 1
+	famfsl_poke /dev/dax1 gen 3
+	dmesg_mark
+	expect_fail_errno 'Structure needs cleaning' mount -t famfs_lite /dev/dax1 $W
+	expect_dmesg 'famfs_lite: dax1: log area generation disagrees with the log_gen word \(log generation 3\)'
+	_rc=0
+	fsck.famfs_lite /dev/dax1 > /tmp/fsck.out || _rc=$?
+	cat /tmp/fsck.out
+	[ $_rc = 4 ] && grep -q 'log area generation disagrees' /tmp/fsck.out
+	# gen 2 names area 0, which holds generation 0
+	famfsl_poke /dev/dax1 gen 2
+	dmesg_mark
+	expect_fail_errno 'Structure needs cleaning' mount -t famfs_lite /dev/dax1 $W
+	expect_dmesg 'famfs_lite: dax1: log area generation disagrees with the log_gen word \(log generation 2\)'
+	famfsl_poke /dev/dax1 gen 1
+	mount -t famfs_lite /dev/dax1 $W
+	[ -e $W/x ]
+	umount $W
+	# a bad checksum of the active area's header
+	famfsl_poke /dev/dax1 log next_ino 5 raw
+	dmesg_mark
+	expect_fail_errno 'Structure needs cleaning' mount -t famfs_lite /dev/dax1 $W
+	expect_dmesg 'famfs_lite: dax1: log header checksum mismatch \(log generation 1\)'
+}
+
+# Two files grown in turns, 2 MiB at a time, cannot merge their extents:
+# a gets more than one ALLOC's 8, so a compaction writes its ALLOC and
+# EXTEND entries (and b's size, grown inside its last extent by a short
+# write).  The reader follows the compaction with identical data, and the
+# log is clean for fsck, whose own --compact writes the same files again.
+case_many_extents_survive_compaction() {
+	mkfs.famfs_lite -f /dev/dax1 > /dev/null
+	mount -t famfs_lite /dev/dax1 $W
+	: > $W/a
+	: > $W/b
+	: > /tmp/a
+	: > /tmp/b
+	for r in $(seq 12); do
+		dd if=/dev/urandom of=/tmp/chunk bs=1M count=2 2> /dev/null
+		cat /tmp/chunk >> $W/a
+		cat /tmp/chunk >> /tmp/a
+		head -c $((MB + r)) /tmp/chunk >> $W/b
+		head -c $((MB + r)) /tmp/chunk >> /tmp/b
+	done
+	filefrag $W/a
+	n=$(filefrag $W/a | awk '{ print $2 }')
+	[ "$n" -gt 8 ] || die "a has only $n extents"
+	mount -t famfs_lite -o ro /dev/dax0 $R
+	cmp /tmp/a $R/a
+	cmp /tmp/b $R/b
+	dmesg_mark
+	mount -o remount,compact $W
+	expect_dmesg 'famfs_lite: dax1: log compacted to generation 1'
+	mount -o remount,ro $R
+	expect_dmesg 'famfs_lite: dax0: the log was compacted \(generation 0 to 1\)'
+	cmp /tmp/a $R/a
+	cmp /tmp/b $R/b
+	[ "$(filefrag $R/a | awk '{ print $2 }')" = "$n" ]
+	umount $R
+	umount $W
+	famfsl_poke /dev/dax1 get gen | grep -qx 1
+	fsck.famfs_lite -v /dev/dax1 | tee /tmp/fsck.out | grep -c '^  extend inode' |
+		grep -qx "$(( (n - 1) / 8 ))" || die "the compacted log lacks a's EXTENDs"
+	grep 'clean: 2 files, 0 directories' /tmp/fsck.out
+	fsck.famfs_lite --compact /dev/dax1
+	fsck.famfs_lite /dev/dax1 | grep 'clean: 2 files, 0 directories'
+	mount -t famfs_lite -o ro /dev/dax0 $R
+	cmp /tmp/a $R/a
+	cmp /tmp/b $R/b
+	umount $R
+	rm /tmp/a /tmp/b /tmp/chunk
 }
 
 case_detach() {
@@ -147,4 +276,7 @@ run_case removed-file-kept-by-reader case_removed_file_kept_by_reader
 run_case reused-space-replayed case_reused_space_replayed
 run_case remount-refuses-new-file-system case_remount_refuses_new_file_system
 run_case grown-files-replayed case_grown_files_replayed
+run_case reader-follows-compaction case_reader_follows_compaction
+run_case corrupt-generation-refused case_corrupt_generation_refused
+run_case many-extents-survive-compaction case_many_extents_survive_compaction
 run_case detach case_detach

@@ -62,12 +62,20 @@
  *                                          from an aligned buffer, then
  *                                          O_DIRECT pread and check it
  *   daxtest qemu-exit   STATUS             leave QEMU via isa-debug-exit
+ *   daxtest renames     DIR FROM TO N      rename DIR/FROMi to DIR/TOi for
+ *                                          i in 0..N-1; print how many and
+ *                                          the errno of the first failure
+ *   daxtest as-user     UID GID CMD [ARGS] run CMD as that user and group,
+ *                                          without supplementary groups or
+ *                                          capabilities (busybox lacks su
+ *                                          without a passwd entry)
  *
  * Exit status: 0 success, 1 check failed, 2 usage or system error.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/futex.h>
 #include <linux/types.h>
 #include <setjmp.h>
@@ -663,6 +671,34 @@ static int do_odirect(const char *path, u64 off, u64 len, u64 seed)
 	return report(path, off, len, bad);
 }
 
+static int do_renames(const char *dir, const char *from, const char *to,
+		      long n)
+{
+	char a[4096], b[4096];
+	long i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(a, sizeof(a), "%s/%s%ld", dir, from, i);
+		snprintf(b, sizeof(b), "%s/%s%ld", dir, to, i);
+		if (rename(a, b)) {
+			printf("renamed=%ld err=%s\n", i, errno_name(errno));
+			return 0;
+		}
+	}
+	printf("renamed=%ld\n", i);
+	return 0;
+}
+
+/* Become @uid:@gid, no other group, no capability left, and exec @argv. */
+static int do_as_user(uid_t uid, gid_t gid, char **argv)
+{
+	if (setgroups(0, NULL) || setresgid(gid, gid, gid) ||
+	    setresuid(uid, uid, uid))
+		return fail("set credentials", argv[0]);
+	execvp(argv[0], argv);
+	return fail("exec", argv[0]);
+}
+
 static int do_qemu_exit(int status)
 {
 	/*
@@ -734,6 +770,10 @@ int main(int argc, char **argv)
 		return do_sendfile(argv[2], argv[3], strtoull(argv[4], NULL, 0));
 	if (argc == 4 && !strcmp(cmd, "open-loop"))
 		return do_open_loop(argv[2], atoi(argv[3]));
+	if (argc == 6 && !strcmp(cmd, "renames"))
+		return do_renames(argv[2], argv[3], argv[4], atol(argv[5]));
+	if (argc >= 5 && !strcmp(cmd, "as-user"))
+		return do_as_user(atoi(argv[2]), atoi(argv[3]), argv + 4);
 	if (argc == 3 && !strcmp(cmd, "qemu-exit"))
 		return do_qemu_exit(atoi(argv[2]));
 	fprintf(stderr, "usage: see the comment at the top of daxtest.c\n");

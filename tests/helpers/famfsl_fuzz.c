@@ -14,7 +14,8 @@
  *	fsck.famfs_lite, mount it on DIR (read-only one time in four), check
  *	that mount and fsck agree and give the same reason, walk every file
  *	(stat, read the first and last 4 KiB, read one page through mmap),
- *	change the tree where writable, unmount, then check the media: a
+ *	change the tree where writable (and compact its log one time in
+ *	two: remount,compact), unmount, then check the media: a
  *	read-only mount left it as it was, a read-write one left it clean
  *	for fsck.  Prints a "FAIL seed S iter I" block for every failing
  *	image and a summary line; exits 1 if any image failed.
@@ -112,7 +113,7 @@ static const struct field sb_fields[] = {
 static const struct field hdr_fields[] = {
 	HF(magic, 8, K_MAGIC), HF(capacity, 8, K_CAP), HF(entry_size, 4, K_SMALL),
 	HF(crc, 4, K_CRC), HF(next_index, 8, K_CAP), HF(next_index, 8, K_CAP),
-	HF(reserved, 32, K_RES),
+	HF(gen, 8, K_CAP), HF(next_ino, 8, K_INO), HF(reserved, 16, K_RES),
 };
 
 static const struct field common_fields[] = {
@@ -1044,7 +1045,8 @@ static void seal(struct image *im, struct sealing *s)
 		if (s->touched[k] < im->capacity)
 			famfsl_entry_set_crc(img_entry(im, s->touched[k]));
 	if (!s->hdr_raw)
-		famfsl_log_header_set_crc(img_hdr(im));
+		famfsl_log_header_set_crc(img_hdr(im),
+					  le32_to_cpu(img_sb(im)->version));
 	if (!s->sb_raw)
 		famfsl_sb_set_crc(img_sb(im));
 }
@@ -1597,6 +1599,14 @@ static void check_image(struct base *b, int devfd, const char *dev,
 		if (!o.ro)
 			change_tree(mfd, &w);
 		close(mfd);
+		/*
+		 * Compact the changed tree's log one time in two: the fsck
+		 * after the unmount checks what the compaction wrote.
+		 */
+		if (!o.ro && chance(50) &&
+		    mount(dev, dir, NULL, MS_REMOUNT, "compact") &&
+		    errno != ENOSPC && errno != EROFS)
+			fail("  remount,compact: %s\n", strerror(errno));
 	}
 	if (umount(dir)) {
 		fail("  umount: %s\n", strerror(errno));

@@ -8,9 +8,13 @@
  *   famfsl_poke DEV sb FIELD VALUE [raw]
  *   famfsl_poke DEV log FIELD VALUE [raw]
  *   famfsl_poke DEV entry INDEX FIELD VALUE [raw]
+ *   famfsl_poke DEV gen VALUE                  set the log_gen word
  *   famfsl_poke DEV get entry INDEX FIELD      print a numeric field
+ *   famfsl_poke DEV get log FIELD
+ *   famfsl_poke DEV get gen
  *
- * VALUE is a number, or text for the name fields.
+ * VALUE is a number, or text for the name fields.  "log" and "entry" are
+ * those of the log area the log_gen word names (version 2).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +45,8 @@ static const struct field sb_fields[] = {
 static const struct field log_fields[] = {
 	F(famfsl_log_header, magic, 8), F(famfsl_log_header, capacity, 8),
 	F(famfsl_log_header, entry_size, 4), F(famfsl_log_header, crc, 4),
-	F(famfsl_log_header, next_index, 8), F(famfsl_log_header, reserved, 1),
+	F(famfsl_log_header, next_index, 8), F(famfsl_log_header, gen, 8),
+	F(famfsl_log_header, next_ino, 8), F(famfsl_log_header, reserved, 1),
 	{ }
 };
 
@@ -100,9 +105,10 @@ int main(int argc, char **argv)
 	struct famfsl_entry e;
 	struct famfsl_dev dev;
 	bool raw = !strcmp(argv[argc - 1], "raw");
-	u64 off;
+	u64 off, area, gen;
+	__le64 word;
 
-	if (argc < 5 || famfsl_dev_open(&dev, argv[1], true) ||
+	if (argc < 4 || famfsl_dev_open(&dev, argv[1], true) ||
 	    famfsl_dev_read(&dev, 0, &sb, sizeof(sb))) {
 		fprintf(stderr, "usage: see the comment at the top of famfsl_poke.c\n");
 		return 2;
@@ -113,17 +119,35 @@ int main(int argc, char **argv)
 			famfsl_sb_set_crc(&sb);
 		return famfsl_dev_write(&dev, 0, &sb, sizeof(sb)) ? 1 : 0;
 	}
-	off = le64_to_cpu(sb.log_offset);
-	if (!strcmp(argv[2], "log")) {
-		if (famfsl_dev_read(&dev, off, &h, sizeof(h)))
+	if (famfsl_read_gen(&dev, &sb, &gen))
+		return 1;
+	if (!strcmp(argv[2], "gen") && argc == 4) {
+		word = cpu_to_le64(strtoull(argv[3], NULL, 0));
+		return famfsl_dev_write(&dev, FAMFSL_GEN_OFFSET, &word,
+					sizeof(word)) ? 1 : 0;
+	}
+	if (!strcmp(argv[2], "get") && argc == 4 && !strcmp(argv[3], "gen")) {
+		printf("%llu\n", (unsigned long long)gen);
+		return 0;
+	}
+	area = famfsl_area_offset(&sb, gen);
+	if (!strcmp(argv[2], "get") && argc == 5 && !strcmp(argv[3], "log")) {
+		if (famfsl_dev_read(&dev, area, &h, sizeof(h)))
+			return 1;
+		printf("%llu\n", get((unsigned char *)&h,
+				     lookup(log_fields, argv[4])));
+		return 0;
+	}
+	if (!strcmp(argv[2], "log") && argc >= 5) {
+		if (famfsl_dev_read(&dev, area, &h, sizeof(h)))
 			return 1;
 		set((unsigned char *)&h, lookup(log_fields, argv[3]), argv[4]);
 		if (!raw && strcmp(argv[3], "crc"))
-			famfsl_log_header_set_crc(&h);
-		return famfsl_dev_write(&dev, off, &h, sizeof(h)) ? 1 : 0;
+			famfsl_log_header_set_crc(&h, le32_to_cpu(sb.version));
+		return famfsl_dev_write(&dev, area, &h, sizeof(h)) ? 1 : 0;
 	}
 	if (!strcmp(argv[2], "get") && argc == 6) {
-		off = famfsl_entry_offset(&sb, strtoull(argv[4], NULL, 0));
+		off = famfsl_entry_offset(area, strtoull(argv[4], NULL, 0));
 		if (famfsl_dev_read(&dev, off, &e, sizeof(e)))
 			return 1;
 		printf("%llu\n", get((unsigned char *)&e,
@@ -131,7 +155,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[2], "entry") && argc >= 6) {
-		off = famfsl_entry_offset(&sb, strtoull(argv[3], NULL, 0));
+		off = famfsl_entry_offset(area, strtoull(argv[3], NULL, 0));
 		if (famfsl_dev_read(&dev, off, &e, sizeof(e)))
 			return 1;
 		set((unsigned char *)&e, lookup(entry_fields, argv[4]), argv[5]);

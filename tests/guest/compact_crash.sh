@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# famfs_lite log compaction cut short: the host (tests/compact-crash.sh)
+# boots this suite again and again on one NVDIMM backing file and kills
+# QEMU at a random moment while the guest compacts the log in a loop.  A
+# killed QEMU keeps every store in the shared backing file, so this checks
+# the switch between log areas, not cache flushes.  Phases ($1):
+#   make    a file system whose tree makes a long compaction (1200 files)
+#   crash   check what the last boot left, then compact until killed
+#   check   check what the last boot left
+. /tests/lib.sh
+
+PHASE=$1
+M=/mnt/famfs
+MB=1048576
+NFILES=1200
+
+case_attach() {
+	modprobe -a nfit nd_pmem $(famfs_lite_kernel_deps)
+	insmod $MODDIR/dax_core.ko
+	insmod $MODDIR/dax_chardev.ko
+	insmod $MODDIR/famfs_lite.ko
+	wait_for_blockdev /dev/pmem0
+	[ "$(daxlite-ctl attach namespace0.0)" = dax0 ]
+	mkdir -p $M
+}
+
+case_make() {
+	mkfs.famfs_lite -f -l 2M /dev/dax0
+	mount -t famfs_lite /dev/dax0 $M
+	mkdir $M/keep
+	[ "$(daxtest mkfiles $M/keep $NFILES)" = created=$NFILES ]
+	fallocate -l $((4 * MB)) $M/data
+	daxtest write $M/data 0 $((4 * MB)) 141
+	chmod 0600 $M/data
+	umount $M
+}
+
+# The tree is whole, whichever log the last boot left.
+case_check() {
+	fsck.famfs_lite /dev/dax0 | tee /tmp/fsck.out
+	grep -q "clean: $((NFILES + 1)) files, 1 directories, 4 of [0-9]* MiB used" /tmp/fsck.out
+	echo "GENERATION: $(famfsl_poke /dev/dax0 get gen)"
+	mount -t famfs_lite /dev/dax0 $M
+	[ "$(ls $M/keep | wc -l)" = $NFILES ]
+	[ -e $M/keep/f0 ] && [ -e $M/keep/f$((NFILES - 1)) ]
+	daxtest read-verify $M/data 0 $((4 * MB)) 141
+	[ "$(stat -c %a $M/data)" = 600 ]
+	umount $M
+}
+
+# Never returns: the host kills the guest.  The marker goes to the console
+# (fd 3) at once: a case's own output is only printed when it ends.
+case_compact_until_killed() {
+	mount -t famfs_lite /dev/dax0 $M
+	echo "COMPACT-LOOP: started" >&3
+	while :; do
+		mount -o remount,compact $M
+	done
+}
+
+exec 3>&1
+run_case attach case_attach
+case $PHASE in
+make)
+	run_case make case_make
+	run_case check case_check
+	;;
+crash)
+	run_case check case_check
+	run_case compact-until-killed case_compact_until_killed
+	;;
+check)
+	run_case check case_check
+	;;
+esac
