@@ -134,6 +134,7 @@ case_grown_files_replayed() {
 	umount $R
 	fsck.famfs_lite /dev/dax1 | grep 'clean: 2 files'
 	rm /tmp/g1 /tmp/g2 /tmp/g12 /tmp/s /tmp/ss
+}
 
 # The writer compacts the log (a 2 MiB log: two areas of 4080 entries)
 # again and again while the reader remounts throughout.  The reader sees
