@@ -287,9 +287,12 @@ static const char *apply(const struct famfsl_entry *e)
 		n->mode = le32_to_cpu(e->create.mode);
 		n->uid = le32_to_cpu(e->create.uid);
 		n->gid = le32_to_cpu(e->create.gid);
-		n->atime = n->mtime = n->ctime = e->create.time;
+		n->atime = e->create.time;
+		n->mtime = e->create.time;
+		n->ctime = e->create.time;
 		/* as the kernel's replay of a CREATE changes its directory */
-		p->mtime = p->ctime = e->create.time;
+		p->mtime = e->create.time;
+		p->ctime = e->create.time;
 		if (n->ino >= max_ino)
 			max_ino = n->ino + 1;
 		index_node(n);
@@ -525,8 +528,8 @@ static int compact(struct famfsl_dev *dev, const struct famfsl_superblock *sb,
 	    famfsl_dev_write(dev, area, &h, sizeof(h)) || fsync(dev->fd) ||
 	    famfsl_dev_write(dev, FAMFSL_GEN_OFFSET, &word, sizeof(word)) ||
 	    fsync(dev->fd)) {
-		fprintf(stderr, "%s: compaction failed; the old log is in use unless the log_gen word was written\n",
-			dev->path);
+		fprintf(stderr, "%s: compaction failed; %s\n", dev->path,
+			"the old log is in use unless the log_gen word was written");
 		return FSCK_FAILED;
 	}
 	printf("%s: compacted: log generation %llu, %llu entries, from %llu\n",
@@ -629,7 +632,8 @@ int main(int argc, char **argv)
 	nodes[0].live = true;
 	nodes[0].mode = S_IFDIR | 0755;
 	nodes[0].atime.sec = sb.mkfs_time;
-	nodes[0].mtime = nodes[0].ctime = nodes[0].atime;
+	nodes[0].mtime = nodes[0].atime;
+	nodes[0].ctime = nodes[0].atime;
 	index_node(&nodes[0]);
 	nr_nodes = 1;
 
