@@ -222,11 +222,11 @@ case_corrupt_generation_refused() {
 	expect_dmesg 'famfs_lite: dax1: log header checksum mismatch \(log generation 1\)'
 }
 
-# Two files grown in turns, 2 MiB at a time, cannot merge their extents:
-# a gets more than one ALLOC's 8, so a compaction writes its ALLOC and
-# EXTEND entries (and b's size, grown inside its last extent by a short
-# write).  The reader follows the compaction with identical data, and the
-# log is clean for fsck, whose own --compact writes the same files again.
+# Two files grown in turns, a unit at a time, cannot merge their extents:
+# each gets more than one ALLOC's 8, so a compaction writes their ALLOC
+# and EXTEND entries (and b's size, which stops inside its last extent).
+# The reader follows the compaction with identical data, and the log is
+# clean for fsck, whose own --compact writes the same files again.
 case_many_extents_survive_compaction() {
 	mkfs.famfs_lite -f /dev/dax1 > /dev/null
 	mount -t famfs_lite /dev/dax1 $W
@@ -238,12 +238,14 @@ case_many_extents_survive_compaction() {
 		dd if=/dev/urandom of=/tmp/chunk bs=1M count=2 2> /dev/null
 		cat /tmp/chunk >> $W/a
 		cat /tmp/chunk >> /tmp/a
-		head -c $((MB + r)) /tmp/chunk >> $W/b
-		head -c $((MB + r)) /tmp/chunk >> /tmp/b
+		head -c $((2 * MB - 4096)) /tmp/chunk >> $W/b
+		head -c $((2 * MB - 4096)) /tmp/chunk >> /tmp/b
 	done
-	filefrag $W/a
+	filefrag $W/a $W/b
 	n=$(filefrag $W/a | awk '{ print $2 }')
+	nb=$(filefrag $W/b | awk '{ print $2 }')
 	[ "$n" -gt 8 ] || die "a has only $n extents"
+	[ "$nb" -gt 8 ] || die "b has only $nb extents"
 	mount -t famfs_lite -o ro /dev/dax0 $R
 	cmp /tmp/a $R/a
 	cmp /tmp/b $R/b
@@ -255,11 +257,13 @@ case_many_extents_survive_compaction() {
 	cmp /tmp/a $R/a
 	cmp /tmp/b $R/b
 	[ "$(filefrag $R/a | awk '{ print $2 }')" = "$n" ]
+	[ "$(stat -c %s $R/b)" = $((12 * (2 * MB - 4096))) ]
 	umount $R
 	umount $W
 	famfsl_poke /dev/dax1 get gen | grep -qx 1
 	fsck.famfs_lite -v /dev/dax1 | tee /tmp/fsck.out | grep -c '^  extend inode' |
-		grep -qx "$(( (n - 1) / 8 ))" || die "the compacted log lacks a's EXTENDs"
+		grep -qx "$(( (n - 1) / 8 + (nb - 1) / 8 ))" ||
+		die "the compacted log lacks EXTENDs"
 	grep 'clean: 2 files, 0 directories' /tmp/fsck.out
 	fsck.famfs_lite --compact /dev/dax1
 	fsck.famfs_lite /dev/dax1 | grep 'clean: 2 files, 0 directories'
