@@ -490,6 +490,9 @@ case_log_reserve() {
 	expect_fail_errno 'No space left' as_user mv $C/u/f1 $C/u/g1
 	expect_fail_errno 'No space left' as_user chmod 600 $C/u/f1
 	expect_fail_errno 'No space left' as_user truncate -s $MB $C/u/f1
+	# growth by a write is such a change too (an EXTEND with extents)
+	expect_fail_errno 'No space left' as_user sh -c "printf x >> $C/u/f1"
+	[ "$(stat -c %s $C/u/f1)" = 0 ]
 	# Removals by the user, and anything by root, still go.
 	as_user rm $C/u/f0
 	as_user rmdir $C/u/empty
