@@ -23,7 +23,11 @@ int famfsl_space_init(struct famfsl_space *s, u64 base, u64 end)
 	s->nr_units = (end - base) / FAMFSL_ALLOC_UNIT;
 	s->nr_free = s->nr_units;
 	s->map = bitmap_zalloc(s->nr_units, GFP_KERNEL);
-	return s->map ? 0 : -ENOMEM;
+	s->zeroed = bitmap_zalloc(s->nr_units, GFP_KERNEL);
+	if (s->map && s->zeroed)
+		return 0;
+	famfsl_space_destroy(s);
+	return -ENOMEM;
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_space_init);
 
@@ -34,7 +38,9 @@ EXPORT_SYMBOL_IF_KUNIT(famfsl_space_init);
 void famfsl_space_destroy(struct famfsl_space *s)
 {
 	bitmap_free(s->map);
+	bitmap_free(s->zeroed);
 	s->map = NULL;
+	s->zeroed = NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_space_destroy);
 
@@ -144,6 +150,100 @@ void famfsl_space_free(struct famfsl_space *s, u64 dev_offset, u64 len)
 	if (WARN_ON(!famfsl_space_units(s, dev_offset, len, &first, &nr)))
 		return;
 	bitmap_clear(s->map, first, nr);
+	/* what a file held is not zero any more */
+	bitmap_clear(s->zeroed, first, nr);
 	s->nr_free += nr;
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_space_free);
+
+/**
+ * famfsl_space_free_run() - how much free space starts at an offset
+ * @s: the allocator
+ * @dev_offset: device offset, a multiple of 2 MiB
+ * @len: the most bytes of interest, a multiple of 2 MiB
+ *
+ * Return: the bytes of free units from @dev_offset on, at most @len; 0 if
+ * @dev_offset is in use or outside the data area.
+ */
+u64 famfsl_space_free_run(struct famfsl_space *s, u64 dev_offset, u64 len)
+{
+	unsigned long first, nr, busy;
+
+	if (dev_offset < s->base || (dev_offset - s->base) % FAMFSL_ALLOC_UNIT)
+		return 0;
+	first = (dev_offset - s->base) / FAMFSL_ALLOC_UNIT;
+	if (first >= s->nr_units)
+		return 0;
+	nr = min_t(u64, len / FAMFSL_ALLOC_UNIT, s->nr_units - first);
+	busy = find_next_bit(s->map, first + nr, first);
+	return (u64)(busy - first) * FAMFSL_ALLOC_UNIT;
+}
+EXPORT_SYMBOL_IF_KUNIT(famfsl_space_free_run);
+
+/**
+ * famfsl_space_take_zeroed() - whether a unit just taken was known zero
+ * @s: the allocator
+ * @dev_offset: a unit the caller took from the free space
+ *
+ * Forgets it: the caller will write to the unit.
+ *
+ * Return: true if the unit holds only zeros, so need not be zeroed.
+ */
+bool famfsl_space_take_zeroed(struct famfsl_space *s, u64 dev_offset)
+{
+	unsigned long first, nr;
+
+	if (WARN_ON(!famfsl_space_units(s, dev_offset, FAMFSL_ALLOC_UNIT,
+					&first, &nr)))
+		return false;
+	return __test_and_clear_bit(first, s->zeroed);
+}
+EXPORT_SYMBOL_IF_KUNIT(famfsl_space_take_zeroed);
+
+/**
+ * famfsl_space_next_unzeroed() - find a free unit not known to be zero
+ * @s: the allocator
+ * @from: device offset to look from; the search wraps around once
+ * @dev_offset: receives the unit's device offset
+ *
+ * Return: true if there is one.
+ */
+bool famfsl_space_next_unzeroed(struct famfsl_space *s, u64 from,
+				u64 *dev_offset)
+{
+	unsigned long i, start = 0, end;
+	int pass;
+
+	if (from > s->base)
+		start = min_t(u64, (from - s->base) / FAMFSL_ALLOC_UNIT,
+			      s->nr_units);
+	for (pass = 0; pass < 2; pass++) {
+		end = pass ? start : s->nr_units;
+		for (i = pass ? 0 : start; i < end; i++) {
+			i = find_next_zero_bit(s->map, end, i);
+			if (i >= end)
+				break;
+			if (!test_bit(i, s->zeroed)) {
+				*dev_offset = s->base + (u64)i * FAMFSL_ALLOC_UNIT;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+EXPORT_SYMBOL_IF_KUNIT(famfsl_space_next_unzeroed);
+
+/**
+ * famfsl_space_set_zeroed() - note that a free unit holds only zeros
+ * @s: the allocator
+ * @dev_offset: the unit
+ */
+void famfsl_space_set_zeroed(struct famfsl_space *s, u64 dev_offset)
+{
+	unsigned long first, nr;
+
+	if (!WARN_ON(!famfsl_space_units(s, dev_offset, FAMFSL_ALLOC_UNIT,
+					 &first, &nr)))
+		__set_bit(first, s->zeroed);
+}
+EXPORT_SYMBOL_IF_KUNIT(famfsl_space_set_zeroed);

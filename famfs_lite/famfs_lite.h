@@ -16,12 +16,15 @@
 /**
  * struct famfsl_space - free space of the data area, in 2 MiB units
  * @map: one bit per unit, set when in use
+ * @zeroed: one bit per free unit known to hold only zeros (the background
+ *	zeroing set it); cleared when the unit is freed or handed out
  * @base: device offset of the first unit
  * @nr_units: units in the data area
  * @nr_free: units not in use
  */
 struct famfsl_space {
 	unsigned long *map;
+	unsigned long *zeroed;
 	u64 base;
 	u64 nr_units;
 	u64 nr_free;
@@ -34,11 +37,35 @@ int famfsl_space_find(struct famfsl_space *s, u64 len, u64 from,
 int famfsl_space_alloc(struct famfsl_space *s, u64 len, u64 *dev_offset);
 int famfsl_space_mark(struct famfsl_space *s, u64 dev_offset, u64 len);
 void famfsl_space_free(struct famfsl_space *s, u64 dev_offset, u64 len);
+u64 famfsl_space_free_run(struct famfsl_space *s, u64 dev_offset, u64 len);
+bool famfsl_space_take_zeroed(struct famfsl_space *s, u64 dev_offset);
+bool famfsl_space_next_unzeroed(struct famfsl_space *s, u64 from,
+				u64 *dev_offset);
+void famfsl_space_set_zeroed(struct famfsl_space *s, u64 dev_offset);
 
 /**
- * struct famfsl_file - the extents of a regular file, once allocated
- * @nr: number of extents
- * @ext: extents, laid end to end in the file
+ * struct famfsl_map - the extents of a file, laid end to end in it
+ * @nr: number of extents, at most FAMFSL_FILE_MAX_EXTENTS
+ * @len: bytes of all extents together
+ * @ext: the extents, adjacent ones merged
+ */
+struct famfsl_map {
+	unsigned int nr;
+	u64 len;
+	struct famfsl_extent_mem {
+		u64 dev_offset;
+		u64 len;
+	} ext[];
+};
+
+/**
+ * struct famfsl_file - a regular file's space, once it has some
+ * @map: its extents.  Replaced whole, never changed in place, when the
+ *	file grows: under i_rwsem and invalidate_lock, both exclusive, so a
+ *	reader holding either (reads, faults) or one of the file's pages
+ *	(which keeps its prefix in place) may use it without a lock
+ * @logged_size: the size the log last recorded; under i_rwsem.  Growth
+ *	by write(2) changes i_size at once and the log at fsync or close
  * @inode: the file
  * @held: on sbi->held: the log gave the space back (another host removed
  *	the file, and this host replayed it), but this host still uses it
@@ -46,13 +73,13 @@ void famfsl_space_free(struct famfsl_space *s, u64 dev_offset, u64 len);
  * @quarantined: on sbi->quarantine: removed, but kept until nothing holds
  *	its pages any more
  * @quarantine_node: entry on sbi->quarantine
+ *
+ * A removed file never grows again (growth needs a name), so the space
+ * lists may read @map of the files on them under sbi->space_lock alone.
  */
 struct famfsl_file {
-	unsigned int nr;
-	struct famfsl_extent_mem {
-		u64 dev_offset;
-		u64 len;
-	} ext[FAMFSL_MAX_EXTENTS];
+	struct famfsl_map *map;
+	u64 logged_size;
 	struct inode *inode;
 	bool held;
 	struct list_head held_node;
@@ -73,8 +100,10 @@ struct famfsl_file {
  * @mtime: the last modification time the log gave it
  * @ctime: the last change time the log gave it
  * @size: a file's size, once allocated
- * @nr: a file's extent count, 0 until allocated
- * @ext: the extents, as in the ALLOC entry
+ * @nr: a file's extent count (adjacent ones merged, as the replay does),
+ *	0 until allocated; at most FAMFSL_FILE_MAX_EXTENTS
+ * @ext_cap: the slots of @ext
+ * @ext: the extents of its ALLOC and EXTEND entries, laid end to end
  * @cost: the entries a compacted log gives it (famfsl_tree_write())
  * @name_len: length of @name
  * @name: its name in @parent, not NUL-terminated
@@ -92,7 +121,8 @@ struct famfsl_node {
 	struct famfsl_time ctime;
 	u64 size;
 	u32 nr;
-	struct famfsl_extent ext[FAMFSL_MAX_EXTENTS];
+	u32 ext_cap;
+	struct famfsl_extent *ext;
 	u32 cost;
 	u16 name_len;
 	char name[FAMFSL_NAME_MAX];
@@ -134,6 +164,17 @@ struct famfsl_node {
  * @inodes: live inodes by number, and detached ones (FAMFSL_INO_DETACHED)
  * @detached_seq: the next key for a detached inode; only a read-only
  *	remount, one at a time, detaches
+ * @vfs_sb: the VFS super block
+ * @prezero_work: zeroes free space in the background (read-write mounts)
+ * @prezero_lock: held by @prezero_work while it zeroes @prezero_unit; an
+ *	allocation that took that unit waits for it.  Taken outside
+ *	@space_lock
+ * @prezero_next: where @prezero_work looks next; under @space_lock
+ * @prezero_unit: the free unit @prezero_work is zeroing, or 0; under
+ *	@space_lock
+ * @replayed: the mount's log replay is done and unmount has not begun
+ *	(changed under @space_lock): only then is free space in the
+ *	allocator really free, and zeroed in the background
  */
 struct famfsl_sb_info {
 	struct daxl_region *region;
@@ -165,6 +206,13 @@ struct famfsl_sb_info {
 	bool dying;
 	struct completion evicted;
 	struct xarray inodes;
+	struct super_block *vfs_sb;
+	struct delayed_work prezero_work;
+	/* see @prezero_lock above */
+	struct mutex prezero_lock;
+	u64 prezero_next;
+	u64 prezero_unit;
+	bool replayed;
 	unsigned long detached_seq;
 };
 
@@ -183,7 +231,9 @@ static inline struct famfsl_sb_info *FAMFSL_SB(struct super_block *sb)
 
 /*
  * The most one entry can grow a compacted log by: a CREATE adds its
- * inode's CREATE and may add its directory's SETATTR.
+ * inode's CREATE and may add its directory's SETATTR.  (An ALLOC or an
+ * EXTEND adds at most one entry: the file's ALLOC, or one more EXTEND for
+ * every FAMFSL_MAX_EXTENTS of its extents past the first.)
  */
 #define FAMFSL_GROWTH_MAX	2
 
@@ -220,7 +270,11 @@ int famfsl_change_attrs(struct daxl_idmap *idmap, struct inode *inode,
 extern const struct inode_operations famfsl_file_inode_ops;
 extern const struct file_operations famfsl_file_ops;
 extern const struct address_space_operations famfsl_dax_aops;
-int famfsl_set_extents(struct inode *inode, const struct famfsl_alloc *a);
+int famfsl_set_extents(struct inode *inode, const struct famfsl_alloc *a,
+		       bool extend, const char **why);
+struct famfsl_map *famfsl_map_append(const struct famfsl_map *old,
+				     const struct famfsl_extent_mem *add,
+				     unsigned int nr);
 void famfsl_free_extents(struct inode *inode);
 void famfsl_file_removed(struct inode *inode, bool by_log);
 void famfsl_quarantine_work(struct work_struct *work);
@@ -228,5 +282,7 @@ bool famfsl_quarantine_sweep(struct famfsl_sb_info *sbi);
 void famfsl_quarantine_drain(struct famfsl_sb_info *sbi);
 void famfsl_wait_pages_idle(struct inode *inode);
 void famfsl_break_mappings(struct inode *inode);
+void famfsl_prezero_work(struct work_struct *work);
+void famfsl_prezero_kick(struct famfsl_sb_info *sbi);
 
 #endif /* _FAMFS_LITE_H */

@@ -75,6 +75,13 @@ static void sb_bad_version_or_flags(struct kunit *test)
 	sb.version = cpu_to_le32(FAMFSL_VERSION + 1);
 	KUNIT_EXPECT_EQ(test, check_sb(&sb, DEV, &why), -EINVAL);
 	make_sb(&sb);
+	sb.version = 0;
+	KUNIT_EXPECT_EQ(test, check_sb(&sb, DEV, &why), -EINVAL);
+	/* version 1 images still mount */
+	make_sb(&sb);
+	sb.version = cpu_to_le32(1);
+	KUNIT_EXPECT_EQ(test, check_sb(&sb, DEV, &why), 0);
+	make_sb(&sb);
 	sb.flags = cpu_to_le32(1);
 	KUNIT_EXPECT_EQ(test, check_sb(&sb, DEV, &why), -EINVAL);
 }
@@ -275,6 +282,108 @@ static void make_alloc(struct famfsl_entry *e, u64 seq, u64 off, u64 len, u64 si
 	e->alloc.ext[0].dev_offset = cpu_to_le64(off);
 	e->alloc.ext[0].len = cpu_to_le64(len);
 	famfsl_entry_set_crc(e);
+}
+
+static void make_extend(struct famfsl_entry *e, u64 seq, u32 nr, u64 off,
+			u64 size)
+{
+	u32 i;
+
+	memset(e, 0, sizeof(*e));
+	e->seq = cpu_to_le64(seq);
+	e->type = cpu_to_le32(FAMFSL_EXTEND);
+	e->extend.ino = cpu_to_le64(2);
+	e->extend.size = cpu_to_le64(size);
+	e->extend.nr_extents = cpu_to_le32(nr);
+	for (i = 0; i < nr && i < FAMFSL_MAX_EXTENTS; i++) {
+		e->extend.ext[i].dev_offset = cpu_to_le64(off + i * UNIT);
+		e->extend.ext[i].len = cpu_to_le64(UNIT);
+	}
+	famfsl_entry_set_crc(e);
+}
+
+/* EXTEND: version 2 only; 0..8 extents in whole units in the data area. */
+static void extend_entry_checks(struct kunit *test)
+{
+	struct famfsl_superblock sb;
+	struct famfsl_entry e;
+	const char *why;
+
+	make_sb(&sb);
+	make_extend(&e, 0, 1, DATA, 5);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), 0);
+	/* a size-only growth, and a size the entry's extents do not cover
+	 * (the file's earlier extents may: checked by the replay)
+	 */
+	make_extend(&e, 0, 0, DATA, 3 * UNIT);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), 0);
+	make_extend(&e, 0, FAMFSL_MAX_EXTENTS, DATA, 0);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), 0);
+	make_extend(&e, 0, FAMFSL_MAX_EXTENTS + 1, DATA, 0);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), -EUCLEAN);
+	KUNIT_EXPECT_STREQ(test, why, "bad extent count");
+	make_extend(&e, 0, 1, DATA - UNIT, 0);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), -EUCLEAN);
+	KUNIT_EXPECT_STREQ(test, why, "extent lies outside the data area");
+	make_extend(&e, 0, 1, DATA + 4096, 0);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), -EUCLEAN);
+	make_extend(&e, 0, 1, DATA, 0);
+	e.extend.reserved[87] = 1;
+	famfsl_entry_set_crc(&e);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), -EUCLEAN);
+	KUNIT_EXPECT_STREQ(test, why, "reserved extent entry bytes are not zero");
+	make_extend(&e, 0, 1, DATA, 0);
+	e.extend.ino = cpu_to_le64(FAMFSL_ROOT_INO);
+	famfsl_entry_set_crc(&e);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), -EUCLEAN);
+	/* a version 1 file system has no EXTEND */
+	sb.version = cpu_to_le32(1);
+	famfsl_sb_set_crc(&sb);
+	make_extend(&e, 0, 1, DATA, 5);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), -EUCLEAN);
+	KUNIT_EXPECT_STREQ(test, why, "extend entry in a version 1 file system");
+}
+
+/* Appended extents continue the last one when adjacent on the device. */
+static void extent_map_append(struct kunit *test)
+{
+	struct famfsl_extent_mem add[FAMFSL_MAX_EXTENTS];
+	struct famfsl_map *a, *b, *c;
+	unsigned int i;
+
+	add[0] = (struct famfsl_extent_mem){ DATA, UNIT };
+	add[1] = (struct famfsl_extent_mem){ DATA + UNIT, 2 * UNIT };
+	add[2] = (struct famfsl_extent_mem){ DATA + 8 * UNIT, UNIT };
+	a = famfsl_map_append(NULL, add, 3);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(a));
+	KUNIT_EXPECT_EQ(test, a->nr, 2U);
+	KUNIT_EXPECT_EQ(test, a->len, 4 * UNIT);
+	KUNIT_EXPECT_EQ(test, a->ext[0].len, 3 * UNIT);
+	KUNIT_EXPECT_EQ(test, a->ext[1].dev_offset, DATA + 8 * UNIT);
+	add[0] = (struct famfsl_extent_mem){ DATA + 9 * UNIT, UNIT };
+	b = famfsl_map_append(a, add, 1);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(b));
+	KUNIT_EXPECT_EQ(test, b->nr, 2U);
+	KUNIT_EXPECT_EQ(test, b->ext[1].len, 2 * UNIT);
+	/* the old map is untouched: readers may still use it */
+	KUNIT_EXPECT_EQ(test, a->ext[1].len, UNIT);
+	kvfree(a);
+	/* FAMFSL_FILE_MAX_EXTENTS counts merged extents */
+	for (i = 0; i < FAMFSL_MAX_EXTENTS; i++)
+		add[i] = (struct famfsl_extent_mem){ DATA + 2 * i * UNIT, UNIT };
+	a = famfsl_map_append(NULL, add, FAMFSL_MAX_EXTENTS);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(a));
+	while (a->nr + FAMFSL_MAX_EXTENTS <= FAMFSL_FILE_MAX_EXTENTS) {
+		c = famfsl_map_append(a, add, FAMFSL_MAX_EXTENTS);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(c));
+		kvfree(a);
+		a = c;
+	}
+	KUNIT_EXPECT_EQ(test, a->nr, (unsigned int)FAMFSL_FILE_MAX_EXTENTS);
+	c = famfsl_map_append(a, add, 1);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(c), -EFBIG);
+	kvfree(a);
+	kvfree(b);
 }
 
 static void entry_crc_and_sequence(struct kunit *test)
@@ -515,6 +624,57 @@ static void space_fragmentation(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, big, off[0]);
 }
 
+static void space_free_run(struct kunit *test)
+{
+	struct famfsl_space *s = test->priv;
+
+	KUNIT_EXPECT_EQ(test, famfsl_space_mark(s, DATA + 4 * UNIT, UNIT), 0);
+	KUNIT_EXPECT_EQ(test, famfsl_space_free_run(s, DATA + UNIT, 8 * UNIT),
+			3 * UNIT);
+	KUNIT_EXPECT_EQ(test, famfsl_space_free_run(s, DATA + UNIT, 2 * UNIT),
+			2 * UNIT);
+	KUNIT_EXPECT_EQ(test, famfsl_space_free_run(s, DATA + 4 * UNIT, UNIT), 0ULL);
+	KUNIT_EXPECT_EQ(test, famfsl_space_free_run(s, DATA + 15 * UNIT, 8 * UNIT),
+			UNIT);
+	KUNIT_EXPECT_EQ(test, famfsl_space_free_run(s, DATA + 16 * UNIT, UNIT), 0ULL);
+	KUNIT_EXPECT_EQ(test, famfsl_space_free_run(s, DATA + 4096, UNIT), 0ULL);
+	KUNIT_EXPECT_EQ(test, famfsl_space_free_run(s, DATA - UNIT, UNIT), 0ULL);
+}
+
+/* Known-zero units: set by the background zeroing, lost on free and use. */
+static void space_known_zero(struct kunit *test)
+{
+	struct famfsl_space *s = test->priv;
+	u64 off;
+
+	/* at first nothing is known zero: the first free unit is found */
+	KUNIT_ASSERT_TRUE(test, famfsl_space_next_unzeroed(s, 0, &off));
+	KUNIT_EXPECT_EQ(test, off, DATA);
+	famfsl_space_set_zeroed(s, DATA);
+	famfsl_space_set_zeroed(s, DATA + UNIT);
+	KUNIT_ASSERT_TRUE(test, famfsl_space_next_unzeroed(s, 0, &off));
+	KUNIT_EXPECT_EQ(test, off, DATA + 2 * UNIT);
+	/* in-use units are skipped; the search wraps around */
+	KUNIT_EXPECT_EQ(test, famfsl_space_mark(s, DATA + 2 * UNIT, UNIT), 0);
+	KUNIT_ASSERT_TRUE(test, famfsl_space_next_unzeroed(s, DATA + 2 * UNIT,
+							   &off));
+	KUNIT_EXPECT_EQ(test, off, DATA + 3 * UNIT);
+	KUNIT_ASSERT_TRUE(test, famfsl_space_next_unzeroed(s, DATA + 20 * UNIT,
+							   &off));
+	KUNIT_EXPECT_EQ(test, off, DATA + 3 * UNIT);
+	/* taking a unit forgets that it was zero */
+	KUNIT_EXPECT_EQ(test, famfsl_space_mark(s, DATA, 2 * UNIT), 0);
+	KUNIT_EXPECT_TRUE(test, famfsl_space_take_zeroed(s, DATA));
+	KUNIT_EXPECT_FALSE(test, famfsl_space_take_zeroed(s, DATA));
+	/* freeing a unit that was zero and not taken still forgets it */
+	famfsl_space_free(s, DATA, 2 * UNIT);
+	KUNIT_EXPECT_FALSE(test, famfsl_space_take_zeroed(s, DATA + UNIT));
+	/* all free units zero: nothing left to do */
+	for (off = DATA; off < DATA + 16 * UNIT; off += UNIT)
+		famfsl_space_set_zeroed(s, off);
+	KUNIT_EXPECT_FALSE(test, famfsl_space_next_unzeroed(s, DATA, &off));
+}
+
 static void space_mark_overlap_and_bounds(struct kunit *test)
 {
 	struct famfsl_space *s = test->priv;
@@ -551,6 +711,8 @@ static struct kunit_case famfsl_format_cases[] = {
 	KUNIT_CASE(alloc_extent_rules),
 	KUNIT_CASE(alloc_extent_count),
 	KUNIT_CASE(rename_entry_checks),
+	KUNIT_CASE(extend_entry_checks),
+	KUNIT_CASE(extent_map_append),
 	KUNIT_CASE(setattr_flags),
 	KUNIT_CASE(log_capacities),
 	{}
@@ -562,6 +724,8 @@ static struct kunit_case famfsl_space_cases[] = {
 	KUNIT_CASE(space_free_and_reuse),
 	KUNIT_CASE(space_fragmentation),
 	KUNIT_CASE(space_mark_overlap_and_bounds),
+	KUNIT_CASE(space_free_run),
+	KUNIT_CASE(space_known_zero),
 	{}
 };
 

@@ -3,10 +3,17 @@
  * Regular files: their extents, and a data path that goes only through
  * fs/dax.c (dax_iomap_rw, dax_iomap_fault, dax_writeback_mapping_range).
  *
- * Space follows famfs: a file gets one contiguous, 2 MiB-aligned extent
- * once, by fallocate() or truncate() while it is empty, and its size never
- * changes after that.  Writes never extend a file: past its size they are
- * cut short, at or after it they fail with ENOSPC.
+ * Space: a file gets one contiguous, 2 MiB-aligned extent by fallocate()
+ * or truncate() while it is empty.  On a version 2 file system it then
+ * grows: a write past its end, a larger fallocate() or truncate() appends
+ * space in 2 MiB units, continuing the last extent where the space after
+ * it is free (so a file written sequentially stays one extent and faults
+ * in 2 MiB pages), one EXTEND log entry per growth.  New space is zeroed
+ * before it is logged or mapped.  A write logs only the space; the size
+ * it reaches is logged at fsync() and at close (->flush, ->release).  On
+ * a version 1 file system writes never extend a file (past its size they
+ * are cut short, at or after it they fail with ENOSPC).  Files never
+ * shrink.
  *
  * A removed file's space is given to another file only once nothing can
  * reach the old data: its last user is gone, and no page of it is held
@@ -23,8 +30,13 @@
  *   i_rwsem (read: shared, write/fallocate/setattr: exclusive)
  *     sbi->log_lock
  *       sbi->space_lock
- * A file's extents are set once, before its size is published, and freed
- * only when its last user is gone, so iomap lookups need no lock.
+ *     mapping->invalidate_lock (a growth installing extents: exclusive)
+ *     sbi->prezero_lock (an allocation waits on it for a unit being zeroed)
+ *       sbi->space_lock
+ * A file's extents (struct famfsl_map) are published before its size, only
+ * ever replaced whole by a larger copy under i_rwsem and invalidate_lock
+ * (both exclusive; see struct famfsl_file), and freed when its last user
+ * is gone, so iomap lookups under either lock need no other.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -35,6 +47,7 @@
 #include <linux/iomap.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
+#include <linux/moduleparam.h>
 #include <linux/pagemap.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
@@ -44,10 +57,10 @@
 #include "famfs_lite.h"
 
 /*
- * A file's extents.  Callers read i_size first (fs/dax.c does before it
+ * A file's space.  Callers read i_size first (fs/dax.c does before it
  * asks iomap_begin) and trust any offset below it to have an extent, so
  * the extents must be read after the size: pairs with the smp_wmb() in
- * famfsl_publish_extents().
+ * famfsl_publish_size().
  */
 static struct famfsl_file *famfsl_file(struct inode *inode)
 {
@@ -55,27 +68,112 @@ static struct famfsl_file *famfsl_file(struct inode *inode)
 	return smp_load_acquire((struct famfsl_file **)&inode->i_private);
 }
 
-/*
- * Give a file its extents, then its size, in that order: an iomap lookup
- * trusts any offset below i_size to have an extent (see famfsl_file()).
- */
-static void famfsl_publish_extents(struct inode *inode, struct famfsl_file *fe,
-				   loff_t size)
+/* A file's extents, or NULL; see struct famfsl_file for who may use them. */
+static struct famfsl_map *famfsl_file_map(struct inode *inode)
 {
-	u64 total = 0;
-	unsigned int i;
+	struct famfsl_file *fe = famfsl_file(inode);
 
-	for (i = 0; i < fe->nr; i++)
-		total += fe->ext[i].len;
-	fe->inode = inode;
-	INIT_LIST_HEAD(&fe->held_node);
-	INIT_LIST_HEAD(&fe->quarantine_node);
-	/* the extents before the pointer, for readers that only follow it */
-	smp_store_release((struct famfsl_file **)&inode->i_private, fe);
-	/* the pointer before the size: pairs with the smp_rmb() in famfsl_file() */
+	/* pairs with the release in famfsl_install_map() */
+	return fe ? smp_load_acquire(&fe->map) : NULL;
+}
+
+static struct famfsl_map *famfsl_map_alloc(unsigned int nr)
+{
+	struct famfsl_map *map;
+
+	map = kvzalloc(struct_size(map, ext, nr), GFP_KERNEL);
+	if (map)
+		map->nr = nr;
+	return map;
+}
+
+/**
+ * famfsl_map_append() - a copy of a file's extents with more appended
+ * @old: the file's extents, or NULL if it has none
+ * @add: extents to append in this order
+ * @nr: how many
+ *
+ * An appended extent that starts where the last one ends on the device
+ * continues it (see FAMFSL_EXTEND in the format).
+ *
+ * Return: the new extents, ERR_PTR(-ENOMEM), or ERR_PTR(-EFBIG) if the
+ * file would have more than FAMFSL_FILE_MAX_EXTENTS.
+ */
+struct famfsl_map *famfsl_map_append(const struct famfsl_map *old,
+				     const struct famfsl_extent_mem *add,
+				     unsigned int nr)
+{
+	unsigned int i, n = old ? old->nr : 0;
+	struct famfsl_map *map;
+
+	if (n > FAMFSL_FILE_MAX_EXTENTS || nr > FAMFSL_MAX_EXTENTS)
+		return ERR_PTR(-EFBIG);
+	map = famfsl_map_alloc(n + nr);
+	if (!map)
+		return ERR_PTR(-ENOMEM);
+	if (old) {
+		memcpy(map->ext, old->ext, n * sizeof(old->ext[0]));
+		map->len = old->len;
+	}
+	for (i = 0; i < nr; i++) {
+		if (n && map->ext[n - 1].dev_offset + map->ext[n - 1].len ==
+			 add[i].dev_offset)
+			map->ext[n - 1].len += add[i].len;
+		else
+			map->ext[n++] = add[i];
+		map->len += add[i].len;
+	}
+	map->nr = n;
+	if (n > FAMFSL_FILE_MAX_EXTENTS) {
+		kvfree(map);
+		return ERR_PTR(-EFBIG);
+	}
+	return map;
+}
+EXPORT_SYMBOL_IF_KUNIT(famfsl_map_append);
+
+/*
+ * Publish a file's (new) size after its extents: an iomap lookup trusts
+ * any offset below i_size to have an extent (see famfsl_file()).
+ */
+static void famfsl_publish_size(struct inode *inode, loff_t size)
+{
+	/* the extents before the size: pairs with the smp_rmb() in famfsl_file() */
 	smp_wmb();
-	inode->i_blocks = total >> SECTOR_SHIFT;
 	i_size_write(inode, size);
+}
+
+/*
+ * Give a file its extents.  A file that has none gets its struct
+ * famfsl_file (@fe, which then takes @map); a file that has extents gets
+ * @map in their place, once no fault and no read uses the old ones.
+ *
+ * Context: the caller holds i_rwsem exclusively, or is the log replay of
+ * a new inode.
+ */
+static void famfsl_install_map(struct inode *inode, struct famfsl_file *fe,
+			       struct famfsl_map *map)
+{
+	struct famfsl_file *cur = inode->i_private;
+	struct famfsl_map *old;
+
+	inode->i_blocks = map->len >> SECTOR_SHIFT;
+	if (!cur) {
+		fe->map = map;
+		fe->inode = inode;
+		INIT_LIST_HEAD(&fe->held_node);
+		INIT_LIST_HEAD(&fe->quarantine_node);
+		/* the extents before the pointer, for readers that only follow it */
+		smp_store_release((struct famfsl_file **)&inode->i_private, fe);
+		return;
+	}
+	/* faults hold invalidate_lock shared while they use the extents */
+	filemap_invalidate_lock(inode->i_mapping);
+	old = cur->map;
+	/* the new extents before the pointer: see famfsl_file_map() */
+	smp_store_release(&cur->map, map);
+	filemap_invalidate_unlock(inode->i_mapping);
+	kvfree(old);
 }
 
 static int famfsl_iomap_begin(struct inode *inode, loff_t pos, loff_t length,
@@ -83,22 +181,22 @@ static int famfsl_iomap_begin(struct inode *inode, loff_t pos, loff_t length,
 			      struct iomap *srcmap)
 {
 	struct famfsl_sb_info *sbi = FAMFSL_SB(inode->i_sb);
-	struct famfsl_file *fe = famfsl_file(inode);
+	struct famfsl_map *map = famfsl_file_map(inode);
 	u64 file_off = 0;
 	unsigned int i;
 
-	for (i = 0; fe && i < fe->nr; i++) {
-		if (pos < file_off + fe->ext[i].len) {
+	for (i = 0; map && i < map->nr; i++) {
+		if (pos < file_off + map->ext[i].len) {
 			iomap->offset = file_off;
-			iomap->length = fe->ext[i].len;
-			iomap->addr = fe->ext[i].dev_offset;
+			iomap->length = map->ext[i].len;
+			iomap->addr = map->ext[i].dev_offset;
 			iomap->type = IOMAP_MAPPED;
 			iomap->flags = 0;
 			iomap->bdev = NULL;
 			iomap->dax_dev = sbi->region->dax_dev;
 			return 0;
 		}
-		file_off += fe->ext[i].len;
+		file_off += map->ext[i].len;
 	}
 	/*
 	 * Past the extents, so past EOF: dax_iomap_rw() asks for the rest of
@@ -124,6 +222,507 @@ static const struct iomap_ops famfsl_iomap_ops = {
 	.iomap_begin	= famfsl_iomap_begin,
 };
 
+/* The end of a held extent that [@off, @off + @len) overlaps, or 0. */
+static u64 famfsl_held_overlap(struct famfsl_sb_info *sbi, u64 off, u64 len)
+{
+	struct famfsl_file *fe;
+	unsigned int i;
+
+	lockdep_assert_held(&sbi->space_lock);
+	list_for_each_entry(fe, &sbi->held, held_node)
+		for (i = 0; i < fe->map->nr; i++)
+			if (off < fe->map->ext[i].dev_offset +
+				  fe->map->ext[i].len &&
+			    fe->map->ext[i].dev_offset < off + len)
+				return fe->map->ext[i].dev_offset +
+				       fe->map->ext[i].len;
+	return 0;
+}
+
+/*
+ * Take @len bytes of free space that no file of this host still uses:
+ * the log may have freed space that a file open here still maps.
+ */
+static int famfsl_take_space_once(struct famfsl_sb_info *sbi, u64 len,
+				  u64 *off)
+{
+	u64 from = 0;
+	int rc;
+
+	mutex_lock(&sbi->space_lock);
+	for (;;) {
+		rc = famfsl_space_find(&sbi->space, len, from, off);
+		if (rc)
+			break;
+		from = famfsl_held_overlap(sbi, *off, len);
+		if (!from) {
+			rc = famfsl_space_mark(&sbi->space, *off, len);
+			break;
+		}
+	}
+	mutex_unlock(&sbi->space_lock);
+	return rc;
+}
+
+static int famfsl_take_space(struct famfsl_sb_info *sbi, u64 len, u64 *off)
+{
+	int rc = famfsl_take_space_once(sbi, len, off);
+
+	/* Files removed just now may be idle already: evict them and retry. */
+	if (rc == -ENOSPC && famfsl_quarantine_sweep(sbi))
+		rc = famfsl_take_space_once(sbi, len, off);
+	return rc;
+}
+
+/*
+ * Make new space of a file zero before anything can see it: units the
+ * background zeroing did already are taken as they are, the rest zeroed
+ * now.  A unit the background zeroing is at is waited for.  The space is
+ * the caller's alone meanwhile.
+ */
+static int famfsl_zero_new(struct famfsl_sb_info *sbi, u64 off, u64 len)
+{
+	u64 at, end = off + len;
+	bool known, busy;
+	int rc;
+
+	for (at = off; at < end; at += FAMFSL_ALLOC_UNIT) {
+		mutex_lock(&sbi->space_lock);
+		busy = at == sbi->prezero_unit;
+		mutex_unlock(&sbi->space_lock);
+		if (busy) {
+			/* it holds prezero_lock until it is done with the unit */
+			mutex_lock(&sbi->prezero_lock);
+			mutex_unlock(&sbi->prezero_lock);
+		}
+		mutex_lock(&sbi->space_lock);
+		known = famfsl_space_take_zeroed(&sbi->space, at);
+		mutex_unlock(&sbi->space_lock);
+		if (known)
+			continue;
+		rc = daxl_region_zero(sbi->region, at, FAMFSL_ALLOC_UNIT);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Whether to zero free space in the background (see famfsl_prezero_work()). */
+static bool prezero = true;
+module_param(prezero, bool, 0644);
+MODULE_PARM_DESC(prezero, "zero free space in the background on read-write mounts, so allocations need not wait for it (default on)");
+
+/* How long the background zeroing waits after a removal or a mount. */
+#define FAMFSL_PREZERO_DELAY	HZ
+
+/**
+ * famfsl_prezero_kick() - have free space zeroed a while from now
+ * @sbi: the file system
+ *
+ * Each call pushes the start back, so a burst of removals is zeroed
+ * after it.
+ */
+void famfsl_prezero_kick(struct famfsl_sb_info *sbi)
+{
+	if (READ_ONCE(prezero) && !sb_rdonly(sbi->vfs_sb) &&
+	    READ_ONCE(sbi->replayed))
+		mod_delayed_work(system_unbound_wq, &sbi->prezero_work,
+				 FAMFSL_PREZERO_DELAY);
+}
+
+/**
+ * famfsl_prezero_work() - zero free units in the background
+ * @work: sbi->prezero_work
+ *
+ * One unit at a time: under space_lock it picks a free unit that is not
+ * known to be zero (and that no file of this host still uses, see
+ * sbi->held) as sbi->prezero_unit, zeroes it without the lock, then
+ * marks it zero.  The unit stays free meanwhile: an allocation may take
+ * it (so a file growing into it stays contiguous) and then waits in
+ * famfsl_zero_new() for this zeroing to end.  Allocations skip zeroing
+ * the units marked zero.  Stops on a
+ * read-only mount, at shutdown, or when the prezero parameter is off.
+ * What is known zero is not persistent: after a mount all free space is
+ * zeroed again.
+ */
+void famfsl_prezero_work(struct work_struct *work)
+{
+	struct famfsl_sb_info *sbi = container_of(to_delayed_work(work),
+						  struct famfsl_sb_info,
+						  prezero_work);
+	u64 off;
+	int rc;
+
+	while (READ_ONCE(prezero) && !sb_rdonly(sbi->vfs_sb) &&
+	       !READ_ONCE(sbi->shutdown)) {
+		mutex_lock(&sbi->prezero_lock);
+		mutex_lock(&sbi->space_lock);
+		for (;;) {
+			/*
+			 * Before the mount's replay is done, space that later
+			 * entries give to files looks free: never zero it.
+			 */
+			if (!sbi->replayed ||
+			    !famfsl_space_next_unzeroed(&sbi->space,
+							sbi->prezero_next, &off)) {
+				mutex_unlock(&sbi->space_lock);
+				mutex_unlock(&sbi->prezero_lock);
+				return;
+			}
+			sbi->prezero_next = off + FAMFSL_ALLOC_UNIT;
+			if (!famfsl_held_overlap(sbi, off, FAMFSL_ALLOC_UNIT))
+				break;
+			/* a held unit is never zeroed: skip it this round */
+			if (sbi->prezero_next >= sbi->space.base +
+			    sbi->space.nr_units * FAMFSL_ALLOC_UNIT) {
+				mutex_unlock(&sbi->space_lock);
+				mutex_unlock(&sbi->prezero_lock);
+				return;
+			}
+		}
+		sbi->prezero_unit = off;
+		mutex_unlock(&sbi->space_lock);
+
+		rc = daxl_region_zero(sbi->region, off, FAMFSL_ALLOC_UNIT);
+
+		mutex_lock(&sbi->space_lock);
+		/*
+		 * Zero now whether still free or taken meanwhile: the taker
+		 * waits for this and then skips it.  A unit freed since was
+		 * zeroed after its last use all the same.
+		 */
+		if (!rc)
+			famfsl_space_set_zeroed(&sbi->space, off);
+		sbi->prezero_unit = 0;
+		mutex_unlock(&sbi->space_lock);
+		mutex_unlock(&sbi->prezero_lock);
+		if (rc)
+			return;
+		cond_resched();
+	}
+}
+
+static void famfsl_give_space(struct famfsl_sb_info *sbi, u64 off, u64 len)
+{
+	mutex_lock(&sbi->space_lock);
+	famfsl_space_free(&sbi->space, off, len);
+	mutex_unlock(&sbi->space_lock);
+}
+
+/*
+ * Give an empty file its one extent and size @size: take the space, zero
+ * it, log it, then publish the extent and the size.  The zeroing, which
+ * takes long for a large file, holds no file system lock; the space is
+ * the caller's alone meanwhile.
+ */
+static int famfsl_allocate(struct inode *inode, loff_t size)
+{
+	struct famfsl_sb_info *sbi = FAMFSL_SB(inode->i_sb);
+	u64 len = round_up(size, FAMFSL_ALLOC_UNIT);
+	struct famfsl_map *map;
+	struct famfsl_entry *e;
+	struct famfsl_file *fe;
+	u64 off;
+	int rc;
+
+	if (!inode->i_nlink)
+		return -ENOENT;
+	fe = kzalloc(sizeof(*fe), GFP_KERNEL);
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	map = famfsl_map_alloc(1);
+	if (!fe || !e || !map) {
+		rc = -ENOMEM;
+		goto out_free;
+	}
+
+	rc = famfsl_take_space(sbi, len, &off);
+	if (rc)
+		goto out_free;
+	rc = famfsl_zero_new(sbi, off, len);
+	if (rc)
+		goto out_give_space;
+	daxl_region_flush(sbi->region);
+
+	e->type = cpu_to_le32(FAMFSL_ALLOC);
+	e->alloc.ino = cpu_to_le64(inode->i_ino);
+	e->alloc.size = cpu_to_le64(size);
+	e->alloc.nr_extents = cpu_to_le32(1);
+	e->alloc.ext[0].dev_offset = cpu_to_le64(off);
+	e->alloc.ext[0].len = cpu_to_le64(len);
+	mutex_lock(&sbi->log_lock);
+	rc = famfsl_log_append(sbi, e);
+	mutex_unlock(&sbi->log_lock);
+	if (rc)
+		goto out_give_space;
+
+	map->ext[0].dev_offset = off;
+	map->ext[0].len = len;
+	map->len = len;
+	WRITE_ONCE(fe->logged_size, size);
+	famfsl_install_map(inode, fe, map);
+	famfsl_publish_size(inode, size);
+	kfree(e);
+	return 0;
+
+out_give_space:
+	famfsl_give_space(sbi, off, len);
+out_free:
+	kvfree(map);
+	kfree(e);
+	kfree(fe);
+	return rc;
+}
+
+/* Whether the free space holds @len more bytes, as far as one can tell. */
+static bool famfsl_space_covers(struct famfsl_sb_info *sbi, u64 len)
+{
+	bool ok;
+
+	mutex_lock(&sbi->space_lock);
+	ok = DIV_ROUND_UP_ULL(len, FAMFSL_ALLOC_UNIT) <= sbi->space.nr_free;
+	mutex_unlock(&sbi->space_lock);
+	return ok;
+}
+
+/* Whether files of this file system grow (version 2 and later). */
+static bool famfsl_can_grow(struct famfsl_sb_info *sbi)
+{
+	return le32_to_cpu(sbi->sb.version) >= FAMFSL_VERSION_EXTEND;
+}
+
+/*
+ * Take free space for a growth: up to @len bytes at @at if @at is not 0
+ * (continuing the file's last extent), else one run of @len bytes, else
+ * the first free run however short.  Space a file of this host still uses
+ * (sbi->held) is skipped.  Return: the bytes taken at *@off, or 0.
+ */
+static u64 famfsl_take_run(struct famfsl_sb_info *sbi, u64 at, u64 len,
+			   u64 *off)
+{
+	struct famfsl_space *s = &sbi->space;
+	u64 from, got;
+
+	lockdep_assert_held(&sbi->space_lock);
+	if (at) {
+		got = famfsl_space_free_run(s, at, len);
+		if (!got || famfsl_held_overlap(sbi, at, got))
+			return 0;
+		*off = at;
+		goto take;
+	}
+	got = len;
+	for (from = 0; !famfsl_space_find(s, len, from, off);) {
+		from = famfsl_held_overlap(sbi, *off, len);
+		if (!from)
+			goto take;
+	}
+	for (from = 0; !famfsl_space_find(s, FAMFSL_ALLOC_UNIT, from, off);) {
+		got = famfsl_space_free_run(s, *off, len);
+		from = famfsl_held_overlap(sbi, *off, got);
+		if (!from)
+			goto take;
+	}
+	return 0;
+take:
+	if (WARN_ON(famfsl_space_mark(s, *off, got)))
+		return 0;
+	return got;
+}
+
+/*
+ * Take up to @len bytes in at most @max runs into @add, the first
+ * continuing the extent that ends at @tail (if not 0).
+ * Return: the number of runs.
+ */
+static unsigned int famfsl_take_growth(struct famfsl_sb_info *sbi, u64 tail,
+				       u64 len, struct famfsl_extent_mem *add,
+				       unsigned int max)
+{
+	unsigned int n = 0;
+	u64 got, off;
+
+	mutex_lock(&sbi->space_lock);
+	while (len && n < max) {
+		got = famfsl_take_run(sbi, tail, len, &off);
+		if (!got && tail) {
+			tail = 0;
+			continue;
+		}
+		if (!got)
+			break;
+		add[n].dev_offset = off;
+		add[n++].len = got;
+		len -= got;
+		tail = off + got;
+	}
+	mutex_unlock(&sbi->space_lock);
+	return n;
+}
+
+/*
+ * Zero [@from, @to) of a file, bytes its extents hold past its size: the
+ * page that holds the end of the file may have been written through a
+ * mapping past the end, and a growth must show zeros there.
+ */
+static int famfsl_zero_range(struct inode *inode, u64 from, u64 to)
+{
+	struct famfsl_sb_info *sbi = FAMFSL_SB(inode->i_sb);
+	struct famfsl_map *map = famfsl_file_map(inode);
+	u64 file_off = 0, a, b;
+	unsigned int i;
+	int rc = 0;
+
+	for (i = 0; map && i < map->nr && file_off < to && !rc; i++) {
+		a = max(from, file_off);
+		b = min(to, file_off + map->ext[i].len);
+		if (a < b)
+			rc = daxl_region_zero(sbi->region, map->ext[i].dev_offset +
+					      a - file_off, b - a);
+		file_off += map->ext[i].len;
+	}
+	return rc;
+}
+
+/*
+ * Log the size of a file that grew by write(2) since the log last said,
+ * so that a remount (here or on another host) sees it.
+ *
+ * Context: the caller holds i_rwsem exclusively.
+ */
+static int famfsl_log_size(struct inode *inode)
+{
+	struct famfsl_sb_info *sbi = FAMFSL_SB(inode->i_sb);
+	struct famfsl_file *fe = inode->i_private;
+	loff_t size = i_size_read(inode);
+	struct famfsl_entry *e;
+	int rc;
+
+	/* A removed file's size no longer matters to the log. */
+	if (!fe || fe->logged_size == size || !inode->i_nlink)
+		return 0;
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	if (!e)
+		return -ENOMEM;
+	e->type = cpu_to_le32(FAMFSL_EXTEND);
+	e->extend.ino = cpu_to_le64(inode->i_ino);
+	e->extend.size = cpu_to_le64(size);
+	mutex_lock(&sbi->log_lock);
+	rc = famfsl_log_append(sbi, e);
+	mutex_unlock(&sbi->log_lock);
+	kfree(e);
+	if (!rc)
+		WRITE_ONCE(fe->logged_size, size);
+	return rc;
+}
+
+/**
+ * famfsl_grow() - give a file space up to @end, as much as can be had
+ * @inode: a regular file of a version 2 file system
+ * @end: the file offset its extents should reach
+ * @size: the size to log with the new space: the file's size, or more
+ *	for a growth that sets the size (fallocate, truncate)
+ *
+ * Takes free space in 2 MiB units, continuing the last extent where it
+ * can, zeroes it, logs one EXTEND entry and publishes the new extents
+ * (not the size: the caller's).  Takes less than asked when the space or
+ * an entry's extents run out.
+ *
+ * Context: the caller holds i_rwsem exclusively.
+ * Return: 0 if the extents reach further than before (maybe not to @end:
+ * call again), else why not: -ENOSPC, -EFBIG, -ENOENT for a removed
+ * file, -ENOMEM, -EIO.
+ */
+static int famfsl_grow(struct inode *inode, u64 end, u64 size)
+{
+	struct famfsl_sb_info *sbi = FAMFSL_SB(inode->i_sb);
+	struct famfsl_extent_mem add[FAMFSL_MAX_EXTENTS];
+	struct famfsl_file *fe = inode->i_private, *new_fe = NULL;
+	struct famfsl_map *old = fe ? fe->map : NULL, *map;
+	u64 have = old ? old->len : 0, tail = 0, len = 0;
+	unsigned int i, k, n, tries;
+	struct famfsl_entry *e;
+	int rc = 0;
+
+	if (end <= have)
+		return 0;
+	if (!inode->i_nlink)
+		return -ENOENT;
+	if (old)
+		tail = old->ext[old->nr - 1].dev_offset +
+		       old->ext[old->nr - 1].len;
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	if (!fe) {
+		new_fe = kzalloc(sizeof(*fe), GFP_KERNEL);
+		fe = new_fe;
+	}
+	if (!e || !fe) {
+		rc = -ENOMEM;
+		goto out_free;
+	}
+
+	end = round_up(end, FAMFSL_ALLOC_UNIT);
+	n = 0;
+	for (tries = 0; ; tries++) {
+		k = famfsl_take_growth(sbi, n ? add[n - 1].dev_offset +
+				       add[n - 1].len : tail,
+				       end - have - len, add + n,
+				       FAMFSL_MAX_EXTENTS - n);
+		for (i = n; i < n + k; i++)
+			len += add[i].len;
+		n += k;
+		if (have + len >= end || n == FAMFSL_MAX_EXTENTS || tries)
+			break;
+		/* Files removed just now may be idle already: evict them. */
+		if (!famfsl_quarantine_sweep(sbi))
+			break;
+	}
+	if (!n) {
+		rc = -ENOSPC;
+		goto out_free;
+	}
+	for (i = 0; i < n && !rc; i++)
+		rc = famfsl_zero_new(sbi, add[i].dev_offset, add[i].len);
+	if (rc)
+		goto out_give_space;
+	daxl_region_flush(sbi->region);
+
+	map = famfsl_map_append(old, add, n);
+	if (IS_ERR(map)) {
+		rc = PTR_ERR(map);
+		goto out_give_space;
+	}
+	/* a size the new extents cannot hold yet is logged later */
+	if (size > map->len || size < fe->logged_size)
+		size = fe->logged_size;
+	e->type = cpu_to_le32(FAMFSL_EXTEND);
+	e->extend.ino = cpu_to_le64(inode->i_ino);
+	e->extend.size = cpu_to_le64(size);
+	e->extend.nr_extents = cpu_to_le32(n);
+	for (i = 0; i < n; i++) {
+		e->extend.ext[i].dev_offset = cpu_to_le64(add[i].dev_offset);
+		e->extend.ext[i].len = cpu_to_le64(add[i].len);
+	}
+	mutex_lock(&sbi->log_lock);
+	rc = famfsl_log_append(sbi, e);
+	mutex_unlock(&sbi->log_lock);
+	if (rc) {
+		kvfree(map);
+		goto out_give_space;
+	}
+	WRITE_ONCE(fe->logged_size, size);
+	famfsl_install_map(inode, fe, map);
+	kfree(e);
+	return 0;
+
+out_give_space:
+	for (i = 0; i < n; i++)
+		famfsl_give_space(sbi, add[i].dev_offset, add[i].len);
+out_free:
+	kfree(new_fe);
+	kfree(e);
+	return rc;
+}
+
 static ssize_t famfsl_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct inode *inode = file_inode(iocb->ki_filp);
@@ -143,25 +742,65 @@ static ssize_t famfsl_read_iter(struct kiocb *iocb, struct iov_iter *to)
 static ssize_t famfsl_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
 	struct inode *inode = file_inode(iocb->ki_filp);
+	struct famfsl_sb_info *sbi = FAMFSL_SB(inode->i_sb);
+	struct famfsl_map *map;
+	u64 end, room;
 	loff_t size;
 	ssize_t ret;
 
-	if (READ_ONCE(FAMFSL_SB(inode->i_sb)->shutdown))
+	if (READ_ONCE(sbi->shutdown))
 		return -EIO;
 	inode_lock(inode);
 	ret = generic_write_checks(iocb, from);
 	if (ret <= 0)
 		goto out_unlock;
+	ret = file_remove_privs(iocb->ki_filp);
+	if (ret)
+		goto out_unlock;
 	size = i_size_read(inode);
-	if (iocb->ki_pos >= size) {
+	end = iocb->ki_pos + iov_iter_count(from);
+	if (end > size && famfsl_can_grow(sbi)) {
+		/*
+		 * Grow as far as space allows, a short write past that; but
+		 * take nothing for a write that could not even begin (a
+		 * file's space is never given back).
+		 */
+		map = famfsl_file_map(inode);
+		room = map ? map->len : 0;
+		if (room <= iocb->ki_pos &&
+		    !famfsl_space_covers(sbi, iocb->ki_pos + 1 - room)) {
+			ret = -ENOSPC;
+			goto out_unlock;
+		}
+		for (;;) {
+			map = famfsl_file_map(inode);
+			room = map ? map->len : 0;
+			if (room >= end)
+				break;
+			ret = famfsl_grow(inode, end, size);
+			if (ret)
+				break;
+		}
+		if (room <= iocb->ki_pos)
+			goto out_unlock;	/* ret holds why */
+		/* zeros where a mapping may have written past the end */
+		if (iocb->ki_pos > size)
+			ret = famfsl_zero_range(inode, size,
+						min_t(u64, iocb->ki_pos,
+						      round_up(size, PAGE_SIZE)));
+		else
+			ret = 0;
+		if (ret)
+			goto out_unlock;
+		size = min(room, end);
+	} else if (iocb->ki_pos >= size) {
 		ret = -ENOSPC;
 		goto out_unlock;
 	}
 	iov_iter_truncate(from, size - iocb->ki_pos);
-	ret = file_remove_privs(iocb->ki_filp);
-	if (ret)
-		goto out_unlock;
 	ret = dax_iomap_rw(iocb, from, &famfsl_iomap_ops);
+	if (ret > 0 && iocb->ki_pos > i_size_read(inode))
+		famfsl_publish_size(inode, iocb->ki_pos);
 out_unlock:
 	inode_unlock(inode);
 	if (ret > 0)
@@ -233,147 +872,99 @@ static int famfsl_mmap(DAXL_COMPAT_MMAP_ARGS)
 	return 0;
 }
 
+/* Whether a file grew by write(2) beyond the size the log knows. */
+static bool famfsl_size_unlogged(struct inode *inode)
+{
+	struct famfsl_file *fe = famfsl_file(inode);
+
+	return fe && READ_ONCE(fe->logged_size) != i_size_read(inode);
+}
+
+/* Log the size a file grew to, after its data (see famfsl_log_append()). */
+static int famfsl_sync_size(struct inode *inode)
+{
+	int rc;
+
+	if (!famfsl_size_unlogged(inode))
+		return 0;
+	inode_lock(inode);
+	rc = famfsl_log_size(inode);
+	inode_unlock(inode);
+	return rc;
+}
+
 static int famfsl_fsync(struct file *file, loff_t start, loff_t end,
 			int datasync)
 {
 	struct famfsl_sb_info *sbi = FAMFSL_SB(file_inode(file)->i_sb);
-	int rc;
+	int rc, rc2;
 
 	/* writes back the CPU cache for dirty DAX entries (->writepages) */
 	rc = daxl_compat_fsync(file, start, end, datasync);
 	daxl_region_flush(sbi->region);
-	return rc;
-}
-
-/* The end of a held extent that [@off, @off + @len) overlaps, or 0. */
-static u64 famfsl_held_overlap(struct famfsl_sb_info *sbi, u64 off, u64 len)
-{
-	struct famfsl_file *fe;
-	unsigned int i;
-
-	lockdep_assert_held(&sbi->space_lock);
-	list_for_each_entry(fe, &sbi->held, held_node)
-		for (i = 0; i < fe->nr; i++)
-			if (off < fe->ext[i].dev_offset + fe->ext[i].len &&
-			    fe->ext[i].dev_offset < off + len)
-				return fe->ext[i].dev_offset + fe->ext[i].len;
-	return 0;
+	rc2 = famfsl_sync_size(file_inode(file));
+	return rc ? rc : rc2;
 }
 
 /*
- * Take @len bytes of free space that no file of this host still uses:
- * the log may have freed space that a file open here still maps.
+ * At close, the size a file grew to by write(2) goes to the log, so that
+ * a remount here or on another host sees it (cp, tar and the like never
+ * call fsync).  ->release covers files closed without ->flush.
  */
-static int famfsl_take_space_once(struct famfsl_sb_info *sbi, u64 len,
-				  u64 *off)
+static int famfsl_flush(struct file *file, fl_owner_t id)
 {
-	u64 from = 0;
-	int rc;
-
-	mutex_lock(&sbi->space_lock);
-	for (;;) {
-		rc = famfsl_space_find(&sbi->space, len, from, off);
-		if (rc)
-			break;
-		from = famfsl_held_overlap(sbi, *off, len);
-		if (!from) {
-			rc = famfsl_space_mark(&sbi->space, *off, len);
-			break;
-		}
-	}
-	mutex_unlock(&sbi->space_lock);
-	return rc;
+	if (!(file->f_mode & FMODE_WRITE))
+		return 0;
+	return famfsl_sync_size(file_inode(file));
 }
 
-static int famfsl_take_space(struct famfsl_sb_info *sbi, u64 len, u64 *off)
+static int famfsl_release(struct inode *inode, struct file *file)
 {
-	int rc = famfsl_take_space_once(sbi, len, off);
-
-	/* Files removed just now may be idle already: evict them and retry. */
-	if (rc == -ENOSPC && famfsl_quarantine_sweep(sbi))
-		rc = famfsl_take_space_once(sbi, len, off);
-	return rc;
-}
-
-static void famfsl_give_space(struct famfsl_sb_info *sbi, u64 off, u64 len)
-{
-	mutex_lock(&sbi->space_lock);
-	famfsl_space_free(&sbi->space, off, len);
-	mutex_unlock(&sbi->space_lock);
-}
-
-/*
- * Give an empty file its one extent and size @size: take the space, zero
- * it, log it, then publish the extent and the size.  The zeroing, which
- * takes long for a large file, holds no file system lock; the space is
- * the caller's alone meanwhile.
- */
-static int famfsl_allocate(struct inode *inode, loff_t size)
-{
-	struct famfsl_sb_info *sbi = FAMFSL_SB(inode->i_sb);
-	u64 len = round_up(size, FAMFSL_ALLOC_UNIT);
-	struct famfsl_entry *e;
-	struct famfsl_file *fe;
-	u64 off;
-	int rc;
-
-	if (!inode->i_nlink)
-		return -ENOENT;
-	fe = kzalloc(sizeof(*fe), GFP_KERNEL);
-	e = kzalloc(sizeof(*e), GFP_KERNEL);
-	if (!fe || !e) {
-		rc = -ENOMEM;
-		goto out_free;
-	}
-
-	rc = famfsl_take_space(sbi, len, &off);
-	if (rc)
-		goto out_free;
-	rc = daxl_region_zero(sbi->region, off, len);
-	if (rc)
-		goto out_give_space;
-	daxl_region_flush(sbi->region);
-
-	e->type = cpu_to_le32(FAMFSL_ALLOC);
-	e->alloc.ino = cpu_to_le64(inode->i_ino);
-	e->alloc.size = cpu_to_le64(size);
-	e->alloc.nr_extents = cpu_to_le32(1);
-	e->alloc.ext[0].dev_offset = cpu_to_le64(off);
-	e->alloc.ext[0].len = cpu_to_le64(len);
-	mutex_lock(&sbi->log_lock);
-	rc = famfsl_log_append(sbi, e);
-	mutex_unlock(&sbi->log_lock);
-	if (rc)
-		goto out_give_space;
-
-	fe->nr = 1;
-	fe->ext[0].dev_offset = off;
-	fe->ext[0].len = len;
-	famfsl_publish_extents(inode, fe, size);
-	kfree(e);
+	if (file->f_mode & FMODE_WRITE)
+		famfsl_sync_size(inode);
 	return 0;
-
-out_give_space:
-	famfsl_give_space(sbi, off, len);
-out_free:
-	kfree(e);
-	kfree(fe);
-	return rc;
 }
 
 /*
  * A size request, from truncate (@exact) or fallocate: allocates an empty
- * file; on an allocated file only a request it already meets succeeds.
+ * file; grows an allocated one (version 2); a smaller size is refused.
  */
 static int famfsl_resize(struct inode *inode, loff_t size, bool exact)
 {
+	struct famfsl_sb_info *sbi = FAMFSL_SB(inode->i_sb);
 	loff_t cur = i_size_read(inode);
+	struct famfsl_map *map;
+	int rc;
 
 	if (famfsl_file(inode)) {
 		if (size == cur || (!exact && size <= cur))
 			return 0;
-		pr_info_ratelimited("%s: inode %llu: a file's size is set once; refusing %lld -> %lld\n",
-				    FAMFSL_SB(inode->i_sb)->name, (u64)inode->i_ino,
+		if (size > cur && famfsl_can_grow(sbi)) {
+			/*
+			 * What a larger size needs, then the size.  Space taken
+			 * before an ENOSPC stays the file's, its size unchanged.
+			 */
+			map = famfsl_file_map(inode);
+			if (size > map->len &&
+			    !famfsl_space_covers(sbi, size - map->len))
+				return -ENOSPC;
+			while (famfsl_file_map(inode)->len < size) {
+				rc = famfsl_grow(inode, size, size);
+				if (rc)
+					return rc;
+			}
+			rc = famfsl_zero_range(inode, cur,
+					       round_up(cur, PAGE_SIZE));
+			if (rc)
+				return rc;
+			/* a growth logged the size, or else log it now */
+			famfsl_publish_size(inode, size);
+			return famfsl_log_size(inode);
+		}
+		pr_info_ratelimited("%s: inode %llu: %s; refusing %lld -> %lld\n",
+				    sbi->name, (u64)inode->i_ino, size < cur ?
+				    "files never shrink" :
+				    "files of a version 1 file system never grow",
 				    cur, size);
 		return -EINVAL;
 	}
@@ -415,7 +1006,7 @@ static int famfsl_file_setattr(struct daxl_idmap *idmap,
 static int famfsl_fiemap(struct inode *inode, struct fiemap_extent_info *fi,
 			 u64 start, u64 len)
 {
-	struct famfsl_file *fe = famfsl_file(inode);
+	struct famfsl_map *map;
 	u64 file_off = 0;
 	unsigned int i;
 	int rc;
@@ -423,57 +1014,117 @@ static int famfsl_fiemap(struct inode *inode, struct fiemap_extent_info *fi,
 	rc = fiemap_prep(inode, fi, start, &len, 0);
 	if (rc)
 		return rc;
-	for (i = 0; fe && i < fe->nr; i++) {
-		const struct famfsl_extent_mem *x = &fe->ext[i];
+	/* the extents stay while a growth cannot replace them */
+	inode_lock_shared(inode);
+	map = famfsl_file_map(inode);
+	for (i = 0; map && i < map->nr; i++) {
+		const struct famfsl_extent_mem *x = &map->ext[i];
 
 		if (file_off + x->len > start && file_off < start + len) {
 			rc = fiemap_fill_next_extent(fi, file_off, x->dev_offset,
-						     x->len, i + 1 == fe->nr ?
+						     x->len, i + 1 == map->nr ?
 						     FIEMAP_EXTENT_LAST : 0);
 			if (rc)
-				return rc < 0 ? rc : 0;
+				break;
 		}
 		file_off += x->len;
 	}
-	return 0;
+	inode_unlock_shared(inode);
+	return rc < 0 ? rc : 0;
 }
 
+/* Fail a replayed entry with reason @msg. */
+#define FAMFSL_MISMATCH(msg) ({ *why = (msg); -EUCLEAN; })
+
 /**
- * famfsl_set_extents() - give a file the extents of a replayed ALLOC entry
- * @inode: an empty regular file
- * @a: the entry, already checked by famfsl_check_entry()
+ * famfsl_set_extents() - apply a replayed ALLOC or EXTEND entry
+ * @inode: a regular file
+ * @a: the entry (an EXTEND read through the same layout), already
+ *	checked by famfsl_check_entry()
+ * @extend: it is an EXTEND: the extents are appended, and the size may
+ *	only grow; else the file must have no extents yet
+ * @why: receives what does not fit, on -EUCLEAN
  *
- * Return: 0, -ENOMEM, or -EUCLEAN if an extent overlaps space in use.
+ * Return: 0, -ENOMEM, or -EUCLEAN if the entry does not fit the file or
+ * an extent overlaps space in use.
  */
-int famfsl_set_extents(struct inode *inode, const struct famfsl_alloc *a)
+int famfsl_set_extents(struct inode *inode, const struct famfsl_alloc *a,
+		       bool extend, const char **why)
 {
 	struct famfsl_sb_info *sbi = FAMFSL_SB(inode->i_sb);
 	unsigned int i, nr = le32_to_cpu(a->nr_extents);
-	struct famfsl_file *fe;
+	struct famfsl_extent_mem add[FAMFSL_MAX_EXTENTS];
+	struct famfsl_file *fe, *new_fe = NULL;
+	u64 size = le64_to_cpu(a->size);
+	struct famfsl_map *map;
 	int rc = 0;
 
-	fe = kzalloc(sizeof(*fe), GFP_KERNEL);
-	if (!fe)
-		return -ENOMEM;
-	mutex_lock(&sbi->space_lock);
-	for (i = 0; i < nr && !rc; i++) {
-		fe->ext[i].dev_offset = le64_to_cpu(a->ext[i].dev_offset);
-		fe->ext[i].len = le64_to_cpu(a->ext[i].len);
-		rc = famfsl_space_mark(&sbi->space, fe->ext[i].dev_offset,
-				       fe->ext[i].len);
+	/* a reader host may be reading or faulting the file meanwhile */
+	inode_lock(inode);
+	fe = inode->i_private;
+	if (!extend && fe) {
+		rc = FAMFSL_MISMATCH("second allocation for a file");
+		goto out_unlock;
 	}
+	if (size < i_size_read(inode)) {
+		rc = FAMFSL_MISMATCH("extend shrinks a file");
+		goto out_unlock;
+	}
+	if (!nr) {
+		if (size > (fe ? fe->map->len : 0))
+			rc = FAMFSL_MISMATCH("file size exceeds its extents");
+		else if (fe)
+			goto set_size;
+		goto out_unlock;
+	}
+	for (i = 0; i < nr; i++) {
+		add[i].dev_offset = le64_to_cpu(a->ext[i].dev_offset);
+		add[i].len = le64_to_cpu(a->ext[i].len);
+	}
+	map = famfsl_map_append(fe ? fe->map : NULL, add, nr);
+	if (IS_ERR(map)) {
+		rc = PTR_ERR(map) == -EFBIG ?
+		     FAMFSL_MISMATCH("file has too many extents") : -ENOMEM;
+		goto out_unlock;
+	}
+	if (size > map->len) {
+		rc = FAMFSL_MISMATCH("file size exceeds its extents");
+		goto out_free;
+	}
+	if (!fe) {
+		new_fe = kzalloc(sizeof(*fe), GFP_KERNEL);
+		fe = new_fe;
+		if (!fe) {
+			rc = -ENOMEM;
+			goto out_free;
+		}
+	}
+	mutex_lock(&sbi->space_lock);
+	for (i = 0; i < nr && !rc; i++)
+		rc = famfsl_space_mark(&sbi->space, add[i].dev_offset,
+				       add[i].len);
 	if (rc) {
 		while (--i > 0)
-			famfsl_space_free(&sbi->space, fe->ext[i - 1].dev_offset,
-					  fe->ext[i - 1].len);
+			famfsl_space_free(&sbi->space, add[i - 1].dev_offset,
+					  add[i - 1].len);
 		mutex_unlock(&sbi->space_lock);
-		kfree(fe);
-		return rc;
+		rc = FAMFSL_MISMATCH("extent overlaps another file");
+		goto out_free;
 	}
 	mutex_unlock(&sbi->space_lock);
-	fe->nr = nr;
-	famfsl_publish_extents(inode, fe, le64_to_cpu(a->size));
+	famfsl_install_map(inode, fe, map);
+set_size:
+	WRITE_ONCE(fe->logged_size, size);
+	famfsl_publish_size(inode, size);
+	inode_unlock(inode);
 	return 0;
+
+out_free:
+	kfree(new_fe);
+	kvfree(map);
+out_unlock:
+	inode_unlock(inode);
+	return rc;
 }
 
 /**
@@ -481,7 +1132,8 @@ int famfsl_set_extents(struct inode *inode, const struct famfsl_alloc *a)
  * @inode: a regular file that is gone, with no user and no busy page left
  *
  * Space the log freed already (a removal replayed from another host) is
- * only forgotten: the allocator stops avoiding it.
+ * only forgotten: the allocator stops avoiding it.  Frees the file's
+ * struct famfsl_file.
  */
 void famfsl_free_extents(struct inode *inode)
 {
@@ -495,27 +1147,31 @@ void famfsl_free_extents(struct inode *inode)
 	if (fe->held)
 		list_del(&fe->held_node);
 	else
-		for (i = 0; i < fe->nr; i++)
-			famfsl_space_free(&sbi->space, fe->ext[i].dev_offset,
-					  fe->ext[i].len);
+		for (i = 0; i < fe->map->nr; i++)
+			famfsl_space_free(&sbi->space, fe->map->ext[i].dev_offset,
+					  fe->map->ext[i].len);
 	fe->held = false;
 	mutex_unlock(&sbi->space_lock);
+	famfsl_prezero_kick(sbi);
+	inode->i_private = NULL;
+	kvfree(fe->map);
+	kfree(fe);
 }
 
 /* The first page of @inode's extents that something still holds, or NULL. */
 static struct page *famfsl_busy_page(struct inode *inode)
 {
 	struct famfsl_sb_info *sbi = FAMFSL_SB(inode->i_sb);
-	struct famfsl_file *fe = famfsl_file(inode);
+	struct famfsl_map *map = famfsl_file_map(inode);
 	struct page *page = NULL;
 	unsigned int i;
 
 	/* Only pages that were mapped, which left a DAX entry, can be held. */
-	if (!fe || !READ_ONCE(inode->i_mapping->nrpages))
+	if (!map || !READ_ONCE(inode->i_mapping->nrpages))
 		return NULL;
-	for (i = 0; i < fe->nr && !page; i++)
-		page = daxl_region_busy_page(sbi->region, fe->ext[i].dev_offset,
-					     fe->ext[i].len);
+	for (i = 0; i < map->nr && !page; i++)
+		page = daxl_region_busy_page(sbi->region, map->ext[i].dev_offset,
+					     map->ext[i].len);
 	return page;
 }
 
@@ -568,9 +1224,9 @@ void famfsl_file_removed(struct inode *inode, bool by_log)
 		return;
 	mutex_lock(&sbi->space_lock);
 	if (by_log && !fe->held) {
-		for (i = 0; i < fe->nr; i++)
-			famfsl_space_free(&sbi->space, fe->ext[i].dev_offset,
-					  fe->ext[i].len);
+		for (i = 0; i < fe->map->nr; i++)
+			famfsl_space_free(&sbi->space, fe->map->ext[i].dev_offset,
+					  fe->map->ext[i].len);
 		fe->held = true;
 		list_add(&fe->held_node, &sbi->held);
 	}
@@ -729,6 +1385,8 @@ const struct file_operations famfsl_file_ops = {
 	DAXL_COMPAT_FOP_MAP_SYNC,
 	.get_unmapped_area	= thp_get_unmapped_area,
 	.fsync			= famfsl_fsync,
+	.flush			= famfsl_flush,
+	.release		= famfsl_release,
 	.fallocate		= famfsl_fallocate,
 };
 

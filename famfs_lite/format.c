@@ -204,8 +204,8 @@ int famfsl_check_superblock(const struct famfsl_superblock *sb,
 		return FAIL(-EINVAL, "no famfs_lite superblock (bad magic)");
 	if (le32_to_cpu(sb->crc) != famfsl_sb_crc(sb))
 		return FAIL(-EUCLEAN, "superblock checksum mismatch");
-	if (le32_to_cpu(sb->version) != FAMFSL_VERSION &&
-	    le32_to_cpu(sb->version) != FAMFSL_VERSION_1)
+	if (le32_to_cpu(sb->version) < FAMFSL_VERSION_MIN ||
+	    le32_to_cpu(sb->version) > FAMFSL_VERSION)
 		return FAIL(-EINVAL, "unsupported format version");
 	if (sb->flags)
 		return FAIL(-EINVAL, "unknown superblock flags");
@@ -276,7 +276,13 @@ int famfsl_check_log_header(const struct famfsl_log_header *h,
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_check_log_header);
 
-static int famfsl_check_alloc(const struct famfsl_alloc *a,
+/*
+ * The extents of an ALLOC (@min_n 1) or EXTEND (@min_n 0) entry; the two
+ * share a layout.  An EXTEND's padding must be zero (an ALLOC's never was
+ * checked, and version 1 images stay valid).  For an EXTEND, @a->size is checked against the file's
+ * earlier extents by the tree's owner.
+ */
+static int famfsl_check_alloc(const struct famfsl_alloc *a, u32 min_n,
 			      const struct famfsl_superblock *sb,
 			      const char **why)
 {
@@ -286,8 +292,11 @@ static int famfsl_check_alloc(const struct famfsl_alloc *a,
 	u64 total = 0;
 	u32 i;
 
-	if (!n || n > FAMFSL_MAX_EXTENTS)
+	if (n < min_n || n > FAMFSL_MAX_EXTENTS)
 		return FAIL(-EUCLEAN, "bad extent count");
+	if (!min_n && (a->pad || !famfsl_all_zero(a->reserved,
+						  sizeof(a->reserved))))
+		return FAIL(-EUCLEAN, "reserved extent entry bytes are not zero");
 	for (i = 0; i < n; i++) {
 		u64 off = le64_to_cpu(a->ext[i].dev_offset);
 		u64 len = le64_to_cpu(a->ext[i].len);
@@ -298,7 +307,7 @@ static int famfsl_check_alloc(const struct famfsl_alloc *a,
 			return FAIL(-EUCLEAN, "extent lies outside the data area");
 		total += len;
 	}
-	if (le64_to_cpu(a->size) > total)
+	if (min_n && le64_to_cpu(a->size) > total)
 		return FAIL(-EUCLEAN, "file size exceeds its extents");
 	return 0;
 }
@@ -344,7 +353,15 @@ int famfsl_check_entry(const struct famfsl_entry *e, u64 index,
 			return FAIL(-EUCLEAN, "invalid owner");
 		return 0;
 	case FAMFSL_ALLOC:
-		return famfsl_check_alloc(&e->alloc, sb, why);
+		return famfsl_check_alloc(&e->alloc, 1, sb, why);
+	case FAMFSL_EXTEND:
+		if (le32_to_cpu(sb->version) < FAMFSL_VERSION_EXTEND)
+			return FAIL(-EUCLEAN, "extend entry in a version 1 file system");
+		if (le64_to_cpu(e->extend.ino) <= FAMFSL_ROOT_INO)
+			return FAIL(-EUCLEAN, "extend of the root or of inode 0");
+		/* the same layout as an ALLOC (static_asserts in the header) */
+		return famfsl_check_alloc((const struct famfsl_alloc *)&e->extend,
+					  0, sb, why);
 	case FAMFSL_SETATTR:
 		if (le32_to_cpu(e->setattr.valid) & ~FAMFSL_ATTR_ALL)
 			return FAIL(-EUCLEAN, "unknown attribute flags");

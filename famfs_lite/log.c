@@ -77,15 +77,19 @@ static bool famfsl_privileged(void)
  * needs?  Any change but a removal may grow that (by FAMFSL_GROWTH_MAX at
  * most: a create adds its inode and may give its directory a SETATTR, an
  * allocation adds an ALLOC, an attribute change a SETATTR, a rename may
- * give its new directory a SETATTR); a removal only shrinks it, so it is
- * never refused here, and always finds room after a compaction.
+ * give its new directory a SETATTR, a growth with extents may add an ALLOC
+ * or an EXTEND); a removal only shrinks it, and an EXTEND with no extents
+ * (the size a write reached, logged at close) leaves it as it is, so
+ * neither is refused here, and both always find room after a compaction.
  */
 static int famfsl_log_may_grow(struct famfsl_sb_info *sbi,
 			       const struct famfsl_entry *e)
 {
 	u64 cost = famfsl_tree_cost(sbi) + FAMFSL_GROWTH_MAX;
 
-	if (le32_to_cpu(e->type) == FAMFSL_UNLINK)
+	if (le32_to_cpu(e->type) == FAMFSL_UNLINK ||
+	    (le32_to_cpu(e->type) == FAMFSL_EXTEND &&
+	     !e->extend.nr_extents))
 		return 0;
 	if (cost <= sbi->capacity - sbi->reserve)
 		return 0;
@@ -363,8 +367,10 @@ out_unlock:
 	return rc;
 }
 
+/* An ALLOC, or an EXTEND (@extend) read through the same layout. */
 static int famfsl_apply_alloc(struct super_block *sb,
-			      const struct famfsl_alloc *a, const char **why)
+			      const struct famfsl_alloc *a, bool extend,
+			      const char **why)
 {
 	struct inode *inode = famfsl_iget_live(FAMFSL_SB(sb),
 					       le64_to_cpu(a->ino));
@@ -374,13 +380,8 @@ static int famfsl_apply_alloc(struct super_block *sb,
 		return MISMATCH("allocation for an inode that does not exist");
 	if (!S_ISREG(inode->i_mode))
 		rc = MISMATCH("allocation for a directory");
-	else if (inode->i_private)
-		rc = MISMATCH("second allocation for a file");
 	else
-		rc = famfsl_set_extents(inode, a);
-	/* Only -EUCLEAN is the media's fault, not -ENOMEM. */
-	if (rc == -EUCLEAN && !inode->i_private && S_ISREG(inode->i_mode))
-		rc = MISMATCH("extent overlaps another file");
+		rc = famfsl_set_extents(inode, a, extend, why);
 	iput(inode);
 	return rc;
 }
@@ -559,7 +560,10 @@ static int famfsl_apply(struct super_block *sb, const struct famfsl_entry *e,
 	case FAMFSL_CREATE:
 		return famfsl_apply_create(sb, &e->create, why);
 	case FAMFSL_ALLOC:
-		return famfsl_apply_alloc(sb, &e->alloc, why);
+		return famfsl_apply_alloc(sb, &e->alloc, false, why);
+	case FAMFSL_EXTEND:
+		return famfsl_apply_alloc(sb, (const struct famfsl_alloc *)
+					  &e->extend, true, why);
 	case FAMFSL_SETATTR:
 		return famfsl_apply_setattr(sb, &e->setattr, why);
 	case FAMFSL_UNLINK:

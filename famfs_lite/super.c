@@ -159,10 +159,8 @@ static void famfsl_evict_inode(struct inode *inode)
 	}
 	truncate_inode_pages_final(&inode->i_data);
 	clear_inode(inode);
-	if (S_ISREG(inode->i_mode)) {
+	if (S_ISREG(inode->i_mode))
 		famfsl_free_extents(inode);
-		kfree(inode->i_private);
-	}
 	if (xa_cmpxchg(&sbi->inodes, inode->i_ino, inode, NULL,
 		       GFP_KERNEL) != inode)
 		famfsl_forget_detached(sbi, inode);
@@ -268,6 +266,9 @@ static int famfsl_fill_super(struct super_block *sb, struct fs_context *fc)
 	INIT_LIST_HEAD(&sbi->held);
 	INIT_LIST_HEAD(&sbi->quarantine);
 	INIT_DELAYED_WORK(&sbi->quarantine_work, famfsl_quarantine_work);
+	INIT_DELAYED_WORK(&sbi->prezero_work, famfsl_prezero_work);
+	mutex_init(&sbi->prezero_lock);
+	sbi->vfs_sb = sb;
 	mutex_init(&sbi->shutdown_lock);
 	init_completion(&sbi->evicted);
 	xa_init(&sbi->inodes);
@@ -330,6 +331,10 @@ static int famfsl_fill_super(struct super_block *sb, struct fs_context *fc)
 	rc = famfsl_log_replay(sb, true);
 	if (rc)
 		return rc;
+	mutex_lock(&sbi->space_lock);
+	WRITE_ONCE(sbi->replayed, true);
+	mutex_unlock(&sbi->space_lock);
+	famfsl_prezero_kick(sbi);
 	pr_info("%s: mounted%s: %llu of %llu log entries used, %llu of %llu MiB free\n",
 		sbi->name, sb_rdonly(sb) ? " read-only" : "", sbi->next_index,
 		sbi->capacity, sbi->space.nr_free * (FAMFSL_ALLOC_UNIT >> 20),
@@ -354,9 +359,13 @@ static int famfsl_reconfigure(struct fs_context *fc)
 	int rc;
 
 	sync_filesystem(sb);
-	if (!sb_rdonly(sb))
+	if (!sb_rdonly(sb)) {
+		/* read-write to read-only: the zeroing stops writing */
+		if (fc->sb_flags & SB_RDONLY)
+			cancel_delayed_work_sync(&sbi->prezero_work);
 		return famfsl_compact_option(fc, sb,
 					     !(fc->sb_flags & SB_RDONLY));
+	}
 	if (READ_ONCE(sbi->shutdown))
 		return -EIO;
 	if (le32_to_cpu(sbi->sb.version) == FAMFSL_VERSION_1 &&
@@ -380,6 +389,9 @@ static int famfsl_reconfigure(struct fs_context *fc)
 	rc = famfsl_log_replay(sb, false);
 	if (rc)
 		return rc;
+	/* read-only to read-write: the zeroing starts once the flag is gone */
+	if (!(fc->sb_flags & SB_RDONLY))
+		mod_delayed_work(system_unbound_wq, &sbi->prezero_work, HZ);
 	/* a switch to read-write may compact at once */
 	return famfsl_compact_option(fc, sb, !(fc->sb_flags & SB_RDONLY));
 }
@@ -419,6 +431,15 @@ static void famfsl_kill_sb(struct super_block *sb)
 		mutex_lock(&sbi->shutdown_lock);
 		sbi->dying = true;
 		mutex_unlock(&sbi->shutdown_lock);
+		/*
+		 * Stop the background zeroing first: evicting the files below
+		 * gives their space back to the allocator, and it must not
+		 * look free to the zeroing then.
+		 */
+		mutex_lock(&sbi->space_lock);
+		WRITE_ONCE(sbi->replayed, false);
+		mutex_unlock(&sbi->space_lock);
+		cancel_delayed_work_sync(&sbi->prezero_work);
 		famfsl_quarantine_drain(sbi);
 	}
 	daxl_compat_kill_sb(sb);

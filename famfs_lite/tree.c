@@ -31,7 +31,8 @@ static bool famfsl_node_times_one(const struct famfsl_node *n)
 
 /*
  * The entries famfsl_tree_write() writes for @n: its CREATE; a file's
- * ALLOC; and a SETATTR for times the CREATE cannot say, or, for a
+ * ALLOC, and an EXTEND for each FAMFSL_MAX_EXTENTS of its extents past
+ * the first; and a SETATTR for times the CREATE cannot say, or, for a
  * directory with children, for the times their CREATEs change.  The root
  * has its SETATTR only.
  */
@@ -42,7 +43,14 @@ static u32 famfsl_node_cost(const struct famfsl_node *n)
 	if (S_ISDIR(n->mode))
 		return 1 + (!list_empty(&n->children) ||
 			    !famfsl_node_times_one(n));
-	return 1 + !!n->nr + !famfsl_node_times_one(n);
+	return 1 + DIV_ROUND_UP(n->nr, FAMFSL_MAX_EXTENTS) +
+	       !famfsl_node_times_one(n);
+}
+
+static void famfsl_node_free(struct famfsl_node *n)
+{
+	kfree(n->ext);
+	kfree(n);
 }
 
 /* @n changed: bring the tree's cost up to date. */
@@ -94,7 +102,7 @@ void famfsl_tree_destroy(struct famfsl_sb_info *sbi)
 	unsigned long ino;
 
 	xa_for_each(&sbi->tree, ino, n)
-		kfree(n);
+		famfsl_node_free(n);
 	xa_destroy(&sbi->tree);
 	famfsl_tree_reset_root(sbi);
 }
@@ -103,8 +111,9 @@ void famfsl_tree_destroy(struct famfsl_sb_info *sbi)
  * famfsl_tree_cost() - the entries a compacted log of the tree needs
  * @sbi: the file system
  *
- * Return: what famfsl_tree_write() would write now: at most one for the
- * root, two per directory and three per file.
+ * Return: what famfsl_tree_write() would write now: one for the root,
+ * at most two per directory, and per file at most two and one per
+ * FAMFSL_MAX_EXTENTS of its extents.
  */
 u64 famfsl_tree_cost(struct famfsl_sb_info *sbi)
 {
@@ -119,13 +128,35 @@ static struct famfsl_node *famfsl_tree_find(struct famfsl_sb_info *sbi,
 	return xa_load(&sbi->tree, ino);
 }
 
+/*
+ * Make room in @n->ext for @more extents (an ALLOC's or EXTEND's) before
+ * the entry is committed, so that applying it cannot fail.  The array
+ * only grows; what it holds is not changed.
+ */
+static int famfsl_node_reserve(struct famfsl_node *n, u32 more)
+{
+	struct famfsl_extent *ext;
+	u32 need = n->nr + more, cap;
+
+	if (need <= n->ext_cap)
+		return 0;
+	cap = max_t(u32, roundup_pow_of_two(need), FAMFSL_MAX_EXTENTS);
+	ext = krealloc_array(n->ext, cap, sizeof(*ext), GFP_KERNEL);
+	if (!ext)
+		return -ENOMEM;
+	n->ext = ext;
+	n->ext_cap = cap;
+	return 0;
+}
+
 /**
  * famfsl_tree_prepare() - get what applying an entry will need
  * @sbi: the file system
  * @e: an entry about to be committed or applied
  *
- * A CREATE needs a node, and its place in the index: both are taken here,
- * before the entry is committed, so that applying it cannot fail.
+ * A CREATE needs a node, and its place in the index; an ALLOC or EXTEND
+ * room in its file's extent array: all are taken here, before the entry
+ * is committed, so that applying it cannot fail.
  *
  * Return: the node for a CREATE, NULL for other entries, or
  * ERR_PTR(-ENOMEM).
@@ -134,9 +165,20 @@ struct famfsl_node *famfsl_tree_prepare(struct famfsl_sb_info *sbi,
 					const struct famfsl_entry *e)
 {
 	struct famfsl_node *n;
+	u32 type = le32_to_cpu(e->type);
 	int rc;
 
-	if (le32_to_cpu(e->type) != FAMFSL_CREATE)
+	if (type == FAMFSL_ALLOC || type == FAMFSL_EXTEND) {
+		/* an EXTEND has an ALLOC's layout */
+		n = famfsl_tree_find(sbi, le64_to_cpu(e->alloc.ino));
+		if (!n || n == &sbi->tree_root)
+			return NULL;
+		rc = famfsl_node_reserve(n,
+					 min_t(u32, le32_to_cpu(e->alloc.nr_extents),
+					       FAMFSL_MAX_EXTENTS));
+		return rc ? ERR_PTR(rc) : NULL;
+	}
+	if (type != FAMFSL_CREATE)
 		return NULL;
 	n = kzalloc(sizeof(*n), GFP_KERNEL);
 	if (!n)
@@ -173,8 +215,36 @@ static void famfsl_tree_remove(struct famfsl_sb_info *sbi,
 	list_del(&n->sibling);
 	xa_erase(&sbi->tree, n->ino);
 	sbi->tree_cost -= n->cost;
-	kfree(n);
+	famfsl_node_free(n);
 	famfsl_tree_recost(sbi, p);
+}
+
+/*
+ * Append an ALLOC's or EXTEND's extents to file @n, merging one that
+ * continues the last as the replay does, and take its size.  The room
+ * was made by famfsl_tree_prepare().
+ */
+static int famfsl_node_add_extents(struct famfsl_sb_info *sbi,
+				   struct famfsl_node *n,
+				   const struct famfsl_alloc *a)
+{
+	u32 i, nr = le32_to_cpu(a->nr_extents);
+	struct famfsl_extent *last;
+
+	if (WARN_ON_ONCE(nr > FAMFSL_MAX_EXTENTS || n->nr + nr > n->ext_cap))
+		return -EUCLEAN;
+	for (i = 0; i < nr; i++) {
+		last = n->nr ? &n->ext[n->nr - 1] : NULL;
+		if (last && le64_to_cpu(last->dev_offset) +
+			    le64_to_cpu(last->len) ==
+			    le64_to_cpu(a->ext[i].dev_offset))
+			le64_add_cpu(&last->len, le64_to_cpu(a->ext[i].len));
+		else
+			n->ext[n->nr++] = a->ext[i];
+	}
+	n->size = le64_to_cpu(a->size);
+	famfsl_tree_recost(sbi, n);
+	return 0;
 }
 
 /**
@@ -222,15 +292,14 @@ int famfsl_tree_apply(struct famfsl_sb_info *sbi, const struct famfsl_entry *e,
 		famfsl_tree_recost(sbi, p);
 		return 0;
 	case FAMFSL_ALLOC:
+	case FAMFSL_EXTEND:
+		/* an EXTEND has an ALLOC's layout */
 		n = famfsl_tree_find(sbi, le64_to_cpu(e->alloc.ino));
-		if (WARN_ON_ONCE(!n || n->nr))
+		if (WARN_ON_ONCE(!n || n == &sbi->tree_root ||
+				 !S_ISREG(n->mode) ||
+				 (le32_to_cpu(e->type) == FAMFSL_ALLOC && n->nr)))
 			goto mismatch;
-		/* more than FAMFSL_MAX_EXTENTS would come in EXTEND entries */
-		n->nr = le32_to_cpu(e->alloc.nr_extents);
-		n->size = le64_to_cpu(e->alloc.size);
-		memcpy(n->ext, e->alloc.ext, sizeof(n->ext));
-		famfsl_tree_recost(sbi, n);
-		return 0;
+		return famfsl_node_add_extents(sbi, n, &e->alloc);
 	case FAMFSL_SETATTR:
 		n = famfsl_tree_find(sbi, le64_to_cpu(e->setattr.ino));
 		if (WARN_ON_ONCE(!n))
@@ -339,6 +408,8 @@ static int famfsl_tree_emit_node(struct famfsl_tree_out *out,
 				 const struct famfsl_node *n)
 {
 	struct famfsl_create *c = &out->e.create;
+	u32 i, j, k;
+	u64 len;
 	int rc;
 
 	out->e.type = cpu_to_le32(FAMFSL_CREATE);
@@ -353,16 +424,22 @@ static int famfsl_tree_emit_node(struct famfsl_tree_out *out,
 	rc = famfsl_tree_emit(out);
 	if (rc)
 		return rc;
-	if (n->nr) {
-		/*
-		 * One ALLOC holds FAMFSL_MAX_EXTENTS extents; a file with
-		 * more (once files grow) would go on in EXTEND entries here.
-		 */
-		out->e.type = cpu_to_le32(FAMFSL_ALLOC);
+	/*
+	 * One ALLOC holds FAMFSL_MAX_EXTENTS extents, an EXTEND each as
+	 * many more.  Each says the size its extents so far can hold, the
+	 * last the file's; none of their extents continues the one before
+	 * (@n's are merged), so the replay rebuilds @n->ext as it is.
+	 */
+	for (i = 0, len = 0; i < n->nr; i += k) {
+		k = min_t(u32, n->nr - i, FAMFSL_MAX_EXTENTS);
+		out->e.type = cpu_to_le32(i ? FAMFSL_EXTEND : FAMFSL_ALLOC);
 		out->e.alloc.ino = cpu_to_le64(n->ino);
-		out->e.alloc.size = cpu_to_le64(n->size);
-		out->e.alloc.nr_extents = cpu_to_le32(n->nr);
-		memcpy(out->e.alloc.ext, n->ext, sizeof(n->ext));
+		out->e.alloc.nr_extents = cpu_to_le32(k);
+		for (j = 0; j < k; j++) {
+			out->e.alloc.ext[j] = n->ext[i + j];
+			len += le64_to_cpu(n->ext[i + j].len);
+		}
+		out->e.alloc.size = cpu_to_le64(min(n->size, len));
 		rc = famfsl_tree_emit(out);
 		if (rc)
 			return rc;
@@ -381,8 +458,8 @@ static int famfsl_tree_emit_node(struct famfsl_tree_out *out,
  * @capacity: the area's entry slots
  * @count: receives the number of entries written
  *
- * Writes, parents before children, each node's CREATE (and ALLOC, and
- * SETATTR for times the CREATE cannot say), a directory's SETATTR after
+ * Writes, parents before children, each node's CREATE (and ALLOC and
+ * EXTENDs, and SETATTR for times the CREATE cannot say), a directory's SETATTR after
  * its children, and the root's SETATTR last.  Nothing is flushed and no
  * header written: the caller does that.
  *

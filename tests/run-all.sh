@@ -150,7 +150,7 @@ echo "== guest: dax_chardev"
 tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' dax_chardev
 
 echo "== guest: famfs_lite"
-tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' famfs_lite
+tests/vm/run-guest.sh -T 600 -a 'memmap=1G$0x80000000' famfs_lite
 
 echo "== guest: famfs_lite image fuzzer, 300 images of seed 1 (make fuzz runs 10,000)"
 tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' -g 300 fuzz
@@ -249,7 +249,7 @@ other_kernel() {
 	echo "== guest@$k: dax_chardev"
 	run -a 'memmap=1G$0x80000000' dax_chardev
 	echo "== guest@$k: famfs_lite"
-	run -a 'memmap=1G$0x80000000' famfs_lite
+	run -T 600 -a 'memmap=1G$0x80000000' famfs_lite
 	for img in nv-test nv-fsdax nv-devdax nv-alias nv-big nv-persist; do
 		rm -f "$DAXLITE_BUILD/$img@$k.img"
 	done

@@ -34,8 +34,9 @@ struct node {
 	bool allocated;
 	u32 children;
 	u64 size;
-	u32 nr;
-	struct famfsl_extent ext[FAMFSL_MAX_EXTENTS];
+	u64 len;	/* bytes of all extents */
+	u32 nr;		/* extents, adjacent ones merged as the kernel does */
+	struct famfsl_extent *ext;
 	char name[FAMFSL_NAME_MAX + 1];
 	/* for --compact: the attributes the log gave, and the tree's shape */
 	u32 mode, uid, gid;
@@ -169,7 +170,7 @@ static void free_units(struct node *n)
 	u64 u, first, last;
 	u32 i;
 
-	for (i = 0; n->allocated && i < n->nr; i++) {
+	for (i = 0; i < n->nr; i++) {
 		first = (le64_to_cpu(n->ext[i].dev_offset) - data_offset) /
 			FAMFSL_ALLOC_UNIT;
 		last = first + le64_to_cpu(n->ext[i].len) / FAMFSL_ALLOC_UNIT;
@@ -189,12 +190,81 @@ static void remove_node(struct node *n)
 		parent->children--;
 }
 
+/*
+ * An ALLOC, or an EXTEND (@extend, read through the same layout), checked
+ * in the kernel's order (famfsl_set_extents()) so the reasons agree.
+ */
+static const char *add_extents(const struct famfsl_alloc *a, bool extend)
+{
+	u32 i, nr = le32_to_cpu(a->nr_extents);
+	u64 size = le64_to_cpu(a->size), len, u, first, last;
+	struct famfsl_extent *ext;
+	struct node *n;
+
+	n = find(le64_to_cpu(a->ino));
+	if (!n)
+		return "allocation for an inode that does not exist";
+	if (n->dir)
+		return "allocation for a directory";
+	if (!extend && n->allocated)
+		return "second allocation for a file";
+	if (size < n->size)
+		return "extend shrinks a file";
+	if (!nr) {
+		if (size > n->len)
+			return "file size exceeds its extents";
+		if (n->allocated)
+			n->size = size;
+		return NULL;
+	}
+	ext = realloc(n->ext, (n->nr + nr) * sizeof(*ext));
+	if (!ext) {
+		perror("fsck.famfs_lite");
+		exit(FSCK_FAILED);
+	}
+	n->ext = ext;
+	len = n->len;
+	for (i = 0; i < nr; i++) {
+		struct famfsl_extent *l = n->nr ? &ext[n->nr - 1] : NULL;
+
+		if (l && le64_to_cpu(l->dev_offset) + le64_to_cpu(l->len) ==
+			 le64_to_cpu(a->ext[i].dev_offset))
+			l->len = cpu_to_le64(le64_to_cpu(l->len) +
+					     le64_to_cpu(a->ext[i].len));
+		else
+			ext[n->nr++] = a->ext[i];
+		len += le64_to_cpu(a->ext[i].len);
+	}
+	if (n->nr > FAMFSL_FILE_MAX_EXTENTS)
+		return "file has too many extents";
+	if (size > len)
+		return "file size exceeds its extents";
+	for (i = 0; i < nr; i++) {
+		first = (le64_to_cpu(a->ext[i].dev_offset) - data_offset) /
+			FAMFSL_ALLOC_UNIT;
+		last = first + le64_to_cpu(a->ext[i].len) / FAMFSL_ALLOC_UNIT;
+		for (u = first; u < last; u++) {
+			if (unit_owner[u])
+				return "extent overlaps another file";
+			unit_owner[u] = n - nodes + 1;
+		}
+	}
+	n->len = len;
+	n->size = size;
+	n->allocated = true;
+	if (verbose)
+		printf("  %s inode %llu: %llu bytes, %u new extent(s), %u in all\n",
+		       extend ? "extend" : "alloc", (unsigned long long)n->ino,
+		       (unsigned long long)size, nr, n->nr);
+	return NULL;
+}
+
 /* Apply one entry to the model; on a mismatch return its reason. */
 static const char *apply(const struct famfsl_entry *e)
 {
 	struct node *n, *p, *t;
 	char name[FAMFSL_NAME_MAX + 1];
-	u64 u, first, last, up;
+	u64 up;
 	u32 i;
 
 	switch (le32_to_cpu(e->type)) {
@@ -217,9 +287,12 @@ static const char *apply(const struct famfsl_entry *e)
 		n->mode = le32_to_cpu(e->create.mode);
 		n->uid = le32_to_cpu(e->create.uid);
 		n->gid = le32_to_cpu(e->create.gid);
-		n->atime = n->mtime = n->ctime = e->create.time;
+		n->atime = e->create.time;
+		n->mtime = e->create.time;
+		n->ctime = e->create.time;
 		/* as the kernel's replay of a CREATE changes its directory */
-		p->mtime = p->ctime = e->create.time;
+		p->mtime = e->create.time;
+		p->ctime = e->create.time;
 		if (n->ino >= max_ino)
 			max_ino = n->ino + 1;
 		index_node(n);
@@ -231,32 +304,9 @@ static const char *apply(const struct famfsl_entry *e)
 			       (unsigned long long)p->ino);
 		return NULL;
 	case FAMFSL_ALLOC:
-		n = find(le64_to_cpu(e->alloc.ino));
-		if (!n)
-			return "allocation for an inode that does not exist";
-		if (n->dir)
-			return "allocation for a directory";
-		if (n->allocated)
-			return "second allocation for a file";
-		n->nr = le32_to_cpu(e->alloc.nr_extents);
-		n->size = le64_to_cpu(e->alloc.size);
-		memcpy(n->ext, e->alloc.ext, sizeof(n->ext));
-		for (i = 0; i < n->nr; i++) {
-			first = (le64_to_cpu(n->ext[i].dev_offset) - data_offset) /
-				FAMFSL_ALLOC_UNIT;
-			last = first + le64_to_cpu(n->ext[i].len) / FAMFSL_ALLOC_UNIT;
-			for (u = first; u < last; u++) {
-				if (unit_owner[u])
-					return "extent overlaps another file";
-				unit_owner[u] = n - nodes + 1;
-			}
-		}
-		n->allocated = true;
-		if (verbose)
-			printf("  alloc inode %llu: %llu bytes in %u extent(s)\n",
-			       (unsigned long long)n->ino,
-			       (unsigned long long)n->size, n->nr);
-		return NULL;
+	case FAMFSL_EXTEND:
+		return add_extents(&e->alloc,
+				   le32_to_cpu(e->type) == FAMFSL_EXTEND);
 	case FAMFSL_SETATTR:
 		n = find(le64_to_cpu(e->setattr.ino));
 		if (!n)
@@ -371,6 +421,8 @@ static bool emit_setattr(const struct node *n, bool all)
 static bool emit_node(const struct node *n)
 {
 	struct famfsl_entry *e = emit(FAMFSL_CREATE);
+	u32 i, j, k;
+	u64 len;
 
 	if (!e)
 		return false;
@@ -382,15 +434,24 @@ static bool emit_node(const struct node *n)
 	e->create.name_len = cpu_to_le16(strlen(n->name));
 	e->create.time = n->mtime;
 	memcpy(e->create.name, n->name, strlen(n->name));
-	if (n->allocated) {
-		/* more than FAMFSL_MAX_EXTENTS would go on in EXTEND entries */
-		e = emit(FAMFSL_ALLOC);
+	/*
+	 * An ALLOC of the first FAMFSL_MAX_EXTENTS extents, an EXTEND for
+	 * each as many more; each with the size its extents so far hold,
+	 * the last with the file's.  @n's extents are merged, so none
+	 * continues the one before.
+	 */
+	for (i = 0, len = 0; n->allocated && i < n->nr; i += k) {
+		k = n->nr - i < FAMFSL_MAX_EXTENTS ? n->nr - i : FAMFSL_MAX_EXTENTS;
+		e = emit(i ? FAMFSL_EXTEND : FAMFSL_ALLOC);
 		if (!e)
 			return false;
 		e->alloc.ino = cpu_to_le64(n->ino);
-		e->alloc.size = cpu_to_le64(n->size);
-		e->alloc.nr_extents = cpu_to_le32(n->nr);
-		memcpy(e->alloc.ext, n->ext, sizeof(n->ext));
+		e->alloc.nr_extents = cpu_to_le32(k);
+		for (j = 0; j < k; j++) {
+			e->alloc.ext[j] = n->ext[i + j];
+			len += le64_to_cpu(n->ext[i + j].len);
+		}
+		e->alloc.size = cpu_to_le64(n->size < len ? n->size : len);
 	}
 	if ((n->dir && n->first_child) || times_one(n))
 		return true;
@@ -467,8 +528,8 @@ static int compact(struct famfsl_dev *dev, const struct famfsl_superblock *sb,
 	    famfsl_dev_write(dev, area, &h, sizeof(h)) || fsync(dev->fd) ||
 	    famfsl_dev_write(dev, FAMFSL_GEN_OFFSET, &word, sizeof(word)) ||
 	    fsync(dev->fd)) {
-		fprintf(stderr, "%s: compaction failed; the old log is in use unless the log_gen word was written\n",
-			dev->path);
+		fprintf(stderr, "%s: compaction failed; %s\n", dev->path,
+			"the old log is in use unless the log_gen word was written");
 		return FSCK_FAILED;
 	}
 	printf("%s: compacted: log generation %llu, %llu entries, from %llu\n",
@@ -571,7 +632,8 @@ int main(int argc, char **argv)
 	nodes[0].live = true;
 	nodes[0].mode = S_IFDIR | 0755;
 	nodes[0].atime.sec = sb.mkfs_time;
-	nodes[0].mtime = nodes[0].ctime = nodes[0].atime;
+	nodes[0].mtime = nodes[0].atime;
+	nodes[0].ctime = nodes[0].atime;
 	index_node(&nodes[0]);
 	nr_nodes = 1;
 

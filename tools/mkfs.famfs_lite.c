@@ -16,10 +16,12 @@
 static void print_help(FILE *f)
 {
 	fprintf(f,
-		"usage: mkfs.famfs_lite [-f] [-l LOGSIZE] DEVICE\n"
+		"usage: mkfs.famfs_lite [-f] [-l LOGSIZE] [-F VERSION] DEVICE\n"
 		"Write an empty famfs_lite file system to DEVICE (a /dev/daxN).\n"
 		"  -f, --force         overwrite an existing famfs_lite file system\n"
 		"  -l, --log-size SIZE log size, a multiple of 2M (default 8M); K, M, G suffixes\n"
+		"  -F, --format-version N  format version 2 (default) or 1 (one log area,\n"
+		"                      no growth; this kernel mounts it read-only)\n"
 		"  -h, --help          this help\n"
 		"Exit status: 0 done, 1 refused or failed, 2 usage.\n");
 }
@@ -43,6 +45,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "force", no_argument, NULL, 'f' },
 		{ "log-size", required_argument, NULL, 'l' },
+		{ "format-version", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
@@ -51,10 +54,11 @@ int main(int argc, char **argv)
 	u64 log_len = FAMFSL_LOG_LEN_DEFAULT, dev_size, need;
 	struct famfsl_dev dev;
 	const char *why;
+	unsigned int version = FAMFSL_VERSION;
 	bool force = false;
 	int c, i;
 
-	while ((c = getopt_long(argc, argv, "fl:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "fl:F:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			force = true;
@@ -67,6 +71,14 @@ int main(int argc, char **argv)
 					optarg);
 				return 2;
 			}
+			break;
+		case 'F':
+			if (strcmp(optarg, "1") && strcmp(optarg, "2")) {
+				fprintf(stderr, "mkfs.famfs_lite: bad format version '%s'\n",
+					optarg);
+				return 2;
+			}
+			version = atoi(optarg);
 			break;
 		case 'h':
 			print_help(stdout);
@@ -101,7 +113,7 @@ int main(int argc, char **argv)
 
 	memset(&sb, 0, sizeof(sb));
 	sb.magic = cpu_to_le64(FAMFSL_SB_MAGIC);
-	sb.version = cpu_to_le32(FAMFSL_VERSION);
+	sb.version = cpu_to_le32(version);
 	if (getrandom(sb.uuid, sizeof(sb.uuid), 0) != sizeof(sb.uuid)) {
 		perror("getrandom");
 		return 1;
@@ -122,8 +134,10 @@ int main(int argc, char **argv)
 	h.capacity = cpu_to_le64(famfsl_sb_capacity(&sb));
 	h.entry_size = cpu_to_le32(FAMFSL_ENTRY_SIZE);
 	h.gen = 0;	/* the log_gen word, zero below, names area 0 */
-	h.next_ino = cpu_to_le64(FAMFSL_ROOT_INO + 1);
-	famfsl_log_header_set_crc(&h, FAMFSL_VERSION);
+	/* version 1 has one log area and no next_ino (reserved, zero) */
+	if (version != FAMFSL_VERSION_1)
+		h.next_ino = cpu_to_le64(FAMFSL_ROOT_INO + 1);
+	famfsl_log_header_set_crc(&h, version);
 
 	/*
 	 * The superblock goes last, so an interrupted mkfs leaves none.  The

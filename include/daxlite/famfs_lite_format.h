@@ -48,8 +48,14 @@ typedef __u64 u64;
 #define FAMFSL_SB_MAGIC		0x31544c53464d4146ULL	/* "FAMFSLT1" */
 #define FAMFSL_LOG_MAGIC	0x474f4c4c53464d46ULL	/* "FMSFLLOG" */
 #define FAMFSL_SUPER_MAGIC	0x66616d6c		/* statfs f_type */
+/*
+ * Version 2 has two log areas (compaction) and FAMFSL_EXTEND (files that
+ * grow).  Version 1 images (one log area, no EXTEND) mount read-only.
+ */
 #define FAMFSL_VERSION		2	/* what mkfs writes */
 #define FAMFSL_VERSION_1	1	/* one log area; mounted read-only */
+#define FAMFSL_VERSION_MIN	FAMFSL_VERSION_1
+#define FAMFSL_VERSION_EXTEND	2	/* first version with FAMFSL_EXTEND */
 
 #define FAMFSL_ALLOC_UNIT	0x200000ULL		/* 2 MiB */
 #define FAMFSL_LOG_OFFSET	FAMFSL_ALLOC_UNIT
@@ -70,7 +76,13 @@ typedef __u64 u64;
 /* the largest inode number; creates fail with ENOSPC past it */
 #define FAMFSL_INO_MAX		((1ULL << 48) - 1)
 #define FAMFSL_NAME_MAX		192
-#define FAMFSL_MAX_EXTENTS	8
+#define FAMFSL_MAX_EXTENTS	8	/* per ALLOC or EXTEND entry */
+/*
+ * The most extents a file may have, counted after adjacent extents are
+ * merged (see FAMFSL_EXTEND): a growth that would need more fails with
+ * EFBIG, and a log that gives a file more is corrupt.
+ */
+#define FAMFSL_FILE_MAX_EXTENTS	1024
 
 /**
  * struct famfsl_superblock - at device offset 0
@@ -137,6 +149,7 @@ enum famfsl_entry_type {
 	FAMFSL_SETATTR	= 3,	/* mode, owner or times change */
 	FAMFSL_UNLINK	= 4,	/* a file or empty directory goes */
 	FAMFSL_RENAME	= 5,	/* an inode moves, maybe over another */
+	FAMFSL_EXTEND	= 6,	/* a file grows (version 2 and later) */
 };
 
 /* A time stamp: seconds since the epoch and nanoseconds. */
@@ -170,6 +183,26 @@ struct famfsl_extent {
  * extents laid end to end in the file, and size @size.
  */
 struct famfsl_alloc {
+	__le64 ino;
+	__le64 size;
+	__le32 nr_extents;
+	__le32 pad;
+	struct famfsl_extent ext[FAMFSL_MAX_EXTENTS];
+	__u8 reserved[88];
+};
+
+/*
+ * FAMFSL_EXTEND (version 2 and later): file @ino gets @nr_extents
+ * (0..FAMFSL_MAX_EXTENTS) more extents, laid end to end after the ones it
+ * has (it may have none yet), and size @size, which is at least its size
+ * before and at most the length of all its extents.  An appended extent
+ * whose @dev_offset is the device end of the file's last extent continues
+ * it: the two are one extent from then on (the file's bytes are where
+ * they would be either way; FAMFSL_FILE_MAX_EXTENTS counts merged
+ * extents).  With no extents it only records a size the file's space
+ * already covers.  Same layout as FAMFSL_ALLOC.
+ */
+struct famfsl_extend {
 	__le64 ino;
 	__le64 size;
 	__le32 nr_extents;
@@ -237,6 +270,7 @@ struct famfsl_entry {
 		struct famfsl_setattr setattr;
 		struct famfsl_unlink unlink;
 		struct famfsl_rename rename;
+		struct famfsl_extend extend;
 	};
 };
 
@@ -252,6 +286,12 @@ static_assert(sizeof(struct famfsl_alloc) == 240, "alloc size");
 static_assert(sizeof(struct famfsl_setattr) == 240, "setattr size");
 static_assert(sizeof(struct famfsl_unlink) == 240, "unlink size");
 static_assert(sizeof(struct famfsl_rename) == 240, "rename size");
+static_assert(sizeof(struct famfsl_extend) == 240, "extend size");
+/* the checks read an EXTEND as an ALLOC */
+static_assert(offsetof(struct famfsl_extend, ext) ==
+	      offsetof(struct famfsl_alloc, ext), "extend layout");
+static_assert(offsetof(struct famfsl_extend, reserved) ==
+	      offsetof(struct famfsl_alloc, reserved), "extend layout");
 static_assert(sizeof(struct famfsl_entry) == FAMFSL_ENTRY_SIZE, "entry size");
 
 /*

@@ -4,7 +4,8 @@
 # QEMU at a random moment while the guest compacts the log in a loop.  A
 # killed QEMU keeps every store in the shared backing file, so this checks
 # the switch between log areas, not cache flushes.  Phases ($1):
-#   make    a file system whose tree makes a long compaction (1200 files)
+#   make    a file system whose tree makes a long compaction (1200 files,
+#           and two files of 10 extents: ALLOC and EXTEND entries)
 #   crash   check what the last boot left, then compact until killed
 #   check   check what the last boot left
 . /tests/lib.sh
@@ -26,19 +27,29 @@ case_make() {
 	fallocate -l $((4 * MB)) $M/data
 	daxtest write $M/data 0 $((4 * MB)) 141
 	chmod 0600 $M/data
+	# two files grown in turns, a unit at a time: 10 extents each, so
+	# each compaction writes an ALLOC and an EXTEND for them
+	for r in $(seq 0 9); do
+		daxtest write $M/g $((r * 2 * MB)) $((2 * MB)) 151
+		daxtest write $M/h $((r * 2 * MB)) $((2 * MB)) 152
+	done
+	filefrag $M/g | grep -q ': 10 extents found'
 	umount $M
 }
 
 # The tree is whole, whichever log the last boot left.
 case_check() {
 	fsck.famfs_lite /dev/dax0 | tee /tmp/fsck.out
-	grep -q "clean: $((NFILES + 1)) files, 1 directories, 4 of [0-9]* MiB used" /tmp/fsck.out
+	grep -q "clean: $((NFILES + 3)) files, 1 directories, 44 of [0-9]* MiB used" /tmp/fsck.out
 	echo "GENERATION: $(famfsl_poke /dev/dax0 get gen)"
 	mount -t famfs_lite /dev/dax0 $M
 	[ "$(ls $M/keep | wc -l)" = $NFILES ]
 	[ -e $M/keep/f0 ] && [ -e $M/keep/f$((NFILES - 1)) ]
 	daxtest read-verify $M/data 0 $((4 * MB)) 141
 	[ "$(stat -c %a $M/data)" = 600 ]
+	daxtest read-verify $M/g 0 $((20 * MB)) 151
+	daxtest read-verify $M/h 0 $((20 * MB)) 152
+	filefrag $M/g | grep -q ': 10 extents found'
 	umount $M
 }
 

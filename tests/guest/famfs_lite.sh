@@ -81,16 +81,13 @@ case_namespace_ops() {
 
 case_space_semantics() {
 	f=$M/data
-	[ "$(daxtest io $f write $((8 * MB - 100)) 4096)" = ret=100 ]
-	[ "$(daxtest io $f write $((8 * MB)) 4096)" = err=ENOSPC ]
 	[ "$(daxtest io $f read $((8 * MB - 100)) 4096)" = ret=100 ]
+	# (version 2: writes past the end grow a file; see the grow-* cases)
 	touch $M/empty
-	[ "$(daxtest io $M/empty write 0 4096)" = err=ENOSPC ]
 	expect_fail_errno 'Invalid argument' truncate -s $((4 * MB)) $f
 	truncate -s $((8 * MB)) $f
 	fallocate -l $((4 * MB)) $f
-	expect_fail_errno 'Invalid argument' fallocate -l $((9 * MB)) $f
-	expect_dmesg 'famfs_lite: dax0: inode [0-9]+: a file.s size is set once'
+	expect_dmesg 'famfs_lite: dax0: inode [0-9]+: files never shrink; refusing'
 	# O_TRUNC would change the size too.
 	if echo x > $f; then die "O_TRUNC write succeeded"; fi
 	daxtest read-verify $f 0 $((8 * MB - 100)) 51
@@ -493,6 +490,10 @@ case_log_reserve() {
 	expect_fail_errno 'No space left' as_user mv $C/u/f1 $C/u/g1
 	expect_fail_errno 'No space left' as_user chmod 600 $C/u/f1
 	expect_fail_errno 'No space left' as_user truncate -s $MB $C/u/f1
+	# growth by a write is such a change too (an EXTEND with extents)
+	out=$(as_user daxtest io $C/u/f1 write 0 4096)
+	[ "$out" = err=ENOSPC ] || die "growth by write past the reserve: $out"
+	[ "$(stat -c %s $C/u/f1)" = 0 ]
 	# Removals by the user, and anything by root, still go.
 	as_user rm $C/u/f0
 	as_user rmdir $C/u/empty
@@ -615,6 +616,207 @@ case_allocation_enospc() {
 	fsck.famfs_lite /dev/dax1 | grep 'clean: 3 files, 0 directories, 50 of 60 MiB used'
 }
 
+# A fresh file system on dax0 for the growth cases; $M comes back at the end.
+G=/mnt/grow
+
+case_grow_with_standard_tools() {
+	umount $M
+	mkfs.famfs_lite -f /dev/dax0
+	mkdir -p $G /tmp/src
+	mount -t famfs_lite /dev/dax0 $G
+	daxtest write /tmp/src/big 0 $((64 * MB)) 81 > /dev/null
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+		dd if=/dev/urandom of=/tmp/src/s$i bs=$((i * 997)) count=1 2> /dev/null
+	done
+	: > /tmp/src/empty
+	# cp of a large and of small files
+	cp /tmp/src/big $G/big
+	cmp /tmp/src/big $G/big
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+		cp /tmp/src/s$i $G/s$i
+		cmp /tmp/src/s$i $G/s$i
+	done
+	cp /tmp/src/empty $G/empty
+	[ "$(stat -c %s $G/empty)" = 0 ]
+	# written sequentially, it stays one 2 MiB-aligned extent ...
+	filefrag -v $G/big
+	filefrag $G/big | grep -q ': 1 extent found' ||
+		die "a file written sequentially by cp is not one extent"
+	ext=$(filefrag -v $G/big | awk '$1 == "0:" { print $4, $6 }' | tr -d .:)
+	[ "${ext#* }" = 16384 ] || die "extent of ${ext#* } blocks, expected 16384"
+	[ $((${ext% *} % 512)) = 0 ] || die "extent not 2 MiB aligned"
+	# ... and maps with 2 MiB faults
+	out=$(daxtest fault-count $G/big 0 $((64 * MB)))
+	echo "$out"
+	n=${out##*faults=}
+	n=${n%% *}
+	[ "$n" -ge 32 ] && [ "$n" -le 40 ] || die "$n faults for 64 MiB written by cp, expected about 32"
+	# cat > f, and dd without fallocate
+	cat /tmp/src/s7 > $G/cat
+	cmp /tmp/src/s7 $G/cat
+	dd if=/tmp/src/big of=$G/dd bs=1M count=5 2> /dev/null
+	head -c $((5 * MB)) /tmp/src/big | cmp - $G/dd
+	dd if=/tmp/src/big of=$G/dd-odd bs=12345 count=300 2> /dev/null
+	head -c $((12345 * 300)) /tmp/src/big | cmp - $G/dd-odd
+	# appends in many small writes, each by another open
+	for i in $(seq 1 300); do
+		printf '%04d\n' $i >> $G/appended
+		printf '%04d\n' $i >> /tmp/src/appended
+	done
+	cmp /tmp/src/appended $G/appended
+	# a write past the end leaves zeros before it
+	printf end | dd of=$G/sparse bs=1 seek=$((3 * MB + 5)) 2> /dev/null
+	[ "$(stat -c %s $G/sparse)" = $((3 * MB + 8)) ]
+	head -c $((3 * MB + 5)) $G/sparse | cmp - /dev/zero 2>&1 | grep -q EOF ||
+		die "the bytes before a write past the end are not zeros"
+	# fallocate and truncate grow a file too; shrinking is refused
+	fallocate -l $((3 * MB)) $G/s1
+	[ "$(stat -c %s $G/s1)" = $((3 * MB)) ]
+	truncate -s $((5 * MB)) $G/s1
+	head -c 997 $G/s1 | cmp - /tmp/src/s1
+	tail -c +998 $G/s1 | cmp - /dev/zero 2>&1 | grep -q EOF ||
+		die "a file grown by truncate shows non-zero bytes"
+	expect_fail_errno 'Invalid argument' truncate -s $MB $G/s1
+	# tar -x of a tree
+	mkdir -p /tmp/tree/d/e
+	cp /tmp/src/s3 /tmp/src/s9 /tmp/tree/d/
+	cp /tmp/src/s12 /tmp/tree/d/e/
+	dd if=/tmp/src/big of=/tmp/tree/d/e/mid bs=1M count=9 2> /dev/null
+	tar -C /tmp -cf /tmp/tree.tar tree
+	tar -C $G -xf /tmp/tree.tar
+	for f in d/s3 d/s9 d/e/s12 d/e/mid; do cmp /tmp/tree/$f $G/tree/$f; done
+	echo "rsync: not in the guest's busybox; not tested"
+	# all of it after a remount, and fsck clean
+	umount $G
+	fsck.famfs_lite /dev/dax0
+	mount -t famfs_lite /dev/dax0 $G
+	cmp /tmp/src/big $G/big
+	for i in 2 3 4 5 6 7 8 9 10 11 12; do cmp /tmp/src/s$i $G/s$i; done
+	cmp /tmp/src/s7 $G/cat
+	cmp /tmp/src/appended $G/appended
+	[ "$(stat -c %s $G/sparse)" = $((3 * MB + 8)) ]
+	[ "$(stat -c %s $G/s1)" = $((5 * MB)) ]
+	for f in d/s3 d/s9 d/e/s12 d/e/mid; do cmp /tmp/tree/$f $G/tree/$f; done
+	rm /tmp/tree.tar
+	rm -r /tmp/tree
+	expect_no_dmesg 'no extent at offset'
+}
+
+# Appends while other processes read the file, map it and ask for its
+# extents, with the background zeroing running: no error, the mapping
+# holds, the data is whole, and the appends continue one extent.
+case_grow_while_read_and_mapped() {
+	dd if=/dev/urandom of=/tmp/src/chunk bs=1M count=3 2> /dev/null
+	cp /tmp/src/chunk $G/busy
+	cp /tmp/src/chunk /tmp/src/busy
+	daxtest mmap-probe $G/busy 8 > /tmp/probe.out &
+	probe=$!
+	wait_for_line /tmp/probe.out mapped
+	(
+		while [ ! -e /tmp/appends-done ]; do
+			cat $G/busy > /dev/null || exit 1
+			filefrag $G/busy > /dev/null || exit 1
+		done
+	) &
+	reader=$!
+	for i in $(seq 1 12); do
+		cat /tmp/src/chunk >> $G/busy
+		cat /tmp/src/chunk >> /tmp/src/busy
+	done
+	touch /tmp/appends-done
+	wait $reader || die "a reader failed while the file grew"
+	wait $probe
+	grep -q '^read' /tmp/probe.out || die "the mapping broke while the file grew"
+	cmp /tmp/src/busy $G/busy
+	filefrag $G/busy
+	filefrag $G/busy | grep -q ': 1 extent found' ||
+		die "appends into free space did not continue the extent"
+	rm $G/busy /tmp/src/busy /tmp/appends-done
+}
+
+# old_data_round: fill 96 MiB of free space with a pattern, free it, grow
+# new files over it (and over what earlier file systems on the device
+# left) and check that they read as zeros.
+old_data_round() {
+	fill=$((96 * MB))
+	fallocate -l $fill $G/old
+	daxtest write $G/old 0 $fill 71
+	rm $G/old
+	sleep "$1"
+	# new files grown by writes, small and large, sparse and sequential
+	printf x | dd of=$G/new1 bs=1 seek=$((40 * MB)) 2> /dev/null
+	head -c $((40 * MB)) $G/new1 | cmp - /dev/zero 2>&1 | grep -q EOF ||
+		die "a file grown by a write shows old data"
+	dd if=/dev/zero of=$G/new2 bs=4096 count=1 2> /dev/null
+	printf y >> $G/new2
+	dd if=$G/new2 bs=1M 2> /dev/null | tr -d '\000' | grep -qx y ||
+		die "a small grown file shows old data"
+	for i in 1 2 3 4 5 6 7 8; do
+		printf z | dd of=$G/new3 bs=1 seek=$((i * 3 * MB)) conv=notrunc 2> /dev/null
+	done
+	[ "$(tr -d '\000' < $G/new3)" = zzzzzzzz ] ||
+		die "a file grown in steps shows old data"
+	fallocate -l $((32 * MB)) $G/new4
+	cmp $G/new4 /dev/zero 2>&1 | grep -q EOF ||
+		die "a file given space by fallocate shows old data"
+	rm $G/new1 $G/new2 $G/new3 $G/new4
+}
+
+case_grow_never_shows_old_data() {
+	# every allocation zeroes its space itself
+	echo N > /sys/module/famfs_lite/parameters/prezero
+	old_data_round 1
+	# space zeroed in the background (all of it, or some not yet)
+	echo Y > /sys/module/famfs_lite/parameters/prezero
+	old_data_round 4
+}
+
+case_grow_enospc() {
+	umount $G
+	mkfs.famfs_lite -f -l 2M /dev/dax1
+	mount -t famfs_lite /dev/dax1 $G
+	fallocate -l $((50 * MB)) $G/a
+	# 10 MiB left: a write that could not even begin takes nothing ...
+	touch $G/far
+	[ "$(daxtest io $G/far write $((30 * MB)) 1)" = err=ENOSPC ]
+	[ "$(stat -c %s $G/far)" = 0 ]
+	# ... and one of 20 MiB comes back short
+	touch $G/b
+	[ "$(daxtest io $G/b write 0 $((20 * MB)))" = ret=$((10 * MB)) ] ||
+		die "no short write at ENOSPC"
+	[ "$(daxtest io $G/b write $((10 * MB)) 4096)" = err=ENOSPC ]
+	[ "$(stat -c %s $G/b)" = $((10 * MB)) ]
+	expect_fail_errno 'No space left' dd if=/tmp/src/big of=$G/c bs=1M count=4
+	[ "$(stat -c %s $G/c)" = 0 ]
+	expect_fail_errno 'No space left' fallocate -l $((60 * MB)) $G/a
+	[ "$(stat -c %s $G/a)" = $((50 * MB)) ]
+	umount $G
+	fsck.famfs_lite /dev/dax1 | grep 'clean: 4 files, 0 directories, 60 of 60 MiB used'
+	mount -t famfs_lite /dev/dax1 $G
+	[ "$(stat -c %s $G/b)" = $((10 * MB)) ]
+	rm $G/a
+	sleep 1
+	cp /tmp/src/big $G/c2 2> /dev/null && die "cp of 64 MiB into 50 MiB succeeded"
+	[ "$(stat -c %s $G/c2)" = $((50 * MB)) ]
+	head -c $((50 * MB)) /tmp/src/big | cmp - $G/c2
+	umount $G
+	fsck.famfs_lite /dev/dax1 | grep 'clean: 4 files, 0 directories, 60 of 60 MiB used'
+}
+
+# mkfs -F 1 makes a version 1 image (one log area, no growth), which this
+# kernel mounts read-only; fsck finds it clean.
+case_version_1_files_never_grow() {
+	mkfs.famfs_lite -f -F 1 -l 2M /dev/dax1
+	fsck.famfs_lite /dev/dax1 | tee /tmp/fsck.out
+	grep -q 'note: format version 1, which the kernel mounts read-only' /tmp/fsck.out
+	grep -q 'clean: 0 files, 0 directories, 0 of [0-9]* MiB used, log 0 of 8176 entries$' /tmp/fsck.out
+	mount -t famfs_lite /dev/dax1 $G
+	expect_dmesg 'famfs_lite: dax1: format version 1 \(a log that cannot be compacted\) is mounted read-only'
+	expect_fail_errno 'Read-only' touch $G/empty
+	umount $G
+	mount -t famfs_lite /dev/dax1 $M
+}
+
 case_unload() {
 	umount $M
 	rmmod famfs_lite dax_chardev dax_core
@@ -648,4 +850,9 @@ run_case log-reserve case_log_reserve
 run_case log-compaction case_log_compaction
 run_case log-full case_log_full
 run_case allocation-enospc case_allocation_enospc
+run_case grow-with-standard-tools case_grow_with_standard_tools
+run_case grow-while-read-and-mapped case_grow_while_read_and_mapped
+run_case grow-never-shows-old-data case_grow_never_shows_old_data
+run_case grow-enospc case_grow_enospc
+run_case version-1-files-never-grow case_version_1_files_never_grow
 run_case unload case_unload

@@ -75,6 +75,13 @@ case_base() {
 	for i in 0 1 2 3 4 5 6 7 8 9 10 11; do
 		fill_dir $i
 	done
+	# growth (EXTEND entries, with extents and size-only), after the
+	# rest so the entries before keep their places
+	printf 'grown\n' > $C/d0/f3
+	printf 'more\n' >> $C/d0/f3
+	truncate -s $((3 * MB)) $C/d1/f3
+	daxtest write $C/d1/f3 0 $((3 * MB)) 7
+	printf x | dd of=$C/d1/f3 bs=1 seek=$((5 * MB)) conv=notrunc 2> /dev/null
 	umount $C
 	fsck.famfs_lite /dev/dax0
 	dd if=/dev/dax0 of=$BASE bs=$MB 2> /dev/null

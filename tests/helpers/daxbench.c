@@ -13,6 +13,11 @@
  *                               then pread them back; print MB/s and the
  *                               fsync's ms.  A block device is opened
  *                               O_DIRECT
+ *   daxbench alloc DIR LEN N    create DIR/a0 .. DIR/aN-1 and fallocate
+ *                               LEN bytes to each; print the ms per file
+ *   daxbench copy SRC DST BS    copy SRC to a new DST in BS-byte writes
+ *                               (as cp does), close it; print the ms and
+ *                               MB/s
  *
  * Exit status: 0, or 2 on a usage or system error.
  */
@@ -143,6 +148,62 @@ static int bench_rw(const char *path, size_t len, size_t bs)
 	return 0;
 }
 
+static int bench_alloc(const char *dir, size_t len, unsigned int n)
+{
+	char path[4096];
+	unsigned int i;
+	double t0, t1;
+	int fd;
+
+	t0 = now();
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/a%u", dir, i);
+		fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0644);
+		if (fd < 0)
+			return fail("create", path);
+		if (fallocate(fd, 0, 0, len))
+			return fail("fallocate", path);
+		close(fd);
+	}
+	t1 = now();
+	printf("ms=%.2f files=%u\n", (t1 - t0) * 1000 / n, n);
+	return 0;
+}
+
+static int bench_copy(const char *src, const char *dst, size_t bs)
+{
+	double t0, t1;
+	size_t total = 0;
+	ssize_t got;
+	int in, out;
+	void *buf;
+
+	buf = malloc(bs);
+	if (!buf)
+		return fail("malloc for", src);
+	in = open(src, O_RDONLY);
+	if (in < 0)
+		return fail("open", src);
+	t0 = now();
+	out = open(dst, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (out < 0)
+		return fail("create", dst);
+	while ((got = read(in, buf, bs)) > 0) {
+		if (write(out, buf, got) != got)
+			return fail("write", dst);
+		total += got;
+	}
+	if (got < 0)
+		return fail("read", src);
+	if (close(out))
+		return fail("close", dst);
+	t1 = now();
+	printf("ms=%.2f mbps=%.0f\n", (t1 - t0) * 1000, mbps(total, t1 - t0));
+	free(buf);
+	close(in);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -152,6 +213,11 @@ int main(int argc, char **argv)
 	if (argc == 5 && !strcmp(cmd, "rw"))
 		return bench_rw(argv[2], strtoull(argv[3], NULL, 0),
 				strtoull(argv[4], NULL, 0));
+	if (argc == 5 && !strcmp(cmd, "alloc"))
+		return bench_alloc(argv[2], strtoull(argv[3], NULL, 0),
+				   strtoul(argv[4], NULL, 0));
+	if (argc == 5 && !strcmp(cmd, "copy"))
+		return bench_copy(argv[2], argv[3], strtoull(argv[4], NULL, 0));
 	fprintf(stderr, "usage: see the comment at the top of daxbench.c\n");
 	return 2;
 }

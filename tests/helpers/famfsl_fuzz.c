@@ -14,7 +14,8 @@
  *	fsck.famfs_lite, mount it on DIR (read-only one time in four), check
  *	that mount and fsck agree and give the same reason, walk every file
  *	(stat, read the first and last 4 KiB, read one page through mmap),
- *	change the tree where writable, unmount, then check the media: a
+ *	change the tree where writable (and compact its log one time in
+ *	two: remount,compact), unmount, then check the media: a
  *	read-only mount left it as it was, a read-write one left it clean
  *	for fsck.  Prints a "FAIL seed S iter I" block for every failing
  *	image and a summary line; exits 1 if any image failed.
@@ -138,6 +139,15 @@ static const struct field alloc_fields[] = {
 	EF(alloc.ext[7].dev_offset, 8, K_OFF), EF(alloc.reserved, 88, K_RES),
 };
 
+static const struct field extend_fields[] = {
+	EF(extend.ino, 8, K_INO), EF(extend.size, 8, K_SIZE),
+	EF(extend.size, 8, K_SIZE), EF(extend.nr_extents, 4, K_COUNT),
+	EF(extend.pad, 4, K_RAND),
+	EF(extend.ext[0].dev_offset, 8, K_OFF), EF(extend.ext[0].len, 8, K_LEN),
+	EF(extend.ext[0].dev_offset, 8, K_OFF), EF(extend.ext[1].len, 8, K_LEN),
+	EF(extend.ext[1].dev_offset, 8, K_OFF), EF(extend.reserved, 88, K_RES),
+};
+
 static const struct field setattr_fields[] = {
 	EF(setattr.ino, 8, K_INO), EF(setattr.valid, 4, K_VALID),
 	EF(setattr.mode, 4, K_MODE), EF(setattr.uid, 4, K_ID),
@@ -173,6 +183,7 @@ static const struct table entry_tables[] = {
 	{ setattr_fields, ARRAY_SIZE(setattr_fields) },
 	{ unlink_fields, ARRAY_SIZE(unlink_fields) },
 	{ rename_fields, ARRAY_SIZE(rename_fields) },
+	{ extend_fields, ARRAY_SIZE(extend_fields) },
 };
 
 /* The base image's tree after its log, for crafted entries. */
@@ -183,6 +194,7 @@ struct node {
 	bool live;
 	bool allocated;
 	u32 children;
+	u64 size;
 	u32 nr;
 	struct famfsl_extent ext[FAMFSL_MAX_EXTENTS];
 	char name[FAMFSL_NAME_MAX + 1];
@@ -320,10 +332,34 @@ static void model_base(struct image *im)
 			if (!nd)
 				break;
 			nd->allocated = true;
+			nd->size = le64_to_cpu(e->alloc.size);
 			nd->nr = le32_to_cpu(e->alloc.nr_extents);
 			memcpy(nd->ext, e->alloc.ext, sizeof(nd->ext));
 			for (k = 0; k < nd->nr && k < FAMFSL_MAX_EXTENTS; k++)
 				im->exts[im->nr_exts++] = nd->ext[k];
+			break;
+		case FAMFSL_EXTEND:
+			add_ino(im, le64_to_cpu(e->extend.ino));
+			nd = find_node(im, le64_to_cpu(e->extend.ino));
+			if (!nd)
+				break;
+			nd->allocated = true;
+			nd->size = le64_to_cpu(e->extend.size);
+			for (k = 0; k < FAMFSL_MAX_EXTENTS &&
+			     k < le32_to_cpu(e->extend.nr_extents); k++) {
+				const struct famfsl_extent *x = &e->extend.ext[k];
+				struct famfsl_extent *l = nd->nr ?
+					&nd->ext[nd->nr - 1] : NULL;
+
+				im->exts[im->nr_exts++] = *x;
+				if (l && le64_to_cpu(l->dev_offset) +
+					 le64_to_cpu(l->len) ==
+					 le64_to_cpu(x->dev_offset))
+					l->len = cpu_to_le64(le64_to_cpu(l->len) +
+							     le64_to_cpu(x->len));
+				else if (nd->nr < FAMFSL_MAX_EXTENTS)
+					nd->ext[nd->nr++] = *x;
+			}
 			break;
 		case FAMFSL_UNLINK:
 			add_ino(im, le64_to_cpu(e->unlink.ino));
@@ -542,7 +578,7 @@ static u64 pick_value(struct image *im, enum value_kind kind, unsigned int width
 					      FAMFSL_SUPER_MAGIC }, 3);
 	case K_SMALL:
 		return pick_of((const u64[]){ 2, 128, 255, 256, 512, 4096,
-					      FAMFSL_VERSION }, 7);
+					      FAMFSL_VERSION, 1 }, 8);
 	case K_CAP:
 		return pick_of((const u64[]){ im->n - 1, im->n, im->n + 1,
 					      im->n + 2, im->capacity - 1,
@@ -748,7 +784,7 @@ static void craft(struct image *im, struct sealing *s)
 	int n;
 
 	n = snprintf(name, sizeof(name), "fz%llu", (unsigned long long)below(1000));
-	switch (below(14)) {
+	switch (below(16)) {
 	case 0:	/* a directory into its own subtree */
 		a = pick_node(im, 1, true);
 		b = pick_node(im, 1, true);
@@ -877,6 +913,40 @@ static void craft(struct image *im, struct sealing *s)
 		e->alloc.ext[0].len = cpu_to_le64(FAMFSL_ALLOC_UNIT);
 		e->alloc.size = cpu_to_le64(below(FAMFSL_ALLOC_UNIT + 1));
 		note(" create and alloc %llu", (unsigned long long)im->max_ino + 1);
+		break;
+	case 13: /* a growth: continuing, elsewhere, overlapping, any size */
+	case 14:
+		a = pick_node(im, chance(85) ? 0 : -1, chance(90));
+		e = append(im, s, FAMFSL_EXTEND);
+		e->extend.ino = cpu_to_le64(chance(95) ? a->ino : FAMFSL_ROOT_INO);
+		e->extend.nr_extents = cpu_to_le32(below(3));
+		v[0] = a->allocated && a->nr ?
+		       le64_to_cpu(a->ext[a->nr - 1].dev_offset) +
+		       le64_to_cpu(a->ext[a->nr - 1].len) : free_unit(im);
+		v[1] = free_unit(im);
+		v[2] = le64_to_cpu(pick_ext(im).dev_offset);
+		v[3] = FAMFSL_LOG_OFFSET;
+		v[4] = im->dev_size - FAMFSL_ALLOC_UNIT;
+		v[5] = v[0];
+		off = v[below(6)];
+		e->extend.ext[0].dev_offset = cpu_to_le64(off);
+		e->extend.ext[0].len = cpu_to_le64(FAMFSL_ALLOC_UNIT *
+						   (1 + below(2)));
+		e->extend.ext[1].dev_offset = cpu_to_le64(chance(50) ? off :
+			off + FAMFSL_ALLOC_UNIT * (1 + below(2)));
+		e->extend.ext[1].len = cpu_to_le64(FAMFSL_ALLOC_UNIT);
+		v[0] = a->size;
+		v[1] = a->size + 1 + below(FAMFSL_ALLOC_UNIT);
+		v[2] = a->size ? a->size - 1 : 0;
+		v[3] = 0;
+		v[4] = a->size + 3 * FAMFSL_ALLOC_UNIT;
+		v[5] = a->size + 5 * FAMFSL_ALLOC_UNIT + 1;
+		e->extend.size = cpu_to_le64(v[below(6)]);
+		note(" extend %llu (%s) by %u at %#llx to %llu",
+		     (unsigned long long)le64_to_cpu(e->extend.ino),
+		     a->allocated ? "allocated" : "empty",
+		     le32_to_cpu(e->extend.nr_extents), (unsigned long long)off,
+		     (unsigned long long)le64_to_cpu(e->extend.size));
 		break;
 	case 12: /* an uncommitted entry past the commit point */
 		off = le64_to_cpu(img_hdr(im)->next_index);
@@ -1358,7 +1428,7 @@ static void change_tree(int mfd, struct walk *w)
 		i = below(w->nr_paths);
 		p = w->paths[i];
 		q = w->paths[below(w->nr_paths)];
-		switch (below(9)) {
+		switch (below(10)) {
 		case 0:
 		case 1:
 			fd = openat(mfd, p, O_RDWR);
@@ -1411,6 +1481,21 @@ static void change_tree(int mfd, struct walk *w)
 			break;
 		case 7:
 			op("chmod", p, fchmodat(mfd, p, below(07777), 0));
+			break;
+		case 9:	/* growth by write past the end, and a close */
+			fd = openat(mfd, p, O_WRONLY);
+			if (fd < 0) {
+				op("open for writing", p, fd);
+				break;
+			}
+			if (!fstat(fd, &st))
+				op("append", p, pwrite(fd, data, sizeof(data),
+						       st.st_size));
+			if (!fstat(fd, &st))
+				op("write past the end", p,
+				   pwrite(fd, data, 7, st.st_size +
+					  below(3 * FAMFSL_ALLOC_UNIT)));
+			close(fd);
 			break;
 		default:
 			op("utimes", p, utimensat(mfd, p, NULL, 0));
@@ -1514,6 +1599,14 @@ static void check_image(struct base *b, int devfd, const char *dev,
 		if (!o.ro)
 			change_tree(mfd, &w);
 		close(mfd);
+		/*
+		 * Compact the changed tree's log one time in two: the fsck
+		 * after the unmount checks what the compaction wrote.
+		 */
+		if (!o.ro && chance(50) &&
+		    mount(dev, dir, NULL, MS_REMOUNT, "compact") &&
+		    errno != ENOSPC && errno != EROFS)
+			fail("  remount,compact: %s\n", strerror(errno));
 	}
 	if (umount(dir)) {
 		fail("  umount: %s\n", strerror(errno));
