@@ -16,6 +16,9 @@
  * - map=dev, no block, but a famfs_lite superblock at the first byte (a
  *   file system made on the range with map=mem): refused, writing the
  *   memmap would destroy it;
+ * - map=dev, no block, but a famfs_lite superblock at daxl_memmap_size()
+ *   (a file system made with map=dev before the block existed, when the
+ *   data followed the memmap directly): refused, for the same reason;
  * - map=mem, any valid block: refused, famfs_lite would see the block and
  *   the struct pages as data.
  *
@@ -108,6 +111,34 @@ VISIBLE_IF_KUNIT bool daxl_memmap_info_valid(const struct daxl_memmap_info *info
 }
 EXPORT_SYMBOL_IF_KUNIT(daxl_memmap_info_valid);
 
+/*
+ * Read the famfs_lite superblock magic at byte @off of @phys: 0, -ENOMEM,
+ * or -EIO on poison.
+ */
+static int daxl_memmap_read_sb_magic(const struct daxl_phys *phys, u64 off,
+				     const char *owner, u64 *magic)
+{
+	__le64 m;
+	void *addr;
+	int rc = 0;
+
+	addr = memremap(phys->start + off, PAGE_SIZE, MEMREMAP_WB);
+	if (!addr) {
+		pr_err("%s: cannot map byte %#llx of [%#llx-%#llx] to read it\n",
+		       owner, off, phys->start, phys->start + phys->size - 1);
+		return -ENOMEM;
+	}
+	if (copy_mc_to_kernel(&m, addr, sizeof(m))) {
+		pr_err("%s: byte %#llx of [%#llx-%#llx] cannot be read (poison)\n",
+		       owner, off, phys->start, phys->start + phys->size - 1);
+		rc = -EIO;
+	} else {
+		*magic = le64_to_cpu(m);
+	}
+	memunmap(addr);
+	return rc;
+}
+
 /**
  * daxl_memmap_info_claim() - read, judge and, at a first map=dev attach, write the block
  * @phys: the whole range, claimed by the caller and not yet mapped
@@ -115,8 +146,8 @@ EXPORT_SYMBOL_IF_KUNIT(daxl_memmap_info_valid);
  * @carve: the carve-out the attach will make (0 for map=mem)
  *
  * Context: process context; may sleep.
- * Return: 0, -EINVAL if the range's first bytes say the attach would
- * misread it (explained in the kernel log), -EIO if they cannot be read,
+ * Return: 0, -EINVAL if the range's bytes say the attach would misread or
+ * destroy it (explained in the kernel log), -EIO if they cannot be read,
  * -ENOMEM.
  */
 int daxl_memmap_info_claim(const struct daxl_phys *phys, const char *owner,
@@ -124,6 +155,7 @@ int daxl_memmap_info_claim(const struct daxl_phys *phys, const char *owner,
 {
 	struct daxl_memmap_info info;
 	__le64 sb_magic;
+	u64 old_magic;
 	void *addr;
 	int rc = 0;
 
@@ -165,6 +197,22 @@ int daxl_memmap_info_claim(const struct daxl_phys *phys, const char *owner,
 	if (le64_to_cpu(sb_magic) == FAMFSL_SB_MAGIC) {
 		pr_err("%s: [%#llx-%#llx] holds a famfs_lite file system made with map=mem; map=dev would write struct pages over it\n",
 		       owner, phys->start, phys->start + phys->size - 1);
+		rc = -EINVAL;
+		goto out;
+	}
+	/*
+	 * Before the info block, map=dev put the struct pages at the first
+	 * byte and the data right after them: such a range has no block,
+	 * and its data would now lie under the struct pages.
+	 */
+	rc = daxl_memmap_read_sb_magic(phys, daxl_memmap_size(phys->size),
+				       owner, &old_magic);
+	if (rc)
+		goto out;
+	if (old_magic == FAMFSL_SB_MAGIC) {
+		pr_err("%s: [%#llx-%#llx] holds a famfs_lite file system at byte %#llx, made with map=dev before its info block existed; this map=dev would write struct pages over it\n",
+		       owner, phys->start, phys->start + phys->size - 1,
+		       daxl_memmap_size(phys->size));
 		rc = -EINVAL;
 		goto out;
 	}
