@@ -19,6 +19,8 @@
  * - map=dev, no block, but a famfs_lite superblock at daxl_memmap_size()
  *   (a file system made with map=dev before the block existed, when the
  *   data followed the memmap directly): refused, for the same reason;
+ * - map=mem, first bytes poisoned: taken as no block (a warning), so the
+ *   range stays attachable to be repaired;
  * - map=mem, any valid block: refused, famfs_lite would see the block and
  *   the struct pages as data.
  *
@@ -145,10 +147,13 @@ static int daxl_memmap_read_sb_magic(const struct daxl_phys *phys, u64 off,
  * @owner: the device's name, for messages
  * @carve: the carve-out the attach will make (0 for map=mem)
  *
+ * A map=mem range whose first bytes are poisoned is taken as having no
+ * block (with a warning), so it stays attachable to be repaired.
+ *
  * Context: process context; may sleep.
  * Return: 0, -EINVAL if the range's bytes say the attach would misread or
- * destroy it (explained in the kernel log), -EIO if they cannot be read,
- * -ENOMEM.
+ * destroy it (explained in the kernel log), -EIO if a map=dev attach
+ * cannot read them, -ENOMEM.
  */
 int daxl_memmap_info_claim(const struct daxl_phys *phys, const char *owner,
 			   u64 carve)
@@ -166,6 +171,11 @@ int daxl_memmap_info_claim(const struct daxl_phys *phys, const char *owner,
 		return -ENOMEM;
 	}
 	if (copy_mc_to_kernel(&info, addr, sizeof(info))) {
+		if (!phys->map_dev) {
+			pr_warn("%s: the first bytes of [%#llx-%#llx] cannot be read (poison); taking it as holding no map=dev info block\n",
+				owner, phys->start, phys->start + phys->size - 1);
+			goto out;
+		}
 		pr_err("%s: the first bytes of [%#llx-%#llx] cannot be read (poison)\n",
 		       owner, phys->start, phys->start + phys->size - 1);
 		rc = -EIO;
