@@ -5,9 +5,10 @@
  *
  * A map=dev range starts with a carve-out: DAXL_MEMMAP_INFO_SIZE bytes
  * whose first bytes hold this block, then the memmap (daxl_memmap_size()),
- * then the memory served.  The first attach with map=dev writes the block;
- * every later attach reads it first, before anything is mapped, so the
- * carve-out's size is recorded rather than assumed:
+ * then the memory served.  The first attach with map=dev writes the block
+ * once nothing else in the attach can fail; every attach reads it first,
+ * before anything is mapped, so the carve-out's size is recorded rather
+ * than assumed:
  *
  * - map=dev, a block for this range's size: the recorded carve-out is
  *   used (it must be the one this dax_core would make);
@@ -142,11 +143,15 @@ static int daxl_memmap_read_sb_magic(const struct daxl_phys *phys, u64 off,
 }
 
 /**
- * daxl_memmap_info_claim() - read, judge and, at a first map=dev attach, write the block
+ * daxl_memmap_info_claim() - read and judge the block before an attach
  * @phys: the whole range, claimed by the caller and not yet mapped
  * @owner: the device's name, for messages
  * @carve: the carve-out the attach will make (0 for map=mem)
+ * @fresh: set to whether a map=dev attach finds no block, so the caller
+ *	must write one with daxl_memmap_info_write() once the attach can no
+ *	longer fail
  *
+ * Nothing is written: a failed attach leaves the range as it found it.
  * A map=mem range whose first bytes are poisoned is taken as having no
  * block (with a warning), so it stays attachable to be repaired.
  *
@@ -156,7 +161,7 @@ static int daxl_memmap_read_sb_magic(const struct daxl_phys *phys, u64 off,
  * cannot read them, -ENOMEM.
  */
 int daxl_memmap_info_claim(const struct daxl_phys *phys, const char *owner,
-			   u64 carve)
+			   u64 carve, bool *fresh)
 {
 	struct daxl_memmap_info info;
 	__le64 sb_magic;
@@ -164,6 +169,7 @@ int daxl_memmap_info_claim(const struct daxl_phys *phys, const char *owner,
 	void *addr;
 	int rc = 0;
 
+	*fresh = false;
 	addr = memremap(phys->start, PAGE_SIZE, MEMREMAP_WB);
 	if (!addr) {
 		pr_err("%s: cannot map the first page of [%#llx-%#llx] to read it\n",
@@ -226,12 +232,33 @@ int daxl_memmap_info_claim(const struct daxl_phys *phys, const char *owner,
 		rc = -EINVAL;
 		goto out;
 	}
-	daxl_memmap_info_fill(&info, phys->size);
-	memcpy_flushcache(addr, &info, sizeof(info));
-	wmb();	/* the block is durable before the memmap is written */
-	pr_info("%s: [%#llx-%#llx] now carries a map=dev info block: its first %llu MiB hold it and the struct pages\n",
-		owner, phys->start, phys->start + phys->size - 1, carve >> 20);
+	*fresh = true;
 out:
 	memunmap(addr);
 	return rc;
+}
+
+/**
+ * daxl_memmap_info_write() - write the block at a first map=dev attach
+ * @region: the region, its struct pages mapped (the altmap keeps them out
+ *	of the block's 2 MiB) and nothing left of its attach that can fail
+ *
+ * The block is written through the region's mapping and made durable with
+ * daxl_region_flush(), NVDIMM write queues included.
+ *
+ * Context: process context; may sleep.
+ */
+void daxl_memmap_info_write(struct daxl_region *region)
+{
+	struct daxl_memmap_info info;
+	u64 first = region->start - region->memmap_size;
+	u64 size = region->size + region->memmap_size;
+
+	daxl_memmap_info_fill(&info, size);
+	memcpy_flushcache(region->kaddr - region->memmap_size, &info,
+			  sizeof(info));
+	daxl_region_flush(region);
+	pr_info("%s: [%#llx-%#llx] now carries a map=dev info block: its first %llu MiB hold it and the struct pages\n",
+		region->owner, first, first + size - 1,
+		region->memmap_size >> 20);
 }
