@@ -40,7 +40,8 @@ int daxl_devdax_check(struct daxl_dev_dax *dev_dax, struct daxl_phys *phys);
 
 /* memmap_info.c */
 int daxl_memmap_info_claim(const struct daxl_phys *phys, const char *owner,
-			   u64 carve);
+			   u64 carve, bool *fresh);
+void daxl_memmap_info_write(struct daxl_region *region);
 #if IS_ENABLED(CONFIG_KUNIT)
 void daxl_memmap_info_fill(struct daxl_memmap_info *info, u64 size);
 bool daxl_memmap_info_valid(const struct daxl_memmap_info *info);

@@ -5,9 +5,10 @@
  *
  * A map=dev range starts with a carve-out: DAXL_MEMMAP_INFO_SIZE bytes
  * whose first bytes hold this block, then the memmap (daxl_memmap_size()),
- * then the memory served.  The first attach with map=dev writes the block;
- * every later attach reads it first, before anything is mapped, so the
- * carve-out's size is recorded rather than assumed:
+ * then the memory served.  The first attach with map=dev writes the block
+ * once nothing else in the attach can fail; every attach reads it first,
+ * before anything is mapped, so the carve-out's size is recorded rather
+ * than assumed:
  *
  * - map=dev, a block for this range's size: the recorded carve-out is
  *   used (it must be the one this dax_core would make);
@@ -16,6 +17,11 @@
  * - map=dev, no block, but a famfs_lite superblock at the first byte (a
  *   file system made on the range with map=mem): refused, writing the
  *   memmap would destroy it;
+ * - map=dev, no block, but a famfs_lite superblock at daxl_memmap_size()
+ *   (a file system made with map=dev before the block existed, when the
+ *   data followed the memmap directly): refused, for the same reason;
+ * - map=mem, first bytes poisoned: taken as no block (a warning), so the
+ *   range stays attachable to be repaired;
  * - map=mem, any valid block: refused, famfs_lite would see the block and
  *   the struct pages as data.
  *
@@ -108,25 +114,62 @@ VISIBLE_IF_KUNIT bool daxl_memmap_info_valid(const struct daxl_memmap_info *info
 }
 EXPORT_SYMBOL_IF_KUNIT(daxl_memmap_info_valid);
 
-/**
- * daxl_memmap_info_claim() - read, judge and, at a first map=dev attach, write the block
- * @phys: the whole range, claimed by the caller and not yet mapped
- * @owner: the device's name, for messages
- * @carve: the carve-out the attach will make (0 for map=mem)
- *
- * Context: process context; may sleep.
- * Return: 0, -EINVAL if the range's first bytes say the attach would
- * misread it (explained in the kernel log), -EIO if they cannot be read,
- * -ENOMEM.
+/*
+ * Read the famfs_lite superblock magic at byte @off of @phys: 0, -ENOMEM,
+ * or -EIO on poison.
  */
-int daxl_memmap_info_claim(const struct daxl_phys *phys, const char *owner,
-			   u64 carve)
+static int daxl_memmap_read_sb_magic(const struct daxl_phys *phys, u64 off,
+				     const char *owner, u64 *magic)
 {
-	struct daxl_memmap_info info;
-	__le64 sb_magic;
+	__le64 m;
 	void *addr;
 	int rc = 0;
 
+	addr = memremap(phys->start + off, PAGE_SIZE, MEMREMAP_WB);
+	if (!addr) {
+		pr_err("%s: cannot map byte %#llx of [%#llx-%#llx] to read it\n",
+		       owner, off, phys->start, phys->start + phys->size - 1);
+		return -ENOMEM;
+	}
+	if (copy_mc_to_kernel(&m, addr, sizeof(m))) {
+		pr_err("%s: byte %#llx of [%#llx-%#llx] cannot be read (poison)\n",
+		       owner, off, phys->start, phys->start + phys->size - 1);
+		rc = -EIO;
+	} else {
+		*magic = le64_to_cpu(m);
+	}
+	memunmap(addr);
+	return rc;
+}
+
+/**
+ * daxl_memmap_info_claim() - read and judge the block before an attach
+ * @phys: the whole range, claimed by the caller and not yet mapped
+ * @owner: the device's name, for messages
+ * @carve: the carve-out the attach will make (0 for map=mem)
+ * @fresh: set to whether a map=dev attach finds no block, so the caller
+ *	must write one with daxl_memmap_info_write() once the attach can no
+ *	longer fail
+ *
+ * Nothing is written: a failed attach leaves the range as it found it.
+ * A map=mem range whose first bytes are poisoned is taken as having no
+ * block (with a warning), so it stays attachable to be repaired.
+ *
+ * Context: process context; may sleep.
+ * Return: 0, -EINVAL if the range's bytes say the attach would misread or
+ * destroy it (explained in the kernel log), -EIO if a map=dev attach
+ * cannot read them, -ENOMEM.
+ */
+int daxl_memmap_info_claim(const struct daxl_phys *phys, const char *owner,
+			   u64 carve, bool *fresh)
+{
+	struct daxl_memmap_info info;
+	__le64 sb_magic;
+	u64 old_magic;
+	void *addr;
+	int rc = 0;
+
+	*fresh = false;
 	addr = memremap(phys->start, PAGE_SIZE, MEMREMAP_WB);
 	if (!addr) {
 		pr_err("%s: cannot map the first page of [%#llx-%#llx] to read it\n",
@@ -134,6 +177,11 @@ int daxl_memmap_info_claim(const struct daxl_phys *phys, const char *owner,
 		return -ENOMEM;
 	}
 	if (copy_mc_to_kernel(&info, addr, sizeof(info))) {
+		if (!phys->map_dev) {
+			pr_warn("%s: the first bytes of [%#llx-%#llx] cannot be read (poison); taking it as holding no map=dev info block\n",
+				owner, phys->start, phys->start + phys->size - 1);
+			goto out;
+		}
 		pr_err("%s: the first bytes of [%#llx-%#llx] cannot be read (poison)\n",
 		       owner, phys->start, phys->start + phys->size - 1);
 		rc = -EIO;
@@ -168,12 +216,49 @@ int daxl_memmap_info_claim(const struct daxl_phys *phys, const char *owner,
 		rc = -EINVAL;
 		goto out;
 	}
-	daxl_memmap_info_fill(&info, phys->size);
-	memcpy_flushcache(addr, &info, sizeof(info));
-	wmb();	/* the block is durable before the memmap is written */
-	pr_info("%s: [%#llx-%#llx] now carries a map=dev info block: its first %llu MiB hold it and the struct pages\n",
-		owner, phys->start, phys->start + phys->size - 1, carve >> 20);
+	/*
+	 * Before the info block, map=dev put the struct pages at the first
+	 * byte and the data right after them: such a range has no block,
+	 * and its data would now lie under the struct pages.
+	 */
+	rc = daxl_memmap_read_sb_magic(phys, daxl_memmap_size(phys->size),
+				       owner, &old_magic);
+	if (rc)
+		goto out;
+	if (old_magic == FAMFSL_SB_MAGIC) {
+		pr_err("%s: [%#llx-%#llx] holds a famfs_lite file system at byte %#llx, made with map=dev before its info block existed; this map=dev would write struct pages over it\n",
+		       owner, phys->start, phys->start + phys->size - 1,
+		       daxl_memmap_size(phys->size));
+		rc = -EINVAL;
+		goto out;
+	}
+	*fresh = true;
 out:
 	memunmap(addr);
 	return rc;
+}
+
+/**
+ * daxl_memmap_info_write() - write the block at a first map=dev attach
+ * @region: the region, its struct pages mapped (the altmap keeps them out
+ *	of the block's 2 MiB) and nothing left of its attach that can fail
+ *
+ * The block is written through the region's mapping and made durable with
+ * daxl_region_flush(), NVDIMM write queues included.
+ *
+ * Context: process context; may sleep.
+ */
+void daxl_memmap_info_write(struct daxl_region *region)
+{
+	struct daxl_memmap_info info;
+	u64 first = region->start - region->memmap_size;
+	u64 size = region->size + region->memmap_size;
+
+	daxl_memmap_info_fill(&info, size);
+	memcpy_flushcache(region->kaddr - region->memmap_size, &info,
+			  sizeof(info));
+	daxl_region_flush(region);
+	pr_info("%s: [%#llx-%#llx] now carries a map=dev info block: its first %llu MiB hold it and the struct pages\n",
+		region->owner, first, first + size - 1,
+		region->memmap_size >> 20);
 }

@@ -338,9 +338,10 @@ static void daxl_region_set_altmap(struct daxl_region *region,
  * it with MEMORY_DEVICE_FS_DAX pages.  With @phys->map_dev the range
  * starts with a carve-out of daxl_memmap_carve_size() bytes: an info block
  * that records it, then the struct pages (an altmap, as pmem's map=dev),
- * and the region served starts after them.  The info block is checked,
- * and written at a first map=dev attach, before anything is mapped
- * (daxl_memmap_info_claim()).
+ * and the region served starts after them.  The info block is checked
+ * before anything is mapped (daxl_memmap_info_claim()) and, at a first
+ * map=dev attach, written only once nothing else can fail
+ * (daxl_memmap_info_write()), so a failed attach leaves it unwritten.
  * Every refusal is explained in the kernel log.
  *
  * Context: process context; may sleep.
@@ -352,6 +353,7 @@ struct daxl_region *daxl_region_map(const struct daxl_phys *phys,
 				    const char *owner)
 {
 	struct daxl_region *region;
+	bool fresh;
 	void *kaddr;
 	int rc;
 
@@ -394,7 +396,7 @@ struct daxl_region *daxl_region_map(const struct daxl_phys *phys,
 		rc = -EBUSY;
 		goto out_unlock;
 	}
-	rc = daxl_memmap_info_claim(phys, owner, memmap);
+	rc = daxl_memmap_info_claim(phys, owner, memmap, &fresh);
 	if (rc)
 		goto out_release;
 
@@ -416,6 +418,8 @@ struct daxl_region *daxl_region_map(const struct daxl_phys *phys,
 	}
 	region->kaddr = kaddr + memmap;
 	daxl_region_set_nd_region(region, phys->source);
+	if (fresh)
+		daxl_memmap_info_write(region);
 
 	list_add(&region->node, &daxl_regions);
 	mutex_unlock(&daxl_lock);

@@ -223,6 +223,31 @@ case_map_dev_info_block() {
 	rmmod dax_chardev dax_core
 }
 
+# Before the info block, map=dev put the data right after the struct pages
+# (at 4 MiB of a 256 MiB range); such a range has no block, and a map=dev
+# attach now would write struct pages over its file system: refused, and
+# nothing written.
+case_map_dev_old_layout_refused() {
+	insmod $MODDIR/dax_core.ko
+	load_cdev ranges=256M@0xa0000000
+	dd if=/dev/zero of=/dev/dax0 bs=$MB count=8 conv=notrunc 2> /dev/null
+	printf FAMFSLT1 | dd of=/dev/dax0 bs=8 seek=$((4 * MB / 8)) conv=notrunc 2> /dev/null
+	rmmod dax_chardev
+	expect_fail_errno 'Invalid parameters' load_cdev ranges=256M@0xa0000000:map=dev
+	expect_dmesg 'dax0: \[0xa0000000-0xafffffff\] holds a famfs_lite file system at byte 0x400000, made with map=dev before its info block existed; this map=dev would write struct pages over it'
+	load_cdev ranges=256M@0xa0000000
+	[ "$(dd if=/dev/dax0 bs=8 skip=$((4 * MB / 8)) count=1 2> /dev/null)" = FAMFSLT1 ]
+	[ "$(dd if=/dev/dax0 bs=$MB count=4 2> /dev/null | tr -d '\000' | wc -c)" = 0 ]
+	# Without the old superblock the first map=dev attach writes its block.
+	dd if=/dev/zero of=/dev/dax0 bs=$MB count=8 conv=notrunc 2> /dev/null
+	rmmod dax_chardev
+	load_cdev ranges=256M@0xa0000000:map=dev
+	expect_dmesg 'dax0: \[0xa0000000-0xafffffff\] now carries a map=dev info block: its first 6 MiB hold it and the struct pages'
+	rmmod dax_chardev
+	expect_fail_errno 'Invalid parameters' load_cdev ranges=256M@0xa0000000
+	rmmod dax_core
+}
+
 run_case bad-params case_bad_params
 run_case load case_load
 run_case overlap-across-modules case_overlap_across_modules
@@ -241,3 +266,4 @@ run_case unload case_unload
 run_case reload-keeps-data case_reload_keeps_data
 run_case raw-mmap-leaves-no-page-state case_raw_mmap_leaves_no_page_state
 run_case map-dev-info-block case_map_dev_info_block
+run_case map-dev-old-layout-refused case_map_dev_old_layout_refused
