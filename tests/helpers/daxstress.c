@@ -193,7 +193,7 @@ static int balloon(int percent, int secs)
 		munmap(p, len);
 		rounds++;
 	}
-	printf("balloon: %lu rounds, up to %lu MiB\n", rounds, max_mb);
+	printf("%s: %lu rounds, up to %lu MiB\n", __func__, rounds, max_mb);
 	return 0;
 }
 
