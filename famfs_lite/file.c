@@ -350,13 +350,14 @@ void famfsl_prezero_work(struct work_struct *work)
 	struct famfsl_sb_info *sbi = container_of(to_delayed_work(work),
 						  struct famfsl_sb_info,
 						  prezero_work);
-	u64 off;
+	u64 off, first_held;
 	int rc;
 
 	while (READ_ONCE(prezero) && !sb_rdonly(sbi->vfs_sb) &&
 	       !READ_ONCE(sbi->shutdown)) {
 		mutex_lock(&sbi->prezero_lock);
 		mutex_lock(&sbi->space_lock);
+		first_held = 0;
 		for (;;) {
 			/*
 			 * Before the mount's replay is done, space that later
@@ -372,13 +373,19 @@ void famfsl_prezero_work(struct work_struct *work)
 			sbi->prezero_next = off + FAMFSL_ALLOC_UNIT;
 			if (!famfsl_held_overlap(sbi, off, FAMFSL_ALLOC_UNIT))
 				break;
-			/* a held unit is never zeroed: skip it this round */
-			if (sbi->prezero_next >= sbi->space.base +
-			    sbi->space.nr_units * FAMFSL_ALLOC_UNIT) {
+			/*
+			 * A held unit is never zeroed: skip it.  The search
+			 * wraps around, so meeting the first held unit again
+			 * means a whole lap found nothing else (0 is never a
+			 * unit: the superblock is there).
+			 */
+			if (off == first_held) {
 				mutex_unlock(&sbi->space_lock);
 				mutex_unlock(&sbi->prezero_lock);
 				return;
 			}
+			if (!first_held)
+				first_held = off;
 		}
 		sbi->prezero_unit = off;
 		mutex_unlock(&sbi->space_lock);
