@@ -283,6 +283,8 @@ void famfsl_quarantine_drain(struct famfsl_sb_info *sbi);
 void famfsl_wait_pages_idle(struct inode *inode);
 void famfsl_break_mappings(struct inode *inode);
 void famfsl_prezero_work(struct work_struct *work);
+/* How long the background zeroing waits after a removal or a mount. */
+#define FAMFSL_PREZERO_DELAY	HZ
 void famfsl_prezero_kick(struct famfsl_sb_info *sbi);
 
 #endif /* _FAMFS_LITE_H */

@@ -312,9 +312,6 @@ static bool prezero = true;
 module_param(prezero, bool, 0644);
 MODULE_PARM_DESC(prezero, "zero free space in the background on read-write mounts, so allocations need not wait for it (default on)");
 
-/* How long the background zeroing waits after a removal or a mount. */
-#define FAMFSL_PREZERO_DELAY	HZ
-
 /**
  * famfsl_prezero_kick() - have free space zeroed a while from now
  * @sbi: the file system
