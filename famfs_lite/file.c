@@ -748,7 +748,7 @@ static ssize_t famfsl_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	struct inode *inode = file_inode(iocb->ki_filp);
 	struct famfsl_sb_info *sbi = FAMFSL_SB(inode->i_sb);
 	struct famfsl_map *map;
-	u64 end, room;
+	u64 end, room, had;
 	loff_t size;
 	ssize_t ret;
 
@@ -771,6 +771,7 @@ static ssize_t famfsl_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		 */
 		map = famfsl_file_map(inode);
 		room = map ? map->len : 0;
+		had = room;
 		if (room <= iocb->ki_pos &&
 		    !famfsl_space_covers(sbi, iocb->ki_pos + 1 - room)) {
 			ret = -ENOSPC;
@@ -787,11 +788,15 @@ static ssize_t famfsl_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		}
 		if (room <= iocb->ki_pos)
 			goto out_unlock;	/* ret holds why */
-		/* zeros where a mapping may have written past the end */
+		/*
+		 * Zeros up to the write: a mapping may have written past the
+		 * end, and after a crash (or a failed size log) the extents
+		 * may hold data written past the size the log says.  Space
+		 * taken just now comes zeroed.
+		 */
 		if (iocb->ki_pos > size)
 			ret = famfsl_zero_range(inode, size,
-						min_t(u64, iocb->ki_pos,
-						      round_up(size, PAGE_SIZE)));
+						min_t(u64, iocb->ki_pos, had));
 		else
 			ret = 0;
 		if (ret)
@@ -952,15 +957,21 @@ static int famfsl_resize(struct inode *inode, loff_t size, bool exact)
 			if (size > map->len &&
 			    !famfsl_space_covers(sbi, size - map->len))
 				return -ENOSPC;
+			/*
+			 * Zeros past the size in the space the file has (a
+			 * mapping, or a write before a crash, may have left
+			 * data there) before an EXTEND logs the new size; new
+			 * space comes zeroed.
+			 */
+			rc = famfsl_zero_range(inode, cur,
+					       min_t(u64, size, map->len));
+			if (rc)
+				return rc;
 			while (famfsl_file_map(inode)->len < size) {
 				rc = famfsl_grow(inode, size, size);
 				if (rc)
 					return rc;
 			}
-			rc = famfsl_zero_range(inode, cur,
-					       round_up(cur, PAGE_SIZE));
-			if (rc)
-				return rc;
 			/* a growth logged the size, or else log it now */
 			famfsl_publish_size(inode, size);
 			return famfsl_log_size(inode);
