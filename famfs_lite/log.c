@@ -121,6 +121,19 @@ static int famfsl_store_word(struct famfsl_sb_info *sbi, u64 off, u64 val)
 	return 0;
 }
 
+/*
+ * A committed entry did not go into the tree view (a bug): the tree no
+ * longer rebuilds the log, so compaction is refused from now on.  A
+ * new mount builds the tree again from the log.
+ */
+static void famfsl_tree_broken(struct famfsl_sb_info *sbi, u64 index)
+{
+	if (!sbi->tree_bad)
+		pr_err("%s: log entry %llu is committed but not in the tree view; compaction is off until the next mount\n",
+		       sbi->name, index);
+	sbi->tree_bad = true;
+}
+
 /**
  * famfsl_log_compact() - replace the log with the smallest that rebuilds
  * the tree
@@ -148,6 +161,11 @@ int famfsl_log_compact(struct famfsl_sb_info *sbi)
 		return -EIO;
 	if (WARN_ON_ONCE(famfsl_v1(sbi)))
 		return -EROFS;
+	if (sbi->tree_bad) {
+		pr_err_ratelimited("%s: not compacting: the log's tree view misses a committed entry; unmount and mount again\n",
+				   sbi->name);
+		return -EUCLEAN;
+	}
 	rc = famfsl_tree_write(sbi, area, sbi->capacity, &count);
 	if (!rc && count >= sbi->capacity)
 		rc = -ENOSPC;
@@ -239,9 +257,15 @@ int famfsl_log_append(struct famfsl_sb_info *sbi, struct famfsl_entry *e)
 			      sbi->next_index + 1))
 		goto out_unprepare;
 	sbi->next_index++;
-	/* cannot fail but for a bug: the VFS checked the change */
-	if (famfsl_tree_apply(sbi, e, node))
+	/*
+	 * Cannot fail but for a bug: the VFS checked the change.  The entry
+	 * is committed all the same, and the tree no longer rebuilds the
+	 * log: a compaction would lose it.
+	 */
+	if (famfsl_tree_apply(sbi, e, node)) {
 		famfsl_tree_unprepare(sbi, e, node);
+		famfsl_tree_broken(sbi, sbi->next_index - 1);
+	}
 	return 0;
 
 out_unprepare:
@@ -787,8 +811,11 @@ static int famfsl_replay_one(struct super_block *sb, struct famfsl_log_view *v,
 	if (IS_ERR(node))
 		return PTR_ERR(node);
 	rc = famfsl_apply(sb, e, &why);
-	if (!rc)
+	if (!rc) {
 		rc = famfsl_tree_apply(sbi, e, node);
+		if (rc)
+			famfsl_tree_broken(sbi, i);
+	}
 	if (rc) {
 		famfsl_tree_unprepare(sbi, e, node);
 		pr_err("%s: log entry %llu: %s (%d)\n", sbi->name, i,
