@@ -699,12 +699,23 @@ static int famfsl_log_read(struct famfsl_sb_info *sbi, bool at_mount,
 	return rc;
 }
 
-/* Take one inode out of the dcache tree, as a replayed removal does. */
+/*
+ * Take one inode out of the dcache tree, as a replayed removal does.  One
+ * already out (by an earlier rebuild that failed part way) is skipped, so
+ * that a later rebuild can finish the job.
+ */
 static int famfsl_detach_one(void *arg, const struct famfsl_entry *e)
 {
 	struct super_block *sb = arg;
+	struct inode *inode;
 	const char *why = NULL;
-	int rc = famfsl_apply(sb, e, &why);
+	int rc;
+
+	inode = famfsl_iget_live(FAMFSL_SB(sb), le64_to_cpu(e->unlink.ino));
+	if (!inode)
+		return 0;
+	iput(inode);
+	rc = famfsl_apply(sb, e, &why);
 
 	if (rc)
 		pr_err("%s: inode %llu cannot leave the tree: %s (%d)\n",
