@@ -772,6 +772,11 @@ static ssize_t famfsl_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		map = famfsl_file_map(inode);
 		room = map ? map->len : 0;
 		had = room;
+		/* a growth allocates, zeroes and logs: all of it may block */
+		if (room < end && (iocb->ki_flags & IOCB_NOWAIT)) {
+			ret = -EAGAIN;
+			goto out_unlock;
+		}
 		if (room <= iocb->ki_pos &&
 		    !famfsl_space_covers(sbi, iocb->ki_pos + 1 - room)) {
 			ret = -ENOSPC;
