@@ -934,8 +934,16 @@ static int famfsl_flush(struct file *file, fl_owner_t id)
 
 static int famfsl_release(struct inode *inode, struct file *file)
 {
-	if (file->f_mode & FMODE_WRITE)
-		famfsl_sync_size(inode);
+	int rc;
+
+	if (!(file->f_mode & FMODE_WRITE))
+		return 0;
+	/* nobody gets ->release's return value: say it here */
+	rc = famfsl_sync_size(inode);
+	if (rc)
+		pr_warn_ratelimited("%s: inode %llu: size %lld not logged at close (%d)\n",
+				    FAMFSL_SB(inode->i_sb)->name,
+				    (u64)inode->i_ino, i_size_read(inode), rc);
 	return 0;
 }
 
