@@ -78,9 +78,11 @@ static bool famfsl_privileged(void)
  * most: a create adds its inode and may give its directory a SETATTR, an
  * allocation adds an ALLOC, an attribute change a SETATTR, a rename may
  * give its new directory a SETATTR, a growth with extents may add an ALLOC
- * or an EXTEND); a removal only shrinks it, and an EXTEND with no extents
- * (the size a write reached, logged at close) leaves it as it is, so
- * neither is refused here, and both always find room after a compaction.
+ * or an EXTEND); a removal only shrinks it, a rename over another inode
+ * removes at least that inode's entry for the SETATTR it may add, and an
+ * EXTEND with no extents (the size a write reached, logged at close)
+ * leaves it as it is, so none of these is refused here, and all always
+ * find room after a compaction.
  */
 static int famfsl_log_may_grow(struct famfsl_sb_info *sbi,
 			       const struct famfsl_entry *e)
@@ -88,6 +90,7 @@ static int famfsl_log_may_grow(struct famfsl_sb_info *sbi,
 	u64 cost = famfsl_tree_cost(sbi) + FAMFSL_GROWTH_MAX;
 
 	if (le32_to_cpu(e->type) == FAMFSL_UNLINK ||
+	    (le32_to_cpu(e->type) == FAMFSL_RENAME && e->rename.replaced) ||
 	    (le32_to_cpu(e->type) == FAMFSL_EXTEND &&
 	     !e->extend.nr_extents))
 		return 0;
