@@ -116,9 +116,8 @@ static int famfsl_log_may_grow(struct famfsl_sb_info *sbi,
 /* Write the 8-byte word at @off with one aligned store, and flush it. */
 static int famfsl_store_word(struct famfsl_sb_info *sbi, u64 off, u64 val)
 {
-	__le64 word = cpu_to_le64(val);
-
-	if (daxl_region_write(sbi->region, off, &word, sizeof(word)))
+	if (daxl_region_write_u64(sbi->region, off,
+				  (__force u64)cpu_to_le64(val)))
 		return -EIO;
 	daxl_region_flush(sbi->region);
 	return 0;
