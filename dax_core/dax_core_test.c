@@ -370,7 +370,7 @@ static void region_copies_are_bounded(struct kunit *test)
 	char buf[16] = "0123456789abcde";
 	char out[16] = "";
 	struct daxl_region *region;
-	u64 end;
+	u64 end, word = 0;
 
 	region = map_test_memory(test, 0, 2 << 20, DAXL_PERSISTENT, "test-copy");
 	end = region->size;
@@ -383,6 +383,14 @@ static void region_copies_are_bounded(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, daxl_region_read(region, end - 16, out, 16), 0);
 	KUNIT_EXPECT_EQ(test, memcmp(out, "01234567\0\0\0\0\0\0\0\0", 16), 0);
 	KUNIT_EXPECT_EQ(test, daxl_region_zero(region, end - 8, 9), -ERANGE);
+	KUNIT_EXPECT_EQ(test, daxl_region_write_u64(region, end - 8,
+						    0x0102030405060708ULL), 0);
+	KUNIT_EXPECT_EQ(test, daxl_region_read(region, end - 8, &word, 8), 0);
+	KUNIT_EXPECT_EQ(test, word, 0x0102030405060708ULL);
+	KUNIT_EXPECT_EQ(test, daxl_region_write_u64(region, end - 12, 0),
+			-ERANGE);
+	KUNIT_EXPECT_EQ(test, daxl_region_write_u64(region, end - 4, 0),
+			-ERANGE);
 	daxl_region_unmap(region);
 }
 

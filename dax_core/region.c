@@ -540,6 +540,41 @@ int daxl_region_write(struct daxl_region *region, u64 offset,
 EXPORT_SYMBOL_NS_GPL(daxl_region_write, DAXL_NS);
 
 /**
+ * daxl_region_write_u64() - store one aligned 8-byte word into a region
+ * @region: the region
+ * @offset: byte offset in the region, a multiple of 8
+ * @val: the word, stored as it is in memory
+ *
+ * One single store, so that a reader of the shared memory sees the old
+ * word or the new one, never a mix (memcpy() may copy bytewise).  On
+ * persistent regions it bypasses the CPU cache and is durable after the
+ * next daxl_region_flush().
+ *
+ * Return: 0, -ERANGE if the word leaves the region or is not aligned, or
+ * -EIO if the memory is gone.
+ */
+int daxl_region_write_u64(struct daxl_region *region, u64 offset, u64 val)
+{
+	u64 *dst = region->kaddr + offset;
+	int idx, rc = 0;
+
+	if (daxl_check_span(offset, sizeof(val), region->size) ||
+	    !IS_ALIGNED(offset, sizeof(val)))
+		return -ERANGE;
+	idx = daxl_region_enter(region);
+	if (!daxl_region_alive(region))
+		rc = -EIO;
+	else if (region->backing == DAXL_VOLATILE)
+		WRITE_ONCE(*dst, val);
+	else
+		/* a constant 8 aligned bytes: one non-temporal store */
+		memcpy_flushcache(dst, &val, sizeof(val));
+	daxl_region_exit(idx);
+	return rc;
+}
+EXPORT_SYMBOL_NS_GPL(daxl_region_write_u64, DAXL_NS);
+
+/**
  * daxl_region_zero() - zero bytes of a region
  * @region: the region
  * @offset: byte offset in the region

@@ -137,7 +137,8 @@ struct famfsl_node {
  * @reserve: of them, how many ordinary users may not fill with the tree
  *	(famfsl_log_reserve())
  * @log_lock: serializes log appends; protects @next_index, @next_ino,
- *	@gen, @area, the tree, @log_full_warned and @log_reserve_warned
+ *	@gen, @area, the tree, @tree_bad, @log_full_warned and
+ *	@log_reserve_warned
  *	(replay runs where no appender can exist)
  * @next_index: entries written or replayed so far
  * @next_ino: the next inode number to hand out
@@ -146,6 +147,7 @@ struct famfsl_node {
  * @tree: the log's view of the tree (tree.c): nodes by inode number
  * @tree_root: its root
  * @tree_cost: the entries a compacted log of it needs
+ * @tree_bad: a committed entry is missing from the tree: no compaction
  * @log_full_warned: "log full" was logged once
  * @log_reserve_warned: "log reserve reached" was logged once
  * @space_lock: protects @space, @held and @quarantine; taken inside
@@ -192,6 +194,7 @@ struct famfsl_sb_info {
 	struct xarray tree;
 	struct famfsl_node tree_root;
 	u64 tree_cost;
+	bool tree_bad;
 	bool log_full_warned;
 	bool log_reserve_warned;
 	/* see @space_lock above */
@@ -283,6 +286,8 @@ void famfsl_quarantine_drain(struct famfsl_sb_info *sbi);
 void famfsl_wait_pages_idle(struct inode *inode);
 void famfsl_break_mappings(struct inode *inode);
 void famfsl_prezero_work(struct work_struct *work);
+/* How long the background zeroing waits after a removal or a mount. */
+#define FAMFSL_PREZERO_DELAY	HZ
 void famfsl_prezero_kick(struct famfsl_sb_info *sbi);
 
 #endif /* _FAMFS_LITE_H */

@@ -312,9 +312,6 @@ static bool prezero = true;
 module_param(prezero, bool, 0644);
 MODULE_PARM_DESC(prezero, "zero free space in the background on read-write mounts, so allocations need not wait for it (default on)");
 
-/* How long the background zeroing waits after a removal or a mount. */
-#define FAMFSL_PREZERO_DELAY	HZ
-
 /**
  * famfsl_prezero_kick() - have free space zeroed a while from now
  * @sbi: the file system
@@ -350,13 +347,14 @@ void famfsl_prezero_work(struct work_struct *work)
 	struct famfsl_sb_info *sbi = container_of(to_delayed_work(work),
 						  struct famfsl_sb_info,
 						  prezero_work);
-	u64 off;
+	u64 off, first_held;
 	int rc;
 
 	while (READ_ONCE(prezero) && !sb_rdonly(sbi->vfs_sb) &&
 	       !READ_ONCE(sbi->shutdown)) {
 		mutex_lock(&sbi->prezero_lock);
 		mutex_lock(&sbi->space_lock);
+		first_held = 0;
 		for (;;) {
 			/*
 			 * Before the mount's replay is done, space that later
@@ -372,13 +370,19 @@ void famfsl_prezero_work(struct work_struct *work)
 			sbi->prezero_next = off + FAMFSL_ALLOC_UNIT;
 			if (!famfsl_held_overlap(sbi, off, FAMFSL_ALLOC_UNIT))
 				break;
-			/* a held unit is never zeroed: skip it this round */
-			if (sbi->prezero_next >= sbi->space.base +
-			    sbi->space.nr_units * FAMFSL_ALLOC_UNIT) {
+			/*
+			 * A held unit is never zeroed: skip it.  The search
+			 * wraps around, so meeting the first held unit again
+			 * means a whole lap found nothing else (0 is never a
+			 * unit: the superblock is there).
+			 */
+			if (off == first_held) {
 				mutex_unlock(&sbi->space_lock);
 				mutex_unlock(&sbi->prezero_lock);
 				return;
 			}
+			if (!first_held)
+				first_held = off;
 		}
 		sbi->prezero_unit = off;
 		mutex_unlock(&sbi->space_lock);
@@ -744,7 +748,7 @@ static ssize_t famfsl_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	struct inode *inode = file_inode(iocb->ki_filp);
 	struct famfsl_sb_info *sbi = FAMFSL_SB(inode->i_sb);
 	struct famfsl_map *map;
-	u64 end, room;
+	u64 end, room, had;
 	loff_t size;
 	ssize_t ret;
 
@@ -767,6 +771,12 @@ static ssize_t famfsl_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		 */
 		map = famfsl_file_map(inode);
 		room = map ? map->len : 0;
+		had = room;
+		/* a growth allocates, zeroes and logs: all of it may block */
+		if (room < end && (iocb->ki_flags & IOCB_NOWAIT)) {
+			ret = -EAGAIN;
+			goto out_unlock;
+		}
 		if (room <= iocb->ki_pos &&
 		    !famfsl_space_covers(sbi, iocb->ki_pos + 1 - room)) {
 			ret = -ENOSPC;
@@ -783,11 +793,15 @@ static ssize_t famfsl_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		}
 		if (room <= iocb->ki_pos)
 			goto out_unlock;	/* ret holds why */
-		/* zeros where a mapping may have written past the end */
+		/*
+		 * Zeros up to the write: a mapping may have written past the
+		 * end, and after a crash (or a failed size log) the extents
+		 * may hold data written past the size the log says.  Space
+		 * taken just now comes zeroed.
+		 */
 		if (iocb->ki_pos > size)
 			ret = famfsl_zero_range(inode, size,
-						min_t(u64, iocb->ki_pos,
-						      round_up(size, PAGE_SIZE)));
+						min_t(u64, iocb->ki_pos, had));
 		else
 			ret = 0;
 		if (ret)
@@ -920,8 +934,16 @@ static int famfsl_flush(struct file *file, fl_owner_t id)
 
 static int famfsl_release(struct inode *inode, struct file *file)
 {
-	if (file->f_mode & FMODE_WRITE)
-		famfsl_sync_size(inode);
+	int rc;
+
+	if (!(file->f_mode & FMODE_WRITE))
+		return 0;
+	/* nobody gets ->release's return value: say it here */
+	rc = famfsl_sync_size(inode);
+	if (rc)
+		pr_warn_ratelimited("%s: inode %llu: size %lld not logged at close (%d)\n",
+				    FAMFSL_SB(inode->i_sb)->name,
+				    (u64)inode->i_ino, i_size_read(inode), rc);
 	return 0;
 }
 
@@ -948,15 +970,21 @@ static int famfsl_resize(struct inode *inode, loff_t size, bool exact)
 			if (size > map->len &&
 			    !famfsl_space_covers(sbi, size - map->len))
 				return -ENOSPC;
+			/*
+			 * Zeros past the size in the space the file has (a
+			 * mapping, or a write before a crash, may have left
+			 * data there) before an EXTEND logs the new size; new
+			 * space comes zeroed.
+			 */
+			rc = famfsl_zero_range(inode, cur,
+					       min_t(u64, size, map->len));
+			if (rc)
+				return rc;
 			while (famfsl_file_map(inode)->len < size) {
 				rc = famfsl_grow(inode, size, size);
 				if (rc)
 					return rc;
 			}
-			rc = famfsl_zero_range(inode, cur,
-					       round_up(cur, PAGE_SIZE));
-			if (rc)
-				return rc;
 			/* a growth logged the size, or else log it now */
 			famfsl_publish_size(inode, size);
 			return famfsl_log_size(inode);

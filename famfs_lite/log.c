@@ -78,9 +78,11 @@ static bool famfsl_privileged(void)
  * most: a create adds its inode and may give its directory a SETATTR, an
  * allocation adds an ALLOC, an attribute change a SETATTR, a rename may
  * give its new directory a SETATTR, a growth with extents may add an ALLOC
- * or an EXTEND); a removal only shrinks it, and an EXTEND with no extents
- * (the size a write reached, logged at close) leaves it as it is, so
- * neither is refused here, and both always find room after a compaction.
+ * or an EXTEND); a removal only shrinks it, a rename over another inode
+ * removes at least that inode's entry for the SETATTR it may add, and an
+ * EXTEND with no extents (the size a write reached, logged at close)
+ * leaves it as it is, so none of these is refused here, and all always
+ * find room after a compaction.
  */
 static int famfsl_log_may_grow(struct famfsl_sb_info *sbi,
 			       const struct famfsl_entry *e)
@@ -88,6 +90,7 @@ static int famfsl_log_may_grow(struct famfsl_sb_info *sbi,
 	u64 cost = famfsl_tree_cost(sbi) + FAMFSL_GROWTH_MAX;
 
 	if (le32_to_cpu(e->type) == FAMFSL_UNLINK ||
+	    (le32_to_cpu(e->type) == FAMFSL_RENAME && e->rename.replaced) ||
 	    (le32_to_cpu(e->type) == FAMFSL_EXTEND &&
 	     !e->extend.nr_extents))
 		return 0;
@@ -113,12 +116,24 @@ static int famfsl_log_may_grow(struct famfsl_sb_info *sbi,
 /* Write the 8-byte word at @off with one aligned store, and flush it. */
 static int famfsl_store_word(struct famfsl_sb_info *sbi, u64 off, u64 val)
 {
-	__le64 word = cpu_to_le64(val);
-
-	if (daxl_region_write(sbi->region, off, &word, sizeof(word)))
+	if (daxl_region_write_u64(sbi->region, off,
+				  (__force u64)cpu_to_le64(val)))
 		return -EIO;
 	daxl_region_flush(sbi->region);
 	return 0;
+}
+
+/*
+ * A committed entry did not go into the tree view (a bug): the tree no
+ * longer rebuilds the log, so compaction is refused from now on.  A
+ * new mount builds the tree again from the log.
+ */
+static void famfsl_tree_broken(struct famfsl_sb_info *sbi, u64 index)
+{
+	if (!sbi->tree_bad)
+		pr_err("%s: log entry %llu is committed but not in the tree view; compaction is off until the next mount\n",
+		       sbi->name, index);
+	sbi->tree_bad = true;
 }
 
 /**
@@ -148,6 +163,11 @@ int famfsl_log_compact(struct famfsl_sb_info *sbi)
 		return -EIO;
 	if (WARN_ON_ONCE(famfsl_v1(sbi)))
 		return -EROFS;
+	if (sbi->tree_bad) {
+		pr_err_ratelimited("%s: not compacting: the log's tree view misses a committed entry; unmount and mount again\n",
+				   sbi->name);
+		return -EUCLEAN;
+	}
 	rc = famfsl_tree_write(sbi, area, sbi->capacity, &count);
 	if (!rc && count >= sbi->capacity)
 		rc = -ENOSPC;
@@ -239,9 +259,15 @@ int famfsl_log_append(struct famfsl_sb_info *sbi, struct famfsl_entry *e)
 			      sbi->next_index + 1))
 		goto out_unprepare;
 	sbi->next_index++;
-	/* cannot fail but for a bug: the VFS checked the change */
-	if (famfsl_tree_apply(sbi, e, node))
+	/*
+	 * Cannot fail but for a bug: the VFS checked the change.  The entry
+	 * is committed all the same, and the tree no longer rebuilds the
+	 * log: a compaction would lose it.
+	 */
+	if (famfsl_tree_apply(sbi, e, node)) {
 		famfsl_tree_unprepare(sbi, e, node);
+		famfsl_tree_broken(sbi, sbi->next_index - 1);
+	}
 	return 0;
 
 out_unprepare:
@@ -675,12 +701,23 @@ static int famfsl_log_read(struct famfsl_sb_info *sbi, bool at_mount,
 	return rc;
 }
 
-/* Take one inode out of the dcache tree, as a replayed removal does. */
+/*
+ * Take one inode out of the dcache tree, as a replayed removal does.  One
+ * already out (by an earlier rebuild that failed part way) is skipped, so
+ * that a later rebuild can finish the job.
+ */
 static int famfsl_detach_one(void *arg, const struct famfsl_entry *e)
 {
 	struct super_block *sb = arg;
+	struct inode *inode;
 	const char *why = NULL;
-	int rc = famfsl_apply(sb, e, &why);
+	int rc;
+
+	inode = famfsl_iget_live(FAMFSL_SB(sb), le64_to_cpu(e->unlink.ino));
+	if (!inode)
+		return 0;
+	iput(inode);
+	rc = famfsl_apply(sb, e, &why);
 
 	if (rc)
 		pr_err("%s: inode %llu cannot leave the tree: %s (%d)\n",
@@ -787,8 +824,11 @@ static int famfsl_replay_one(struct super_block *sb, struct famfsl_log_view *v,
 	if (IS_ERR(node))
 		return PTR_ERR(node);
 	rc = famfsl_apply(sb, e, &why);
-	if (!rc)
+	if (!rc) {
 		rc = famfsl_tree_apply(sbi, e, node);
+		if (rc)
+			famfsl_tree_broken(sbi, i);
+	}
 	if (rc) {
 		famfsl_tree_unprepare(sbi, e, node);
 		pr_err("%s: log entry %llu: %s (%d)\n", sbi->name, i,

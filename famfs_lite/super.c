@@ -227,6 +227,17 @@ static int famfsl_parse_param(struct fs_context *fc,
  * -o compact: compact the log of a version 2 mount that is (@rw) to be
  * read-write, now.
  */
+/*
+ * The background zeroing runs only while @replayed is set; it tests it
+ * under space_lock before each unit.
+ */
+static void famfsl_set_replayed(struct famfsl_sb_info *sbi, bool replayed)
+{
+	mutex_lock(&sbi->space_lock);
+	WRITE_ONCE(sbi->replayed, replayed);
+	mutex_unlock(&sbi->space_lock);
+}
+
 static int famfsl_compact_option(struct fs_context *fc, struct super_block *sb,
 				 bool rw)
 {
@@ -331,9 +342,7 @@ static int famfsl_fill_super(struct super_block *sb, struct fs_context *fc)
 	rc = famfsl_log_replay(sb, true);
 	if (rc)
 		return rc;
-	mutex_lock(&sbi->space_lock);
-	WRITE_ONCE(sbi->replayed, true);
-	mutex_unlock(&sbi->space_lock);
+	famfsl_set_replayed(sbi, true);
 	famfsl_prezero_kick(sbi);
 	pr_info("%s: mounted%s: %llu of %llu log entries used, %llu of %llu MiB free\n",
 		sbi->name, sb_rdonly(sb) ? " read-only" : "", sbi->next_index,
@@ -360,11 +369,22 @@ static int famfsl_reconfigure(struct fs_context *fc)
 
 	sync_filesystem(sb);
 	if (!sb_rdonly(sb)) {
-		/* read-write to read-only: the zeroing stops writing */
-		if (fc->sb_flags & SB_RDONLY)
-			cancel_delayed_work_sync(&sbi->prezero_work);
-		return famfsl_compact_option(fc, sb,
-					     !(fc->sb_flags & SB_RDONLY));
+		if (!(fc->sb_flags & SB_RDONLY))
+			return famfsl_compact_option(fc, sb, true);
+		/*
+		 * Read-write to read-only: the zeroing stops writing.  The
+		 * VFS sets SB_RDONLY only once this returns, so stop it (and
+		 * any kick) through the flag, after the unit it is at.
+		 */
+		famfsl_set_replayed(sbi, false);
+		cancel_delayed_work_sync(&sbi->prezero_work);
+		rc = famfsl_compact_option(fc, sb, false);
+		if (rc) {
+			/* still read-write */
+			famfsl_set_replayed(sbi, true);
+			famfsl_prezero_kick(sbi);
+		}
+		return rc;
 	}
 	if (READ_ONCE(sbi->shutdown))
 		return -EIO;
@@ -386,14 +406,24 @@ static int famfsl_reconfigure(struct fs_context *fc)
 		       sbi->name);
 		return -ESTALE;
 	}
+	/*
+	 * Until the catch-up replay is done, space that its entries give to
+	 * files looks free: the zeroing must not touch it.
+	 */
+	famfsl_set_replayed(sbi, false);
 	rc = famfsl_log_replay(sb, false);
 	if (rc)
 		return rc;
+	/* a switch to read-write may compact at once */
+	rc = famfsl_compact_option(fc, sb, !(fc->sb_flags & SB_RDONLY));
+	if (rc)
+		return rc;
+	famfsl_set_replayed(sbi, true);
 	/* read-only to read-write: the zeroing starts once the flag is gone */
 	if (!(fc->sb_flags & SB_RDONLY))
-		mod_delayed_work(system_unbound_wq, &sbi->prezero_work, HZ);
-	/* a switch to read-write may compact at once */
-	return famfsl_compact_option(fc, sb, !(fc->sb_flags & SB_RDONLY));
+		mod_delayed_work(system_unbound_wq, &sbi->prezero_work,
+				 FAMFSL_PREZERO_DELAY);
+	return 0;
 }
 
 static void famfsl_free_fc(struct fs_context *fc)
@@ -436,9 +466,7 @@ static void famfsl_kill_sb(struct super_block *sb)
 		 * gives their space back to the allocator, and it must not
 		 * look free to the zeroing then.
 		 */
-		mutex_lock(&sbi->space_lock);
-		WRITE_ONCE(sbi->replayed, false);
-		mutex_unlock(&sbi->space_lock);
+		famfsl_set_replayed(sbi, false);
 		cancel_delayed_work_sync(&sbi->prezero_work);
 		famfsl_quarantine_drain(sbi);
 	}

@@ -211,6 +211,7 @@ int daxl_region_read(struct daxl_region *region, u64 offset, void *buf,
 		     size_t len);
 int daxl_region_write(struct daxl_region *region, u64 offset,
 		      const void *buf, size_t len);
+int daxl_region_write_u64(struct daxl_region *region, u64 offset, u64 val);
 int daxl_region_zero(struct daxl_region *region, u64 offset, u64 len);
 void daxl_region_flush(struct daxl_region *region);
 int daxl_region_invalidate(struct daxl_region *region, u64 offset, u64 len);
