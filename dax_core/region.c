@@ -569,6 +569,8 @@ int daxl_region_write_u64(struct daxl_region *region, u64 offset, u64 val)
 	else
 		/* a constant 8 aligned bytes: one non-temporal store */
 		memcpy_flushcache(dst, &val, sizeof(val));
+	if (!rc)
+		daxl_record_store(region, offset, &val, sizeof(val));
 	daxl_region_exit(idx);
 	return rc;
 }
