@@ -19,10 +19,10 @@ daxlite_summary() {
 	if [ "$skip" != 0 ]; then
 		echo "skipped:"
 		sed -n 's/^SKIP /  /p' "$1"
-		echo "$pass passed, $fail failed, $skip skipped"
-	else
-		echo "$pass passed, $fail failed"
+		echo "$skip skipped"
 	fi
+	# The last line, always in this form.
+	echo "$pass passed, $fail failed"
 	[ "$fail" = 0 ]
 }
 
