@@ -23,11 +23,6 @@ export DAXLITE_LABEL_PREFIX=debug-
 # stock kernel: allow each guest this long before it counts as hung.
 timeout=${DAXLITE_DEBUG_TIMEOUT:-1800}
 
-record() {
-	echo "$1 $2"
-	echo "$1 $2" >> "$DAXLITE_RESULTS"
-}
-
 make -s tools test-helpers > /dev/null || { record FAIL "debug/test-helpers"; exit 1; }
 
 start=$(date +%s)

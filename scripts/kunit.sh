@@ -22,11 +22,6 @@ if [ -z "${DAXLITE_RESULTS:-}" ]; then
 	make -s tools test-helpers > /dev/null || exit 1
 fi
 
-record() {
-	echo "$1 $2"
-	echo "$1 $2" >> "$DAXLITE_RESULTS"
-}
-
 # kunit_on NAME: the suites on that kernel; cases are named kunit/... on
 # 6.1 and kunit@NAME/... on the others.
 kunit_on() {

@@ -5,8 +5,16 @@ DAXLITE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DAXLITE_CACHE=${DAXLITE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/daxlite}
 DAXLITE_BUILD=$DAXLITE_ROOT/build
 
+# record PASS|FAIL|SKIP NAME: print a result and append it to
+# $DAXLITE_RESULTS, which daxlite_summary counts.
+record() {
+	echo "$1 $2"
+	echo "$1 $2" >> "$DAXLITE_RESULTS"
+}
+
 # daxlite_summary RESULTS: print the failed and skipped cases and the
-# closing "N passed, N failed[, N skipped]" line; fail if anything failed.
+# closing "N passed, N failed" line (skips counted on the line before);
+# fail if anything failed.
 daxlite_summary() {
 	local pass fail skip
 	pass=$(grep -c '^PASS ' "$1")

@@ -19,11 +19,6 @@ mkdir -p "$DAXLITE_BUILD/logs"
 export DAXLITE_RESULTS=$DAXLITE_BUILD/stress-results
 : > "$DAXLITE_RESULTS"
 
-record() {
-	echo "$1 $2"
-	echo "$1 $2" >> "$DAXLITE_RESULTS"
-}
-
 make -s tools test-helpers > /dev/null || { record FAIL "stress/test-helpers"; exit 1; }
 start=$(date +%s)
 if ! kernel=$(scripts/debug-kernel.sh); then

@@ -23,11 +23,6 @@ export DAXLITE_RESULTS=$DAXLITE_BUILD/results
 KDIR=$(daxlite_kdir)
 export KDIR
 
-record() {
-	echo "$1 $2"
-	echo "$1 $2" >> "$DAXLITE_RESULTS"
-}
-
 # host_case NAME COMMAND...: PASS if COMMAND succeeds; its output is kept
 # in build/logs/NAME.log and shown on failure.
 host_case() {
