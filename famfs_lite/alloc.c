@@ -247,3 +247,16 @@ void famfsl_space_set_zeroed(struct famfsl_space *s, u64 dev_offset)
 		__set_bit(first, s->zeroed);
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_space_set_zeroed);
+
+/**
+ * famfsl_space_nr_zeroed() - how many units are known to be zero
+ * @s: the allocator
+ *
+ * Return: the units marked zero: free ones, and any taken a moment ago
+ * that famfsl_space_take_zeroed() has not yet been asked about.
+ */
+u64 famfsl_space_nr_zeroed(struct famfsl_space *s)
+{
+	return bitmap_weight(s->zeroed, s->nr_units);
+}
+EXPORT_SYMBOL_IF_KUNIT(famfsl_space_nr_zeroed);

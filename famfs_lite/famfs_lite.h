@@ -42,6 +42,7 @@ bool famfsl_space_take_zeroed(struct famfsl_space *s, u64 dev_offset);
 bool famfsl_space_next_unzeroed(struct famfsl_space *s, u64 from,
 				u64 *dev_offset);
 void famfsl_space_set_zeroed(struct famfsl_space *s, u64 dev_offset);
+u64 famfsl_space_nr_zeroed(struct famfsl_space *s);
 
 /**
  * struct famfsl_map - the extents of a file, laid end to end in it

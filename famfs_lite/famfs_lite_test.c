@@ -652,6 +652,7 @@ static void space_known_zero(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, off, DATA);
 	famfsl_space_set_zeroed(s, DATA);
 	famfsl_space_set_zeroed(s, DATA + UNIT);
+	KUNIT_EXPECT_EQ(test, famfsl_space_nr_zeroed(s), 2ULL);
 	KUNIT_ASSERT_TRUE(test, famfsl_space_next_unzeroed(s, 0, &off));
 	KUNIT_EXPECT_EQ(test, off, DATA + 2 * UNIT);
 	/* in-use units are skipped; the search wraps around */
@@ -666,13 +667,16 @@ static void space_known_zero(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, famfsl_space_mark(s, DATA, 2 * UNIT), 0);
 	KUNIT_EXPECT_TRUE(test, famfsl_space_take_zeroed(s, DATA));
 	KUNIT_EXPECT_FALSE(test, famfsl_space_take_zeroed(s, DATA));
+	KUNIT_EXPECT_EQ(test, famfsl_space_nr_zeroed(s), 1ULL);
 	/* freeing a unit that was zero and not taken still forgets it */
 	famfsl_space_free(s, DATA, 2 * UNIT);
 	KUNIT_EXPECT_FALSE(test, famfsl_space_take_zeroed(s, DATA + UNIT));
+	KUNIT_EXPECT_EQ(test, famfsl_space_nr_zeroed(s), 0ULL);
 	/* all free units zero: nothing left to do */
 	for (off = DATA; off < DATA + 16 * UNIT; off += UNIT)
 		famfsl_space_set_zeroed(s, off);
 	KUNIT_EXPECT_FALSE(test, famfsl_space_next_unzeroed(s, DATA, &off));
+	KUNIT_EXPECT_EQ(test, famfsl_space_nr_zeroed(s), 16ULL);
 }
 
 static void space_mark_overlap_and_bounds(struct kunit *test)

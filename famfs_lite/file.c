@@ -304,6 +304,8 @@ static int famfsl_zero_new(struct famfsl_sb_info *sbi, u64 off, u64 len)
 		if (rc)
 			return rc;
 	}
+	/* refill what was taken from the zeroed space */
+	famfsl_prezero_kick(sbi);
 	return 0;
 }
 
@@ -311,6 +313,16 @@ static int famfsl_zero_new(struct famfsl_sb_info *sbi, u64 off, u64 len)
 static bool prezero = true;
 module_param(prezero, bool, 0644);
 MODULE_PARM_DESC(prezero, "zero free space in the background on read-write mounts, so allocations need not wait for it (default on)");
+
+/*
+ * How much free space the background zeroing keeps zeroed ahead of the
+ * allocations.  Known-zero space is not recorded on the media, so a mount
+ * starts from none: without a bound, each mount of a device of terabytes
+ * would write all its free space again.
+ */
+static unsigned int prezero_ahead_mb = 1024;
+module_param(prezero_ahead_mb, uint, 0644);
+MODULE_PARM_DESC(prezero_ahead_mb, "MiB of free space the background zeroing keeps zeroed ahead of allocations, lowest offsets first (default 1024)");
 
 /**
  * famfsl_prezero_kick() - have free space zeroed a while from now
@@ -337,21 +349,28 @@ void famfsl_prezero_kick(struct famfsl_sb_info *sbi)
  * marks it zero.  The unit stays free meanwhile: an allocation may take
  * it (so a file growing into it stays contiguous) and then waits in
  * famfsl_zero_new() for this zeroing to end.  Allocations skip zeroing
- * the units marked zero.  Stops on a
- * read-only mount, at shutdown, or when the prezero parameter is off.
- * What is known zero is not persistent: after a mount all free space is
- * zeroed again.
+ * the units marked zero.  Each run starts at the lowest free unit, where
+ * the first-fit allocator takes space, and stops once prezero_ahead_mb
+ * of space is known zero; allocations kick it to refill.  It also stops
+ * on a read-only mount, at shutdown, or when the prezero parameter is
+ * off.  What is known zero is not persistent: after a mount, free space
+ * is zeroed again, up to the bound.
  */
 void famfsl_prezero_work(struct work_struct *work)
 {
 	struct famfsl_sb_info *sbi = container_of(to_delayed_work(work),
 						  struct famfsl_sb_info,
 						  prezero_work);
-	u64 off, first_held;
+	u64 off, first_held, ahead;
 	int rc;
 
+	mutex_lock(&sbi->space_lock);
+	sbi->prezero_next = 0;
+	mutex_unlock(&sbi->space_lock);
 	while (READ_ONCE(prezero) && !sb_rdonly(sbi->vfs_sb) &&
 	       !READ_ONCE(sbi->shutdown)) {
+		ahead = (u64)READ_ONCE(prezero_ahead_mb) * SZ_1M /
+			FAMFSL_ALLOC_UNIT;
 		mutex_lock(&sbi->prezero_lock);
 		mutex_lock(&sbi->space_lock);
 		first_held = 0;
@@ -361,6 +380,7 @@ void famfsl_prezero_work(struct work_struct *work)
 			 * entries give to files looks free: never zero it.
 			 */
 			if (!sbi->replayed ||
+			    famfsl_space_nr_zeroed(&sbi->space) >= ahead ||
 			    !famfsl_space_next_unzeroed(&sbi->space,
 							sbi->prezero_next, &off)) {
 				mutex_unlock(&sbi->space_lock);

@@ -36,6 +36,15 @@ host_case() {
 	fi
 }
 
+# still_sparse IMAGE: the 64 GiB NVDIMM's backing file holds less than
+# 4 GiB on disk (the memmap it carries is 1 GiB).
+still_sparse() {
+	local kib
+	kib=$(du -k "$1" | cut -f1)
+	echo "$1: $kib KiB on disk"
+	[ "$kib" -lt $((4 * 1024 * 1024)) ]
+}
+
 # Build with W=1 and fail on any compiler warning.
 build_w1() {
 	make -s -C "$KDIR" M="$DAXLITE_ROOT" clean && make W=1 2>&1 | tee /dev/stderr | { ! grep -E 'warning:|error:'; }
@@ -186,6 +195,7 @@ tests/vm/run-guest.sh -m 2G -n "$DAXLITE_BUILD/nv-alias.img:512M" -A nvdimm_alia
 echo "== guest: a 64 GiB NVDIMM in a 4 GiB guest, struct pages on the device (map=dev)"
 rm -f "$DAXLITE_BUILD/nv-big.img"
 tests/vm/run-guest.sh -T 600 -m 4G -n "$DAXLITE_BUILD/nv-big.img:64G" nvdimm_big
+host_case nvdimm_big/backing-file-stays-sparse still_sparse "$DAXLITE_BUILD/nv-big.img"
 rm -f "$DAXLITE_BUILD/nv-big.img"
 
 echo "== guest: famfs_lite on an NVDIMM, written, powered off, read after reboot"

@@ -249,17 +249,7 @@ case_read_only_leaves_media_unchanged() {
 
 # nth_entry TYPE N: the index of the Nth entry of TYPE on dax1.
 nth_entry() {
-	_i=0
-	_n=0
-	while :; do
-		_t=$(famfsl_poke /dev/dax1 get entry $_i type)
-		[ "$_t" = 0 ] && return 1
-		if [ "$_t" = "$1" ]; then
-			_n=$((_n + 1))
-			[ $_n = "$2" ] && echo $_i && return 0
-		fi
-		_i=$((_i + 1))
-	done
+	log_entry /dev/dax1 "$1" "$2"
 }
 
 save_small() {
@@ -803,6 +793,48 @@ case_grow_enospc() {
 	fsck.famfs_lite /dev/dax1 | grep 'clean: 4 files, 0 directories, 60 of 60 MiB used'
 }
 
+# zero_units DEV FIRST END: the 2 MiB units of DEV from FIRST to END that
+# hold only zeros, by number, on one line.
+zero_units() {
+	head -c $((2 * MB)) /dev/zero > /tmp/zero-unit
+	_z=
+	for _u in $(seq "$2" $(($3 - 1))); do
+		dd if="$1" bs=$((2 * MB)) skip=$_u count=1 2> /dev/null |
+			cmp -s - /tmp/zero-unit && _z="$_z $_u"
+	done
+	echo "${_z# }"
+}
+
+# The background zeroing keeps prezero_ahead_mb of free space zeroed, at
+# the lowest offsets (where allocations take space), not the whole device:
+# over a device full of old data, a mount zeroes 8 MiB, and an allocation
+# that takes a unit of it is followed by one more.
+case_background_zeroing_bounded() {
+	P=/sys/module/famfs_lite/parameters
+	[ "$(cat $P/prezero_ahead_mb)" = 1024 ]
+	daxtest mmap-fill /dev/dax1 0 $((64 * MB)) 91 > /dev/null
+	mkfs.famfs_lite -f -l 2M /dev/dax1 > /dev/null
+	first=$(($(famfsl_poke /dev/dax1 get sb data_offset) / (2 * MB)))
+	echo 8 > $P/prezero_ahead_mb
+	mount -t famfs_lite /dev/dax1 $G
+	sleep 4
+	umount $G
+	z=$(zero_units /dev/dax1 $first 32)
+	echo "zero units after a mount: $z"
+	[ "$z" = "$(seq -s ' ' $first $((first + 3)))" ] ||
+		die "8 MiB ahead: zero units $z, data from $first"
+	mount -t famfs_lite /dev/dax1 $G
+	fallocate -l $((2 * MB)) $G/one
+	sleep 4
+	umount $G
+	z=$(zero_units /dev/dax1 $first 32)
+	echo "zero units after an allocation: $z"
+	[ "$z" = "$(seq -s ' ' $first $((first + 4)))" ] ||
+		die "8 MiB ahead after one allocation: zero units $z"
+	echo 1024 > $P/prezero_ahead_mb
+	fsck.famfs_lite /dev/dax1 | grep 'clean: 1 files'
+}
+
 # mkfs -F 1 makes a version 1 image (one log area, no growth), which this
 # kernel mounts read-only; fsck finds it clean.
 case_version_1_files_never_grow() {
@@ -854,5 +886,6 @@ run_case grow-with-standard-tools case_grow_with_standard_tools
 run_case grow-while-read-and-mapped case_grow_while_read_and_mapped
 run_case grow-never-shows-old-data case_grow_never_shows_old_data
 run_case grow-enospc case_grow_enospc
+run_case background-zeroing-bounded case_background_zeroing_bounded
 run_case version-1-files-never-grow case_version_1_files_never_grow
 run_case unload case_unload

@@ -176,3 +176,19 @@ driver_of() {
 json_field() {
 	awk -F'"' -v f="$1" '$2 == f { print $4; exit }' "$2"
 }
+
+# log_entry DEV TYPE N: the index of the Nth log entry of TYPE (1 create,
+# 2 allocate, ...) of the famfs_lite file system on DEV.
+log_entry() {
+	_i=0
+	_n=0
+	while :; do
+		_t=$(famfsl_poke "$1" get entry $_i type)
+		[ "$_t" = 0 ] && return 1
+		if [ "$_t" = "$2" ]; then
+			_n=$((_n + 1))
+			[ $_n = "$3" ] && echo $_i && return 0
+		fi
+		_i=$((_i + 1))
+	done
+}

@@ -119,9 +119,15 @@ case_map_dev() {
 	umount /mnt/famfs
 }
 
-# A file's first 64 MiB, stored through 2 MiB faults and verified.
+# A new file of 64 MiB, stored through 2 MiB faults and verified.
 famfs_lite_pmd_check() {
 	fallocate -l $((64 * MB)) "$1"
+	pmd_fill_check "$1" "$2"
+}
+
+# pmd_fill_check FILE SEED: the first 64 MiB of FILE, stored through 2 MiB
+# faults and verified.
+pmd_fill_check() {
 	daxtest mmap-fill "$1" 0 $((64 * MB)) "$2"
 	out=$(daxtest fault-count "$1" 0 $((64 * MB)))
 	echo "$out"
@@ -143,6 +149,61 @@ case_persists_with_the_same_layout() {
 	daxtest mmap-verify /mnt/famfs/first 0 $((64 * MB)) 143
 	umount /mnt/famfs
 	fsck.famfs_lite /dev/dax0 | grep 'clean: 1 files'
+	echo dax0 > /sys/class/dax_chardev/detach
+}
+
+# md5_of FILE FIRST COUNT: the md5 of COUNT 2 MiB blocks of FILE from
+# block FIRST on.
+md5_of() {
+	dd if="$1" bs=$((2 * MB)) skip="$2" count="$3" 2> /dev/null | md5sum | cut -d' ' -f1
+}
+
+# Files across the whole device: at its start (from the case before), in
+# its middle and in its last 2 MiB.  famfs_lite allocates first fit, so
+# reaching the far end through it would write 63 GiB of zeros into the
+# sparse backing file: the two files are made small, near the start, and
+# their extents then moved in the log (famfsl_poke recomputes the CRC), as
+# another host's tools could have placed them.
+case_files_across_the_device() {
+	[ "$(daxlite-ctl attach --map=dev $NS)" = dax0 ]
+	size=$(cat /sys/class/dax_chardev/dax0/size)
+	mid=$((size / 2 / (2 * MB) * (2 * MB)))
+	last=$((size - 2 * MB))
+	mount -t famfs_lite /dev/dax0 /mnt/famfs
+	fallocate -l $((64 * MB)) /mnt/famfs/middle
+	fallocate -l $((2 * MB)) /mnt/famfs/last
+	umount /mnt/famfs
+	a_mid=$(log_entry /dev/dax0 2 2)
+	a_last=$(log_entry /dev/dax0 2 3)
+	[ "$(famfsl_poke /dev/dax0 get entry $a_mid alloc.size)" = $((64 * MB)) ]
+	[ "$(famfsl_poke /dev/dax0 get entry $a_last alloc.size)" = $((2 * MB)) ]
+	was=$(famfsl_poke /dev/dax0 get entry $a_mid alloc.ext[0].dev_offset)
+	famfsl_poke /dev/dax0 entry $a_mid alloc.ext[0].dev_offset $mid
+	famfsl_poke /dev/dax0 entry $a_last alloc.ext[0].dev_offset $last
+	fsck.famfs_lite /dev/dax0 | grep 'clean: 3 files'
+	mount -t famfs_lite /dev/dax0 /mnt/famfs
+	# The last 2 MiB still hold what ends_roundtrip stored there.
+	[ "$(md5_of /mnt/famfs/last 0 1)" = "$(md5_of /dev/dax0 $((last / (2 * MB))) 1)" ]
+	daxtest mmap-fill /mnt/famfs/last 0 $((2 * MB)) 147
+	pmd_fill_check /mnt/famfs/middle 146
+	# A new file takes the space the moved ones left, after "first".
+	famfs_lite_pmd_check /mnt/famfs/new 148
+	md5_of /mnt/famfs/last 0 1 > /tmp/md5-last
+	md5_of /mnt/famfs/middle 0 32 > /tmp/md5-middle
+	umount /mnt/famfs
+	a_new=$(log_entry /dev/dax0 2 4)
+	[ "$(famfsl_poke /dev/dax0 get entry $a_new alloc.ext[0].dev_offset)" = "$was" ]
+	# The files' data is where the log says, seen through /dev/dax0.
+	[ "$(md5_of /dev/dax0 $((last / (2 * MB))) 1)" = "$(cat /tmp/md5-last)" ]
+	[ "$(md5_of /dev/dax0 $((mid / (2 * MB))) 32)" = "$(cat /tmp/md5-middle)" ]
+	mount -t famfs_lite /dev/dax0 /mnt/famfs
+	daxtest mmap-verify /mnt/famfs/first 0 $((64 * MB)) 143
+	daxtest mmap-verify /mnt/famfs/middle 0 $((64 * MB)) 146
+	daxtest mmap-verify /mnt/famfs/last 0 $((2 * MB)) 147
+	daxtest mmap-verify /mnt/famfs/new 0 $((64 * MB)) 148
+	df -k /mnt/famfs
+	umount /mnt/famfs
+	fsck.famfs_lite /dev/dax0 | grep 'clean: 4 files'
 	echo dax0 > /sys/class/dax_chardev/detach
 }
 
@@ -204,6 +265,7 @@ run_case load case_load
 run_case map-mem-64g-for-comparison case_map_mem_for_comparison
 run_case map-dev-64g case_map_dev
 run_case map-dev-persists-with-the-same-layout case_persists_with_the_same_layout
+run_case files-at-the-start-middle-and-end case_files_across_the_device
 run_case map-mem-refused-on-a-map-dev-device case_map_mem_refused_on_map_dev
 run_case bad-attach-options case_bad_options
 run_case sizes-1g-and-16g case_smaller_sizes

@@ -10,6 +10,7 @@
  *   famfsl_poke DEV entry INDEX FIELD VALUE [raw]
  *   famfsl_poke DEV gen VALUE                  set the log_gen word
  *   famfsl_poke DEV get entry INDEX FIELD      print a numeric field
+ *   famfsl_poke DEV get sb FIELD
  *   famfsl_poke DEV get log FIELD
  *   famfsl_poke DEV get gen
  *
@@ -112,6 +113,11 @@ int main(int argc, char **argv)
 	    famfsl_dev_read(&dev, 0, &sb, sizeof(sb))) {
 		fprintf(stderr, "usage: see the comment at the top of famfsl_poke.c\n");
 		return 2;
+	}
+	if (!strcmp(argv[2], "get") && argc == 5 && !strcmp(argv[3], "sb")) {
+		printf("%llu\n", get((unsigned char *)&sb,
+				     lookup(sb_fields, argv[4])));
+		return 0;
 	}
 	if (!strcmp(argv[2], "sb")) {
 		set((unsigned char *)&sb, lookup(sb_fields, argv[3]), argv[4]);
