@@ -268,6 +268,7 @@ other_kernel() {
 	run -m 2G -n "$DAXLITE_BUILD/nv-alias@$k.img:512M" -A nvdimm_alias
 	echo "== guest@$k: a 64 GiB NVDIMM in a 4 GiB guest (map=dev)"
 	run -T 600 -m 4G -n "$DAXLITE_BUILD/nv-big@$k.img:64G" nvdimm_big
+	host_case "nvdimm_big@$k/backing-file-stays-sparse" still_sparse "$DAXLITE_BUILD/nv-big@$k.img"
 	rm -f "$DAXLITE_BUILD/nv-big@$k.img"
 	echo "== guest@$k: famfs_lite on an NVDIMM, written, powered off, read after reboot"
 	run -q -m 2G -n "$DAXLITE_BUILD/nv-persist@$k.img:512M" -g write nvdimm_share
