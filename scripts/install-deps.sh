@@ -15,7 +15,7 @@ PKGS=(
 	flex bison libelf-dev
 	# QEMU guests, their initramfs and the DKMS checks
 	qemu-system-x86 busybox-static e2fsprogs xfsprogs util-linux dkms
-	ndctl daxctl
+	ndctl daxctl rsync
 	# make deb (scripts/deb.sh), and the roots its packages are tested in
 	debhelper dh-dkms dpkg-dev build-essential lintian debootstrap
 )

@@ -45,7 +45,7 @@ for a in modprobe insmod rmmod lsmod modinfo depmod; do
 done
 for t in /usr/sbin/mke2fs /usr/sbin/e2fsck /usr/sbin/filefrag /usr/sbin/mkfs.xfs \
 	 /usr/sbin/xfs_io /usr/sbin/blkdiscard /usr/bin/lsblk /usr/bin/ndctl \
-	 /usr/bin/daxctl; do
+	 /usr/bin/daxctl /usr/bin/rsync; do
 	copy_bin "$t" "sbin/$(basename "$t")"
 done
 ln -s mke2fs "$st/sbin/mkfs.ext4"
