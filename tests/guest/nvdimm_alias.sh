@@ -102,7 +102,8 @@ case_remount_refuses_new_file_system() {
 }
 
 # Files written with cp and published by rename, then grown by appends
-# while the reader has them mapped: the reader sees each after a remount.
+# while the reader has them mapped, and trees written by tar -x and
+# rsync -a: the reader sees each after a remount.
 case_grown_files_replayed() {
 	mkfs.famfs_lite -f /dev/dax1 > /dev/null
 	mount -t famfs_lite /dev/dax1 $W
@@ -123,17 +124,28 @@ case_grown_files_replayed() {
 	cat /tmp/g1 /tmp/g2 > /tmp/g12
 	cat /tmp/s >> $W/s
 	cat /tmp/s /tmp/s > /tmp/ss
+	# a tree unpacked by tar and one copied by rsync
+	mkdir -p /tmp/tree/d
+	cp /tmp/g2 /tmp/s /tmp/tree/
+	cp /tmp/g1 /tmp/tree/d/
+	tar -C /tmp -cf /tmp/tree.tar tree
+	tar -C $W -xf /tmp/tree.tar
+	rsync -a /tmp/tree/ $W/rtree/
 	umount $W
 	mount -o remount,ro $R
 	expect_dmesg 'famfs_lite: dax0: remount applied log entries'
 	cmp /tmp/g12 $R/g
 	cmp /tmp/ss $R/s
+	for f in g2 s d/g1; do
+		cmp /tmp/tree/$f $R/tree/$f
+		cmp /tmp/tree/$f $R/rtree/$f
+	done
 	wait $probe
 	cat /tmp/probe.out
 	grep -q '^read' /tmp/probe.out || die "the reader's mapping broke at the replay"
 	umount $R
-	fsck.famfs_lite /dev/dax1 | grep 'clean: 2 files'
-	rm /tmp/g1 /tmp/g2 /tmp/g12 /tmp/s /tmp/ss
+	fsck.famfs_lite /dev/dax1 | grep 'clean: 8 files, 4 directories'
+	rm -r /tmp/g1 /tmp/g2 /tmp/g12 /tmp/s /tmp/ss /tmp/tree /tmp/tree.tar
 }
 
 # The writer compacts the log (a 2 MiB log: two areas of 4080 entries)
