@@ -7,6 +7,10 @@
  *	run OPS metadata operations in DIR (a famfs_lite mount), writing
  *	"mark 2i" before operation i and "mark 2i+1" after it returned to
  *	CONTROL (the recorder's control file), and each operation to OPLOG
+ *   famfsl_crash fill DIR N
+ *	make N log entries that leave the tree as it was (a file created,
+ *	its mode changed N - 2 times, removed), so that the workload's
+ *	first changes fill the log area and compact it on their own
  *   famfsl_crash say TEXT...
  *	print TEXT and wait until the terminal (the serial console) sent it
  *   famfsl_crash info RECORD
@@ -25,9 +29,11 @@
  *	tree must be what the operations that returned before the point
  *	made, plus, for the one in flight, either none or all of it.
  *	Every 100th operation of the workload is a compaction (mount -o
- *	remount,compact); each store to the log_gen word (its switch) adds
- *	the point just after it, SUBSETS / 10 + 2 subset variants there,
- *	and each compaction the point just before it returned
+ *	remount,compact); an operation that finds the log area full
+ *	compacts it too (automatically).  Each store to the log_gen word
+ *	(its switch) adds the point just after it, SUBSETS / 10 + 2 subset
+ *	variants there, and each operation that compacted the point just
+ *	before it returned
  *
  * A point whose image differs from the last one mounted only outside the
  * committed metadata (the superblock's 2 MiB with the log_gen word, both
@@ -876,14 +882,20 @@ static bool committed_changed(const unsigned char *img, size_t size)
 	return false;
 }
 
-/* How many of the first @n operations are compactions. */
-static u64 compactions_before(char **ops, size_t n)
+/* How many of the first @n operations switched the log_gen word. */
+static u64 compactions_before(const bool *op_switch, size_t n)
 {
 	u64 c = 0;
 
 	while (n--)
-		c += !!strstr(ops[n], " compact");
+		c += op_switch[n];
 	return c;
+}
+
+static bool is_gen_store(const struct rec *r)
+{
+	return r->type == REC_STORE && r->offset < FAMFSL_GEN_OFFSET + 8 &&
+	       r->offset + r->len > FAMFSL_GEN_OFFSET;
 }
 
 struct point {
@@ -971,12 +983,13 @@ static int cmd_check(int argc, char **argv)
 	struct point *points;
 	size_t *op_begin, *op_end;
 	struct model *done, *next;
-	size_t done_ops = 0;
+	size_t done_ops = 0, k;
 	time_t t0;
 	int fd, prev_rc = 0, prev_fsck = 0;
 	/* points inside a compaction, with the old and the new generation */
 	unsigned int in_compact = 0, compact_old = 0, compact_new = 0;
-	unsigned int switches = 0, nr_compact = 0;
+	unsigned int in_auto = 0, switches = 0, nr_compact = 0, nr_auto = 0;
+	bool *op_switch;
 	u64 gen;
 	bool full = getenv("FAMFSL_CRASH_FULL"), forced = true;
 	char *prev_got = NULL;
@@ -1017,31 +1030,41 @@ static int cmd_check(int argc, char **argv)
 		if (op_begin[i] == SIZE_MAX || op_end[i] == SIZE_MAX)
 			die("operation %zu has no marks in the record", i);
 
-	for (i = 0; i < nops; i++)
+	/* The operations that compacted: by remount, or on a full area. */
+	op_switch = calloc(nops + 1, sizeof(*op_switch));
+	if (!op_switch)
+		die("out of memory");
+	for (i = 0, k = 0; i < nr_recs; i++) {
+		if (!is_gen_store(&recs[i]))
+			continue;
+		switches++;
+		while (k < nops && op_end[k] < i)
+			k++;
+		if (k == nops || op_begin[k] > i)
+			die("a log_gen store (record %zu) outside every operation", i);
+		op_switch[k] = true;
+	}
+	for (i = 0; i < nops; i++) {
 		nr_compact += !!strstr(ops[i], " compact");
+		nr_auto += op_switch[i] && !strstr(ops[i], " compact");
+	}
 	/*
 	 * Every flush point, samples, subset variants, and at each store to
 	 * the log_gen word (a compaction's switch), the point just after it
 	 * and SUBSETS / 10 + 2 subset variants there.
 	 */
-	for (i = 0; i < nr_recs; i++)
-		switches += recs[i].type == REC_STORE &&
-			    recs[i].offset < FAMFSL_GEN_OFFSET + 8 &&
-			    recs[i].offset + recs[i].len > FAMFSL_GEN_OFFSET;
-	points = calloc(nr_recs + samples + subsets + 2 + nr_compact +
+	points = calloc(nr_recs + samples + subsets + 2 + nops +
 			switches * (subsets / 10 + 3), sizeof(*points));
-	/* the end of each compaction, just before it returned */
+	/* the end of each operation that compacted, just before it returned */
 	for (i = 0; i < nops; i++)
-		if (strstr(ops[i], " compact"))
+		if (op_switch[i] || strstr(ops[i], " compact"))
 			points[npoints++] = (struct point){ op_end[i], 0 };
 	for (i = 0; i < nr_recs; i++) {
 		if (recs[i].type == REC_FLUSH) {
 			points[npoints++] = (struct point){ i, 0 };
 			flush_points++;
 		}
-		if (recs[i].type == REC_STORE &&
-		    recs[i].offset < FAMFSL_GEN_OFFSET + 8 &&
-		    recs[i].offset + recs[i].len > FAMFSL_GEN_OFFSET) {
+		if (is_gen_store(&recs[i])) {
 			size_t v;
 
 			points[npoints++] = (struct point){ i + 1, 0 };
@@ -1082,11 +1105,11 @@ static int cmd_check(int argc, char **argv)
 	flush_dirty(fd, img, size, dirty);
 	printf("check: %zu records, %zu operations, %u flush points, ",
 	       nr_recs, nops, flush_points + 1);
-	printf("%u samples, %u subset variants; %u compactions, %u log_gen stores\n",
-	       samples, subsets, nr_compact, switches);
+	printf("%u samples, %u subset variants; %u compactions by remount, %u automatic, %u log_gen stores\n",
+	       samples, subsets, nr_compact, nr_auto, switches);
 
 	t0 = time(NULL);
-	for (size_t k = 0; k < npoints && failures < 5; k++) {
+	for (k = 0; k < npoints && failures < 5; k++) {
 		struct point *pt = &points[k];
 		bool inflight;
 		int rc;
@@ -1137,9 +1160,11 @@ static int cmd_check(int argc, char **argv)
 		}
 
 		gen = image_gen(pt->subset ? shown : img, size);
-		if (inflight && strstr(ops[done_ops], " compact")) {
+		if (inflight && op_switch[done_ops]) {
 			in_compact++;
-			if (gen == image_gen(base, size) + compactions_before(ops, done_ops))
+			in_auto += !strstr(ops[done_ops], " compact");
+			if (gen == image_gen(base, size) +
+				   compactions_before(op_switch, done_ops))
 				compact_old++;
 			else
 				compact_new++;
@@ -1205,13 +1230,38 @@ static int cmd_check(int argc, char **argv)
 	       checked_prefix, checked_subset);
 	printf("in %lds, %u distinct images mounted and fsck'd\n",
 	       (long)(time(NULL) - t0), mounts);
-	printf("points inside compactions: %u (%u with the old generation, %u with the new)\n",
-	       in_compact, compact_old, compact_new);
+	printf("points inside compactions: %u (%u with the old generation, %u with the new), %u of them automatic\n",
+	       in_compact, compact_old, compact_new, in_auto);
 	free(prev_got);
 	if (!failures && done_ops != nops)
 		die("only %zu of %zu operations returned before the end", done_ops, nops);
 	close(fd);
 	return failures ? 1 : 0;
+}
+
+static int cmd_fill(int argc, char **argv)
+{
+	char path[PATH_LEN];
+	unsigned long i, n;
+	int fd;
+
+	if (argc != 2)
+		die("usage: famfsl_crash fill DIR N");
+	n = strtoul(argv[1], NULL, 0);
+	if (n < 2)
+		die("fill: N must be at least 2");
+	snprintf(path, sizeof(path), "%s/.fill", argv[0]);
+	fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0600);
+	if (fd < 0)
+		die("%s: %s", path, strerror(errno));
+	for (i = 0; i < n - 2; i++)
+		if (fchmod(fd, i % 2 ? 0600 : 0644))
+			die("fchmod %s: %s", path, strerror(errno));
+	close(fd);
+	if (unlink(path))
+		die("unlink %s: %s", path, strerror(errno));
+	printf("filled: %lu log entries\n", n);
+	return 0;
 }
 
 /*
@@ -1237,12 +1287,14 @@ int main(int argc, char **argv)
 		return cmd_say(argc - 2, argv + 2);
 	if (argc >= 2 && !strcmp(argv[1], "workload"))
 		return cmd_workload(argc - 2, argv + 2);
+	if (argc >= 2 && !strcmp(argv[1], "fill"))
+		return cmd_fill(argc - 2, argv + 2);
 	if (argc >= 2 && !strcmp(argv[1], "info"))
 		return cmd_info(argc - 2, argv + 2);
 	if (argc >= 2 && !strcmp(argv[1], "rebuild"))
 		return cmd_rebuild(argc - 2, argv + 2);
 	if (argc >= 2 && !strcmp(argv[1], "check"))
 		return cmd_check(argc - 2, argv + 2);
-	fprintf(stderr, "usage: famfsl_crash workload|info|rebuild|check ...\n");
+	fprintf(stderr, "usage: famfsl_crash workload|fill|info|rebuild|check|say ...\n");
 	return 2;
 }
