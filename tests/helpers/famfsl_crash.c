@@ -1105,8 +1105,9 @@ static int cmd_check(int argc, char **argv)
 	flush_dirty(fd, img, size, dirty);
 	printf("check: %zu records, %zu operations, %u flush points, ",
 	       nr_recs, nops, flush_points + 1);
-	printf("%u samples, %u subset variants; %u compactions by remount, %u automatic, %u log_gen stores\n",
-	       samples, subsets, nr_compact, nr_auto, switches);
+	printf("%u samples, %u subset variants; ", samples, subsets);
+	printf("%u compactions by remount, %u automatic, %u log_gen stores\n",
+	       nr_compact, nr_auto, switches);
 
 	t0 = time(NULL);
 	for (k = 0; k < npoints && failures < 5; k++) {
@@ -1230,8 +1231,9 @@ static int cmd_check(int argc, char **argv)
 	       checked_prefix, checked_subset);
 	printf("in %lds, %u distinct images mounted and fsck'd\n",
 	       (long)(time(NULL) - t0), mounts);
-	printf("points inside compactions: %u (%u with the old generation, %u with the new), %u of them automatic\n",
-	       in_compact, compact_old, compact_new, in_auto);
+	printf("points inside compactions: %u (%u with the old generation, ",
+	       in_compact, compact_old);
+	printf("%u with the new), %u of them automatic\n", compact_new, in_auto);
 	free(prev_got);
 	if (!failures && done_ops != nops)
 		die("only %zu of %zu operations returned before the end", done_ops, nops);
