@@ -240,6 +240,16 @@ static inline struct famfsl_sb_info *FAMFSL_SB(struct super_block *sb)
  */
 #define FAMFSL_GROWTH_MAX	2
 
+/*
+ * A log entry does not fit the tree: give @msg as the reason in *@why
+ * (for the kernel log) and return -EUCLEAN.
+ */
+static inline int famfsl_mismatch(const char **why, const char *msg)
+{
+	*why = msg;
+	return -EUCLEAN;
+}
+
 /* log.c */
 int famfsl_log_compact(struct famfsl_sb_info *sbi);
 u64 famfsl_log_reserve(u64 capacity);

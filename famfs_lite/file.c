@@ -1061,9 +1061,6 @@ static int famfsl_fiemap(struct inode *inode, struct fiemap_extent_info *fi,
 	return rc < 0 ? rc : 0;
 }
 
-/* Fail a replayed entry with reason @msg. */
-#define FAMFSL_MISMATCH(msg) ({ *why = (msg); -EUCLEAN; })
-
 /**
  * famfsl_set_extents() - apply a replayed ALLOC or EXTEND entry
  * @inode: a regular file
@@ -1091,16 +1088,16 @@ int famfsl_set_extents(struct inode *inode, const struct famfsl_alloc *a,
 	inode_lock(inode);
 	fe = inode->i_private;
 	if (!extend && fe) {
-		rc = FAMFSL_MISMATCH("second allocation for a file");
+		rc = famfsl_mismatch(why, "second allocation for a file");
 		goto out_unlock;
 	}
 	if (size < i_size_read(inode)) {
-		rc = FAMFSL_MISMATCH("extend shrinks a file");
+		rc = famfsl_mismatch(why, "extend shrinks a file");
 		goto out_unlock;
 	}
 	if (!nr) {
 		if (size > (fe ? fe->map->len : 0))
-			rc = FAMFSL_MISMATCH("file size exceeds its extents");
+			rc = famfsl_mismatch(why, "file size exceeds its extents");
 		else if (fe)
 			goto set_size;
 		goto out_unlock;
@@ -1112,11 +1109,11 @@ int famfsl_set_extents(struct inode *inode, const struct famfsl_alloc *a,
 	map = famfsl_map_append(fe ? fe->map : NULL, add, nr);
 	if (IS_ERR(map)) {
 		rc = PTR_ERR(map) == -EFBIG ?
-		     FAMFSL_MISMATCH("file has too many extents") : -ENOMEM;
+		     famfsl_mismatch(why, "file has too many extents") : -ENOMEM;
 		goto out_unlock;
 	}
 	if (size > map->len) {
-		rc = FAMFSL_MISMATCH("file size exceeds its extents");
+		rc = famfsl_mismatch(why, "file size exceeds its extents");
 		goto out_free;
 	}
 	if (!fe) {
@@ -1136,7 +1133,7 @@ int famfsl_set_extents(struct inode *inode, const struct famfsl_alloc *a,
 			famfsl_space_free(&sbi->space, add[i - 1].dev_offset,
 					  add[i - 1].len);
 		mutex_unlock(&sbi->space_lock);
-		rc = FAMFSL_MISMATCH("extent overlaps another file");
+		rc = famfsl_mismatch(why, "extent overlaps another file");
 		goto out_free;
 	}
 	mutex_unlock(&sbi->space_lock);

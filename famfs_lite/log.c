@@ -277,10 +277,9 @@ out_unprepare:
 
 /*
  * Replay.  Each apply function checks that the entry fits the tree built
- * so far; on a mismatch it sets *why and returns -EUCLEAN.
+ * so far; on a mismatch it sets *why and returns -EUCLEAN
+ * (famfsl_mismatch()).
  */
-
-#define MISMATCH(msg) ({ *why = (msg); -EUCLEAN; })
 
 /*
  * A live inode of the tree by number, with a reference, or NULL.  A local
@@ -335,10 +334,10 @@ static int famfsl_apply_create(struct super_block *sb,
 	int rc = 0;
 
 	if (xa_load(&sbi->inodes, ino))
-		return MISMATCH("create of an inode number in use");
+		return famfsl_mismatch(why, "create of an inode number in use");
 	dir = famfsl_iget_dir(sbi, le64_to_cpu(c->parent));
 	if (!dir)
-		return MISMATCH("create in a directory that does not exist");
+		return famfsl_mismatch(why, "create in a directory that does not exist");
 	parent = d_find_alias(dir);
 	famfsl_name(name, c->name, c->name_len);
 
@@ -346,11 +345,11 @@ static int famfsl_apply_create(struct super_block *sb,
 	qname = (struct qstr)QSTR_INIT(name, strlen(name));
 	dentry = daxl_compat_dcache_lookup(parent, &qname);
 	if (IS_ERR(dentry)) {
-		rc = MISMATCH("name cannot be looked up");
+		rc = famfsl_mismatch(why, "name cannot be looked up");
 		goto out_unlock;
 	}
 	if (dentry && d_really_is_positive(dentry)) {
-		rc = MISMATCH("create of a name that exists");
+		rc = famfsl_mismatch(why, "create of a name that exists");
 		goto out_dput;
 	}
 	inode = famfsl_new_inode(sb, ino, mode);
@@ -403,9 +402,9 @@ static int famfsl_apply_alloc(struct super_block *sb,
 	int rc;
 
 	if (!inode)
-		return MISMATCH("allocation for an inode that does not exist");
+		return famfsl_mismatch(why, "allocation for an inode that does not exist");
 	if (!S_ISREG(inode->i_mode))
-		rc = MISMATCH("allocation for a directory");
+		rc = famfsl_mismatch(why, "allocation for a directory");
 	else
 		rc = famfsl_set_extents(inode, a, extend, why);
 	iput(inode);
@@ -421,7 +420,7 @@ static int famfsl_apply_setattr(struct super_block *sb,
 	u32 valid = le32_to_cpu(s->valid);
 
 	if (!inode)
-		return MISMATCH("attributes for an inode that does not exist");
+		return famfsl_mismatch(why, "attributes for an inode that does not exist");
 	inode_lock(inode);
 	if (valid & FAMFSL_ATTR_MODE)
 		inode->i_mode = (inode->i_mode & S_IFMT) |
@@ -451,11 +450,11 @@ static int famfsl_apply_unlink(struct super_block *sb,
 
 	inode = famfsl_iget_live(sbi, le64_to_cpu(u->ino));
 	if (!inode)
-		return MISMATCH("unlink of an inode that does not exist");
+		return famfsl_mismatch(why, "unlink of an inode that does not exist");
 	dir = famfsl_iget_dir(sbi, le64_to_cpu(u->parent));
 	dentry = d_find_alias(inode);
 	if (!dir || !dentry || d_inode(dentry->d_parent) != dir) {
-		rc = MISMATCH("unlink from a directory that does not hold the inode");
+		rc = famfsl_mismatch(why, "unlink from a directory that does not hold the inode");
 		goto out;
 	}
 
@@ -463,7 +462,7 @@ static int famfsl_apply_unlink(struct super_block *sb,
 	inode_lock(inode);
 	if (S_ISDIR(inode->i_mode)) {
 		if (simple_rmdir(dir, dentry))
-			rc = MISMATCH("removal of a directory that is not empty");
+			rc = famfsl_mismatch(why, "removal of a directory that is not empty");
 	} else {
 		simple_unlink(dir, dentry);
 	}
@@ -510,18 +509,18 @@ static int famfsl_apply_rename(struct super_block *sb,
 	old_dir = famfsl_iget_dir(sbi, le64_to_cpu(r->old_parent));
 	new_dir = famfsl_iget_dir(sbi, le64_to_cpu(r->new_parent));
 	if (!inode || !old_dir || !new_dir) {
-		rc = MISMATCH("rename names an inode or directory that does not exist");
+		rc = famfsl_mismatch(why, "rename names an inode or directory that does not exist");
 		goto out;
 	}
 	old_dentry = d_find_alias(inode);
 	old_parent = d_find_alias(old_dir);
 	new_parent = d_find_alias(new_dir);
 	if (!old_dentry || d_inode(old_dentry->d_parent) != old_dir) {
-		rc = MISMATCH("rename from a directory that does not hold the inode");
+		rc = famfsl_mismatch(why, "rename from a directory that does not hold the inode");
 		goto out;
 	}
 	if (S_ISDIR(inode->i_mode) && famfsl_is_below(new_parent, old_dentry)) {
-		rc = MISMATCH("rename of a directory into itself");
+		rc = famfsl_mismatch(why, "rename of a directory into itself");
 		goto out;
 	}
 	famfsl_name(name, r->name, r->name_len);
@@ -530,7 +529,7 @@ static int famfsl_apply_rename(struct super_block *sb,
 	qname = (struct qstr)QSTR_INIT(name, strlen(name));
 	target = daxl_compat_dcache_lookup(new_parent, &qname);
 	if (IS_ERR(target)) {
-		rc = MISMATCH("name cannot be looked up");
+		rc = famfsl_mismatch(why, "name cannot be looked up");
 		target = NULL;
 		goto out_unlock;
 	}
@@ -538,12 +537,13 @@ static int famfsl_apply_rename(struct super_block *sb,
 		victim = d_inode(target);
 	/* @replaced names the name's holder, or is 0 if the name is free. */
 	if ((victim ? victim->i_ino : 0) != replaced || victim == inode) {
-		rc = MISMATCH("rename target does not match the replaced inode");
+		rc = famfsl_mismatch(why, "rename target does not match the replaced inode");
 		goto out_unlock;
 	}
 	if (victim && (S_ISDIR(victim->i_mode) != S_ISDIR(inode->i_mode) ||
 		       !simple_empty(target))) {
-		rc = MISMATCH("rename over a non-empty directory or an inode of another type");
+		rc = famfsl_mismatch(why,
+				     "rename over a non-empty directory or an inode of another type");
 		goto out_unlock;
 	}
 	if (!target) {
@@ -597,7 +597,7 @@ static int famfsl_apply(struct super_block *sb, const struct famfsl_entry *e,
 	case FAMFSL_RENAME:
 		return famfsl_apply_rename(sb, &e->rename, why);
 	}
-	return MISMATCH("unknown entry type");
+	return famfsl_mismatch(why, "unknown entry type");
 }
 
 /* Note an entry that was written but never committed. */
