@@ -36,6 +36,7 @@ int famfsl_space_find(struct famfsl_space *s, u64 len, u64 from,
 		      u64 *dev_offset);
 int famfsl_space_alloc(struct famfsl_space *s, u64 len, u64 *dev_offset);
 int famfsl_space_mark(struct famfsl_space *s, u64 dev_offset, u64 len);
+int famfsl_space_test(struct famfsl_space *s, u64 dev_offset, u64 len);
 void famfsl_space_free(struct famfsl_space *s, u64 dev_offset, u64 len);
 u64 famfsl_space_free_run(struct famfsl_space *s, u64 dev_offset, u64 len);
 bool famfsl_space_take_zeroed(struct famfsl_space *s, u64 dev_offset);
@@ -261,6 +262,7 @@ void famfsl_time_to_disk(struct famfsl_time *t, struct timespec64 ts);
 void famfsl_tree_init(struct famfsl_sb_info *sbi);
 void famfsl_tree_destroy(struct famfsl_sb_info *sbi);
 u64 famfsl_tree_cost(struct famfsl_sb_info *sbi);
+struct famfsl_node *famfsl_tree_find(struct famfsl_sb_info *sbi, u64 ino);
 struct famfsl_node *famfsl_tree_prepare(struct famfsl_sb_info *sbi,
 					const struct famfsl_entry *e);
 void famfsl_tree_unprepare(struct famfsl_sb_info *sbi,
@@ -283,8 +285,9 @@ int famfsl_change_attrs(struct daxl_idmap *idmap, struct inode *inode,
 extern const struct inode_operations famfsl_file_inode_ops;
 extern const struct file_operations famfsl_file_ops;
 extern const struct address_space_operations famfsl_dax_aops;
-int famfsl_set_extents(struct inode *inode, const struct famfsl_alloc *a,
-		       bool extend, const char **why);
+int famfsl_check_extents(struct inode *inode, const struct famfsl_alloc *a,
+			 bool extend, const char **why);
+int famfsl_set_extents(struct inode *inode, const struct famfsl_alloc *a);
 struct famfsl_map *famfsl_map_append(const struct famfsl_map *old,
 				     const struct famfsl_extent_mem *add,
 				     unsigned int nr);
