@@ -257,6 +257,7 @@ u64 famfsl_log_reserve(u64 capacity);
 int famfsl_log_append(struct famfsl_sb_info *sbi, struct famfsl_entry *e);
 int famfsl_log_replay(struct super_block *sb, bool at_mount);
 void famfsl_time_to_disk(struct famfsl_time *t, struct timespec64 ts);
+struct timespec64 famfsl_time_from_disk(const struct famfsl_time *t);
 
 /* tree.c */
 void famfsl_tree_init(struct famfsl_sb_info *sbi);
@@ -280,6 +281,16 @@ extern const struct inode_operations famfsl_dir_inode_ops;
 struct inode *famfsl_new_inode(struct super_block *sb, u64 ino, umode_t mode);
 int famfsl_change_attrs(struct daxl_idmap *idmap, struct inode *inode,
 			struct iattr *attr);
+void famfsl_name_inode(struct inode *dir, struct dentry *dentry,
+		       struct inode *inode);
+int famfsl_remove_name(struct inode *dir, struct dentry *dentry, bool by_log);
+int famfsl_move_name(struct daxl_idmap *idmap,
+		     struct inode *old_dir, struct dentry *old_dentry,
+		     struct inode *new_dir, struct dentry *new_dentry,
+		     unsigned int flags, bool by_log);
+void famfsl_get_attrs(struct inode *inode, u32 valid,
+		      struct famfsl_setattr *s);
+void famfsl_set_attrs(struct inode *inode, const struct famfsl_setattr *s);
 
 /* file.c */
 extern const struct inode_operations famfsl_file_inode_ops;

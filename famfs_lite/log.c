@@ -36,7 +36,13 @@ void famfsl_time_to_disk(struct famfsl_time *t, struct timespec64 ts)
 	t->pad = 0;
 }
 
-static struct timespec64 famfsl_time_from_disk(const struct famfsl_time *t)
+/**
+ * famfsl_time_from_disk() - a time as a log entry says it
+ * @t: the entry's time
+ *
+ * Return: the time, its nanoseconds brought below a second.
+ */
+struct timespec64 famfsl_time_from_disk(const struct famfsl_time *t)
 {
 	return (struct timespec64){
 		.tv_sec = le64_to_cpu(t->sec),
@@ -314,6 +320,32 @@ static struct inode *famfsl_iget_dir(struct famfsl_sb_info *sbi, u64 ino)
 	return dir;
 }
 
+/* The dentry of live inode @ino, with a reference, or NULL. */
+static struct dentry *famfsl_ino_dentry(struct famfsl_sb_info *sbi, u64 ino)
+{
+	struct inode *inode = famfsl_iget_live(sbi, ino);
+	struct dentry *dentry;
+
+	if (!inode)
+		return NULL;
+	dentry = d_find_alias(inode);
+	iput(inode);
+	return dentry;
+}
+
+/* The dentry of directory @ino, with a reference, or NULL. */
+static struct dentry *famfsl_dir_dentry(struct famfsl_sb_info *sbi, u64 ino)
+{
+	struct inode *dir = famfsl_iget_dir(sbi, ino);
+	struct dentry *dentry;
+
+	if (!dir)
+		return NULL;
+	dentry = d_find_alias(dir);
+	iput(dir);
+	return dentry;
+}
+
 /* The entry's name as a NUL-terminated string in @buf. */
 static void famfsl_name(char *buf, const char *name, __le16 len)
 {
@@ -334,22 +366,15 @@ static int famfsl_name_holder(struct famfsl_sb_info *sbi,
 {
 	struct qstr qname = QSTR_INIT(name, le16_to_cpu(name_len));
 	struct dentry *parent, *dentry;
-	struct inode *inode;
 
 	*holder = 0;
-	inode = famfsl_iget_dir(sbi, dir->ino);
-	if (WARN_ON_ONCE(!inode))
+	parent = famfsl_dir_dentry(sbi, dir->ino);
+	if (WARN_ON_ONCE(!parent))
 		return -EUCLEAN;
-	parent = d_find_alias(inode);
-	if (WARN_ON_ONCE(!parent)) {
-		iput(inode);
-		return -EUCLEAN;
-	}
-	inode_lock_shared(inode);
+	inode_lock_shared(d_inode(parent));
 	dentry = daxl_compat_dcache_lookup(parent, &qname);
-	inode_unlock_shared(inode);
+	inode_unlock_shared(d_inode(parent));
 	dput(parent);
-	iput(inode);
 	if (IS_ERR(dentry))
 		return -EUCLEAN;
 	if (dentry && d_really_is_positive(dentry))
@@ -497,72 +522,76 @@ static int famfsl_replay_check(struct famfsl_sb_info *sbi,
  * mismatch found here is a bug, and warns.
  */
 
+/*
+ * The dentry of @name in @parent as a lookup by the VFS leaves it:
+ * hashed, and positive if the name is in use, else negative.
+ *
+ * Context: @parent's inode is locked.
+ * Return: the dentry, with a reference, or an ERR_PTR.
+ */
+static struct dentry *famfsl_replay_lookup(struct dentry *parent,
+					   const char *name)
+{
+	struct qstr qname = QSTR_INIT(name, strlen(name));
+	struct inode *dir = d_inode(parent);
+	struct dentry *dentry, *found;
+
+	dentry = daxl_compat_dcache_lookup(parent, &qname);
+	if (dentry)
+		return dentry;
+	dentry = d_alloc_name(parent, name);
+	if (!dentry)
+		return ERR_PTR(-ENOMEM);
+	found = dir->i_op->lookup(dir, dentry, 0);
+	if (found)
+		dput(dentry);
+	return found ? found : dentry;
+}
+
+/* A CREATE, as mkdir(2) or open(2) with O_CREAT make the name. */
 static int famfsl_apply_create(struct super_block *sb,
 			       const struct famfsl_create *c)
 {
 	struct famfsl_sb_info *sbi = FAMFSL_SB(sb);
+	struct timespec64 ts = famfsl_time_from_disk(&c->time);
 	u64 ino = le64_to_cpu(c->ino);
-	umode_t mode = le32_to_cpu(c->mode);
 	char name[FAMFSL_NAME_MAX + 1];
 	struct dentry *parent, *dentry;
 	struct inode *dir, *inode;
-	struct timespec64 ts;
-	struct qstr qname;
-	int rc = 0;
+	int rc = -EUCLEAN;
 
-	dir = famfsl_iget_dir(sbi, le64_to_cpu(c->parent));
-	if (WARN_ON_ONCE(!dir))
+	parent = famfsl_dir_dentry(sbi, le64_to_cpu(c->parent));
+	if (WARN_ON_ONCE(!parent))
 		return -EUCLEAN;
-	parent = d_find_alias(dir);
+	dir = d_inode(parent);
 	famfsl_name(name, c->name, c->name_len);
 
 	inode_lock_nested(dir, I_MUTEX_PARENT);
-	qname = (struct qstr)QSTR_INIT(name, strlen(name));
-	dentry = daxl_compat_dcache_lookup(parent, &qname);
-	if (WARN_ON_ONCE(IS_ERR(dentry) ||
-			 (dentry && d_really_is_positive(dentry)))) {
-		rc = IS_ERR(dentry) ? PTR_ERR(dentry) : -EUCLEAN;
-		if (IS_ERR(dentry))
-			dentry = NULL;
-		goto out_dput;
+	dentry = famfsl_replay_lookup(parent, name);
+	if (IS_ERR(dentry)) {
+		rc = PTR_ERR(dentry);
+		goto out_unlock;
 	}
-	inode = famfsl_new_inode(sb, ino, mode);
+	if (WARN_ON_ONCE(d_really_is_positive(dentry)))
+		goto out_dput;
+	inode = famfsl_new_inode(sb, ino, le32_to_cpu(c->mode));
 	if (IS_ERR(inode)) {
 		rc = PTR_ERR(inode);
 		goto out_dput;
 	}
 	inode->i_uid = make_kuid(&init_user_ns, le32_to_cpu(c->uid));
 	inode->i_gid = make_kgid(&init_user_ns, le32_to_cpu(c->gid));
-	ts = famfsl_time_from_disk(&c->time);
 	daxl_inode_set_atime(inode, ts);
 	daxl_inode_set_mtime(inode, ts);
 	daxl_inode_set_ctime(inode, ts);
-	if (S_ISDIR(mode))
-		inc_nlink(dir);
-	daxl_inode_set_mtime(dir, ts);
-	daxl_inode_set_ctime(dir, ts);
-
-	/* The dentry's reference pins it, as on ramfs. */
-	if (dentry) {
-		daxl_compat_d_pin(dentry, inode);
-		dput(dentry);
-	} else {
-		dentry = d_alloc_name(parent, name);
-		if (!dentry) {
-			iput(inode);
-			rc = -ENOMEM;
-			goto out_unlock;
-		}
-		daxl_compat_d_add_pinned(dentry, inode);
-	}
-	dentry = NULL;
+	famfsl_name_inode(dir, dentry, inode);
 	sbi->next_ino = max(sbi->next_ino, ino + 1);
+	rc = 0;
 out_dput:
 	dput(dentry);
 out_unlock:
 	inode_unlock(dir);
 	dput(parent);
-	iput(dir);
 	return rc;
 }
 
@@ -586,134 +615,129 @@ static int famfsl_apply_setattr(struct super_block *sb,
 {
 	struct inode *inode = famfsl_iget_live(FAMFSL_SB(sb),
 					       le64_to_cpu(s->ino));
-	u32 valid = le32_to_cpu(s->valid);
 
 	if (WARN_ON_ONCE(!inode))
 		return -EUCLEAN;
 	inode_lock(inode);
-	if (valid & FAMFSL_ATTR_MODE)
-		inode->i_mode = (inode->i_mode & S_IFMT) |
-				(le32_to_cpu(s->mode) & 07777);
-	if (valid & FAMFSL_ATTR_UID)
-		inode->i_uid = make_kuid(&init_user_ns, le32_to_cpu(s->uid));
-	if (valid & FAMFSL_ATTR_GID)
-		inode->i_gid = make_kgid(&init_user_ns, le32_to_cpu(s->gid));
-	if (valid & FAMFSL_ATTR_ATIME)
-		daxl_inode_set_atime(inode, famfsl_time_from_disk(&s->atime));
-	if (valid & FAMFSL_ATTR_MTIME)
-		daxl_inode_set_mtime(inode, famfsl_time_from_disk(&s->mtime));
-	if (valid & FAMFSL_ATTR_CTIME)
-		daxl_inode_set_ctime(inode, famfsl_time_from_disk(&s->ctime));
+	famfsl_set_attrs(inode, s);
 	inode_unlock(inode);
 	iput(inode);
 	return 0;
 }
 
+/* An UNLINK, as unlink(2) or rmdir(2) (vfs_unlink(), vfs_rmdir()). */
 static int famfsl_apply_unlink(struct super_block *sb,
 			       const struct famfsl_unlink *u)
 {
-	struct famfsl_sb_info *sbi = FAMFSL_SB(sb);
+	struct dentry *dentry, *parent;
 	struct inode *inode, *dir;
-	struct dentry *dentry;
-	int rc = 0;
+	int rc = -EUCLEAN;
 
-	inode = famfsl_iget_live(sbi, le64_to_cpu(u->ino));
-	if (WARN_ON_ONCE(!inode))
+	dentry = famfsl_ino_dentry(FAMFSL_SB(sb), le64_to_cpu(u->ino));
+	if (WARN_ON_ONCE(!dentry))
 		return -EUCLEAN;
-	dir = famfsl_iget_dir(sbi, le64_to_cpu(u->parent));
-	dentry = d_find_alias(inode);
-	if (WARN_ON_ONCE(!dir || !dentry ||
-			 d_inode(dentry->d_parent) != dir)) {
-		rc = -EUCLEAN;
+	inode = d_inode(dentry);
+	parent = dget_parent(dentry);
+	dir = d_inode(parent);
+	if (WARN_ON_ONCE(dir->i_ino != le64_to_cpu(u->parent)))
 		goto out;
-	}
 
 	inode_lock_nested(dir, I_MUTEX_PARENT);
 	inode_lock(inode);
-	if (S_ISDIR(inode->i_mode))
-		rc = simple_rmdir(dir, dentry);
-	else
-		simple_unlink(dir, dentry);
+	rc = famfsl_remove_name(dir, dentry, true);
 	inode_unlock(inode);
 	if (!rc)
 		d_delete(dentry);
 	inode_unlock(dir);
-	/* The log says the space is free; this host may still use it. */
-	if (!rc && S_ISREG(inode->i_mode))
-		famfsl_file_removed(inode, true);
 out:
+	dput(parent);
 	dput(dentry);
-	if (dir)
-		iput(dir);
-	iput(inode);
 	return rc;
 }
 
+/*
+ * The renamed inode @inode and the one it replaces, @victim (or NULL),
+ * locked as vfs_rename() locks them.
+ */
+static void famfsl_lock_renamed(struct inode *inode, struct inode *victim)
+{
+	if (!S_ISDIR(inode->i_mode))
+		lock_two_nondirectories(inode, victim);
+	else if (victim)
+		inode_lock(victim);
+}
+
+static void famfsl_unlock_renamed(struct inode *inode, struct inode *victim)
+{
+	if (!S_ISDIR(inode->i_mode))
+		unlock_two_nondirectories(inode, victim);
+	else if (victim)
+		inode_unlock(victim);
+}
+
+/*
+ * The part of a RENAME under its directories' locks (vfs_rename()): the
+ * new name's dentry, the renamed and the replaced inode locked, the move.
+ */
+static int famfsl_rename_locked(struct dentry *old_dentry,
+				struct dentry *new_parent, const char *name,
+				struct dentry *trap)
+{
+	struct inode *inode = d_inode(old_dentry), *victim;
+	struct dentry *target;
+	int rc = -EUCLEAN;
+
+	/* the check refused a directory moved below itself ... */
+	if (WARN_ON_ONCE(trap == old_dentry))
+		return -EUCLEAN;
+	target = famfsl_replay_lookup(new_parent, name);
+	if (IS_ERR(target))
+		return PTR_ERR(target);
+	/* ... and a directory replaced that is not empty */
+	if (!WARN_ON_ONCE(target == trap)) {
+		victim = d_inode(target);
+		famfsl_lock_renamed(inode, victim);
+		rc = famfsl_move_name(daxl_nop_idmap,
+				      d_inode(old_dentry->d_parent), old_dentry,
+				      d_inode(new_parent), target, 0, true);
+		if (!rc)
+			d_move(old_dentry, target);
+		famfsl_unlock_renamed(inode, victim);
+	}
+	dput(target);
+	return rc;
+}
+
+/* A RENAME, as rename(2) (do_renameat2()). */
 static int famfsl_apply_rename(struct super_block *sb,
 			       const struct famfsl_rename *r)
 {
 	struct famfsl_sb_info *sbi = FAMFSL_SB(sb);
-	struct dentry *old_dentry = NULL, *old_parent = NULL;
-	struct dentry *new_parent = NULL, *target = NULL;
-	struct inode *inode, *old_dir, *new_dir, *victim = NULL;
+	struct dentry *old_dentry, *old_parent = NULL, *new_parent, *trap;
 	char name[FAMFSL_NAME_MAX + 1];
-	struct qstr qname;
-	int rc = 0;
+	int rc = -EUCLEAN;
 
-	inode = famfsl_iget_live(sbi, le64_to_cpu(r->ino));
-	old_dir = famfsl_iget_dir(sbi, le64_to_cpu(r->old_parent));
-	new_dir = famfsl_iget_dir(sbi, le64_to_cpu(r->new_parent));
-	if (WARN_ON_ONCE(!inode || !old_dir || !new_dir)) {
-		rc = -EUCLEAN;
+	old_dentry = famfsl_ino_dentry(sbi, le64_to_cpu(r->ino));
+	new_parent = famfsl_dir_dentry(sbi, le64_to_cpu(r->new_parent));
+	if (old_dentry)
+		old_parent = dget_parent(old_dentry);
+	if (WARN_ON_ONCE(!old_parent || !new_parent ||
+			 d_inode(old_parent)->i_ino !=
+			 le64_to_cpu(r->old_parent)))
 		goto out;
-	}
-	old_dentry = d_find_alias(inode);
-	old_parent = d_find_alias(old_dir);
-	new_parent = d_find_alias(new_dir);
 	famfsl_name(name, r->name, r->name_len);
 
-	daxl_compat_lock_rename(new_parent, old_parent);
-	qname = (struct qstr)QSTR_INIT(name, strlen(name));
-	target = daxl_compat_dcache_lookup(new_parent, &qname);
-	if (WARN_ON_ONCE(IS_ERR(target))) {
-		rc = PTR_ERR(target);
-		target = NULL;
-		goto out_unlock;
+	trap = daxl_compat_lock_rename(new_parent, old_parent);
+	if (IS_ERR(trap)) {
+		rc = PTR_ERR(trap);
+		goto out;
 	}
-	if (target && d_really_is_positive(target))
-		victim = d_inode(target);
-	if (!target) {
-		target = d_alloc_name(new_parent, name);
-		if (!target) {
-			rc = -ENOMEM;
-			goto out_unlock;
-		}
-		d_add(target, NULL);
-	}
-	if (victim)
-		ihold(victim);
-	rc = simple_rename(daxl_nop_idmap, old_dir, old_dentry, new_dir,
-			   target, 0);
-	if (!rc)
-		d_move(old_dentry, target);
-out_unlock:
+	rc = famfsl_rename_locked(old_dentry, new_parent, name, trap);
 	daxl_compat_unlock_rename(new_parent, old_parent);
-	if (victim) {
-		if (!rc && S_ISREG(victim->i_mode))
-			famfsl_file_removed(victim, true);
-		iput(victim);
-	}
 out:
-	dput(target);
-	dput(new_parent);
 	dput(old_parent);
+	dput(new_parent);
 	dput(old_dentry);
-	if (new_dir)
-		iput(new_dir);
-	if (old_dir)
-		iput(old_dir);
-	if (inode)
-		iput(inode);
 	return rc;
 }
 
