@@ -154,6 +154,7 @@ int famfsl_space_test(struct famfsl_space *s, u64 dev_offset, u64 len)
 		return -EUCLEAN;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(famfsl_space_test);
 
 /**
  * famfsl_space_free() - give back an extent

@@ -302,6 +302,9 @@ int famfsl_set_extents(struct inode *inode, const struct famfsl_alloc *a);
 struct famfsl_map *famfsl_map_append(const struct famfsl_map *old,
 				     const struct famfsl_extent_mem *add,
 				     unsigned int nr);
+unsigned int famfsl_map_count(const struct famfsl_map *old,
+			      const struct famfsl_extent_mem *add,
+			      unsigned int nr);
 void famfsl_free_extents(struct inode *inode);
 void famfsl_file_removed(struct inode *inode, bool by_log);
 void famfsl_quarantine_work(struct work_struct *work);

@@ -1074,10 +1074,21 @@ static unsigned int famfsl_alloc_extents(const struct famfsl_alloc *a,
 	return nr;
 }
 
-/* The extent count famfsl_map_append() gives @old with @add appended. */
-static unsigned int famfsl_map_count(const struct famfsl_map *old,
-				     const struct famfsl_extent_mem *add,
-				     unsigned int nr)
+/**
+ * famfsl_map_count() - the extent count famfsl_map_append() would give
+ * @old: the file's extents, or NULL if it has none
+ * @add: extents to append in this order
+ * @nr: how many
+ *
+ * Allocates nothing: a replayed entry is checked with it before it is
+ * applied.
+ *
+ * Return: the extent count of @old with @add appended, adjacent ones
+ * merged.
+ */
+unsigned int famfsl_map_count(const struct famfsl_map *old,
+			      const struct famfsl_extent_mem *add,
+			      unsigned int nr)
 {
 	unsigned int i, n = old ? old->nr : 0;
 	u64 end = n ? old->ext[n - 1].dev_offset + old->ext[n - 1].len : 0;
@@ -1089,6 +1100,7 @@ static unsigned int famfsl_map_count(const struct famfsl_map *old,
 	}
 	return n;
 }
+EXPORT_SYMBOL_IF_KUNIT(famfsl_map_count);
 
 /* Do @a and @b share a unit? */
 static bool famfsl_extents_overlap(const struct famfsl_extent_mem *a,
