@@ -134,6 +134,29 @@ int famfsl_space_mark(struct famfsl_space *s, u64 dev_offset, u64 len)
 EXPORT_SYMBOL_IF_KUNIT(famfsl_space_mark);
 
 /**
+ * famfsl_space_test() - may an extent found in the log be marked in use?
+ * @s: the allocator
+ * @dev_offset: device offset of the extent
+ * @len: its length
+ *
+ * Changes nothing: what famfsl_space_mark() would refuse, it refuses.
+ *
+ * Return: 0, or -EUCLEAN if the extent is not whole units inside the
+ * data area or overlaps space already in use.
+ */
+int famfsl_space_test(struct famfsl_space *s, u64 dev_offset, u64 len)
+{
+	unsigned long first, nr;
+
+	if (!famfsl_space_units(s, dev_offset, len, &first, &nr))
+		return -EUCLEAN;
+	if (find_next_bit(s->map, first + nr, first) < first + nr)
+		return -EUCLEAN;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(famfsl_space_test);
+
+/**
  * famfsl_space_free() - give back an extent
  * @s: the allocator
  * @dev_offset: device offset of an extent famfsl_space_alloc() or

@@ -36,6 +36,7 @@ int famfsl_space_find(struct famfsl_space *s, u64 len, u64 from,
 		      u64 *dev_offset);
 int famfsl_space_alloc(struct famfsl_space *s, u64 len, u64 *dev_offset);
 int famfsl_space_mark(struct famfsl_space *s, u64 dev_offset, u64 len);
+int famfsl_space_test(struct famfsl_space *s, u64 dev_offset, u64 len);
 void famfsl_space_free(struct famfsl_space *s, u64 dev_offset, u64 len);
 u64 famfsl_space_free_run(struct famfsl_space *s, u64 dev_offset, u64 len);
 bool famfsl_space_take_zeroed(struct famfsl_space *s, u64 dev_offset);
@@ -241,17 +242,29 @@ static inline struct famfsl_sb_info *FAMFSL_SB(struct super_block *sb)
  */
 #define FAMFSL_GROWTH_MAX	2
 
+/*
+ * A log entry does not fit the tree: give @msg as the reason in *@why
+ * (for the kernel log) and return -EUCLEAN.
+ */
+static inline int famfsl_mismatch(const char **why, const char *msg)
+{
+	*why = msg;
+	return -EUCLEAN;
+}
+
 /* log.c */
 int famfsl_log_compact(struct famfsl_sb_info *sbi);
 u64 famfsl_log_reserve(u64 capacity);
 int famfsl_log_append(struct famfsl_sb_info *sbi, struct famfsl_entry *e);
 int famfsl_log_replay(struct super_block *sb, bool at_mount);
 void famfsl_time_to_disk(struct famfsl_time *t, struct timespec64 ts);
+struct timespec64 famfsl_time_from_disk(const struct famfsl_time *t);
 
 /* tree.c */
 void famfsl_tree_init(struct famfsl_sb_info *sbi);
 void famfsl_tree_destroy(struct famfsl_sb_info *sbi);
 u64 famfsl_tree_cost(struct famfsl_sb_info *sbi);
+struct famfsl_node *famfsl_tree_find(struct famfsl_sb_info *sbi, u64 ino);
 struct famfsl_node *famfsl_tree_prepare(struct famfsl_sb_info *sbi,
 					const struct famfsl_entry *e);
 void famfsl_tree_unprepare(struct famfsl_sb_info *sbi,
@@ -269,16 +282,30 @@ extern const struct inode_operations famfsl_dir_inode_ops;
 struct inode *famfsl_new_inode(struct super_block *sb, u64 ino, umode_t mode);
 int famfsl_change_attrs(struct daxl_idmap *idmap, struct inode *inode,
 			struct iattr *attr);
+void famfsl_name_inode(struct inode *dir, struct dentry *dentry,
+		       struct inode *inode);
+int famfsl_remove_name(struct inode *dir, struct dentry *dentry, bool by_log);
+int famfsl_move_name(struct daxl_idmap *idmap,
+		     struct inode *old_dir, struct dentry *old_dentry,
+		     struct inode *new_dir, struct dentry *new_dentry,
+		     unsigned int flags, bool by_log);
+void famfsl_get_attrs(struct inode *inode, u32 valid,
+		      struct famfsl_setattr *s);
+void famfsl_set_attrs(struct inode *inode, const struct famfsl_setattr *s);
 
 /* file.c */
 extern const struct inode_operations famfsl_file_inode_ops;
 extern const struct file_operations famfsl_file_ops;
 extern const struct address_space_operations famfsl_dax_aops;
-int famfsl_set_extents(struct inode *inode, const struct famfsl_alloc *a,
-		       bool extend, const char **why);
+int famfsl_check_extents(struct inode *inode, const struct famfsl_alloc *a,
+			 bool extend, const char **why);
+int famfsl_set_extents(struct inode *inode, const struct famfsl_alloc *a);
 struct famfsl_map *famfsl_map_append(const struct famfsl_map *old,
 				     const struct famfsl_extent_mem *add,
 				     unsigned int nr);
+unsigned int famfsl_map_count(const struct famfsl_map *old,
+			      const struct famfsl_extent_mem *add,
+			      unsigned int nr);
 void famfsl_free_extents(struct inode *inode);
 void famfsl_file_removed(struct inode *inode, bool by_log);
 void famfsl_quarantine_work(struct work_struct *work);

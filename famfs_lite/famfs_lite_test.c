@@ -354,6 +354,7 @@ static void extent_map_append(struct kunit *test)
 	add[0] = (struct famfsl_extent_mem){ DATA, UNIT };
 	add[1] = (struct famfsl_extent_mem){ DATA + UNIT, 2 * UNIT };
 	add[2] = (struct famfsl_extent_mem){ DATA + 8 * UNIT, UNIT };
+	KUNIT_EXPECT_EQ(test, famfsl_map_count(NULL, add, 3), 2U);
 	a = famfsl_map_append(NULL, add, 3);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(a));
 	KUNIT_EXPECT_EQ(test, a->nr, 2U);
@@ -361,6 +362,15 @@ static void extent_map_append(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, a->ext[0].len, 3 * UNIT);
 	KUNIT_EXPECT_EQ(test, a->ext[1].dev_offset, DATA + 8 * UNIT);
 	add[0] = (struct famfsl_extent_mem){ DATA + 9 * UNIT, UNIT };
+	/* the count replay checks with is the count the append makes */
+	KUNIT_EXPECT_EQ(test, famfsl_map_count(a, add, 1), 2U);
+	add[1] = (struct famfsl_extent_mem){ DATA, UNIT };
+	add[2] = (struct famfsl_extent_mem){ DATA + UNIT, UNIT };
+	KUNIT_EXPECT_EQ(test, famfsl_map_count(a, add, 3), 3U);
+	c = famfsl_map_append(a, add, 3);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c));
+	KUNIT_EXPECT_EQ(test, c->nr, 3U);
+	kvfree(c);
 	b = famfsl_map_append(a, add, 1);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(b));
 	KUNIT_EXPECT_EQ(test, b->nr, 2U);
@@ -380,6 +390,8 @@ static void extent_map_append(struct kunit *test)
 		a = c;
 	}
 	KUNIT_EXPECT_EQ(test, a->nr, (unsigned int)FAMFSL_FILE_MAX_EXTENTS);
+	KUNIT_EXPECT_EQ(test, famfsl_map_count(a, add, 1),
+			(unsigned int)FAMFSL_FILE_MAX_EXTENTS + 1);
 	c = famfsl_map_append(a, add, 1);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(c), -EFBIG);
 	kvfree(a);
@@ -684,7 +696,17 @@ static void space_mark_overlap_and_bounds(struct kunit *test)
 	struct famfsl_space *s = test->priv;
 	u64 off;
 
+	KUNIT_EXPECT_EQ(test, famfsl_space_test(s, DATA + UNIT, 2 * UNIT), 0);
 	KUNIT_EXPECT_EQ(test, famfsl_space_mark(s, DATA + UNIT, 2 * UNIT), 0);
+	/* the test refuses what the mark refuses, and changes nothing */
+	KUNIT_EXPECT_EQ(test, famfsl_space_test(s, DATA + 2 * UNIT, UNIT), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, famfsl_space_test(s, DATA, 2 * UNIT), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, famfsl_space_test(s, DATA - UNIT, UNIT), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, famfsl_space_test(s, DATA + 15 * UNIT, 2 * UNIT),
+			-EUCLEAN);
+	KUNIT_EXPECT_EQ(test, famfsl_space_test(s, DATA + 4096, UNIT), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, famfsl_space_test(s, DATA + 3 * UNIT, UNIT), 0);
+	KUNIT_EXPECT_EQ(test, s->nr_free, 14ULL);
 	KUNIT_EXPECT_EQ(test, famfsl_space_mark(s, DATA + 2 * UNIT, UNIT), -EUCLEAN);
 	KUNIT_EXPECT_EQ(test, famfsl_space_mark(s, DATA, 2 * UNIT), -EUCLEAN);
 	KUNIT_EXPECT_EQ(test, famfsl_space_mark(s, DATA - UNIT, UNIT), -EUCLEAN);

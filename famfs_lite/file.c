@@ -1081,11 +1081,79 @@ static int famfsl_fiemap(struct inode *inode, struct fiemap_extent_info *fi,
 	return rc < 0 ? rc : 0;
 }
 
-/* Fail a replayed entry with reason @msg. */
-#define FAMFSL_MISMATCH(msg) ({ *why = (msg); -EUCLEAN; })
+/* An ALLOC's or EXTEND's extents in CPU byte order; their count. */
+static unsigned int famfsl_alloc_extents(const struct famfsl_alloc *a,
+					 struct famfsl_extent_mem *add)
+{
+	unsigned int i, nr = le32_to_cpu(a->nr_extents);
+
+	for (i = 0; i < nr; i++) {
+		add[i].dev_offset = le64_to_cpu(a->ext[i].dev_offset);
+		add[i].len = le64_to_cpu(a->ext[i].len);
+	}
+	return nr;
+}
 
 /**
- * famfsl_set_extents() - apply a replayed ALLOC or EXTEND entry
+ * famfsl_map_count() - the extent count famfsl_map_append() would give
+ * @old: the file's extents, or NULL if it has none
+ * @add: extents to append in this order
+ * @nr: how many
+ *
+ * Allocates nothing: a replayed entry is checked with it before it is
+ * applied.
+ *
+ * Return: the extent count of @old with @add appended, adjacent ones
+ * merged.
+ */
+unsigned int famfsl_map_count(const struct famfsl_map *old,
+			      const struct famfsl_extent_mem *add,
+			      unsigned int nr)
+{
+	unsigned int i, n = old ? old->nr : 0;
+	u64 end = n ? old->ext[n - 1].dev_offset + old->ext[n - 1].len : 0;
+
+	for (i = 0; i < nr; i++) {
+		if (!n || end != add[i].dev_offset)
+			n++;
+		end = add[i].dev_offset + add[i].len;
+	}
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(famfsl_map_count);
+
+/* Do @a and @b share a unit? */
+static bool famfsl_extents_overlap(const struct famfsl_extent_mem *a,
+				   const struct famfsl_extent_mem *b)
+{
+	return a->dev_offset < b->dev_offset + b->len &&
+	       b->dev_offset < a->dev_offset + a->len;
+}
+
+/*
+ * May the allocator take @add[0..@nr), one after the other?  None may
+ * overlap space in use, nor one of the extents before it.
+ */
+static bool famfsl_extents_free(struct famfsl_sb_info *sbi,
+				const struct famfsl_extent_mem *add,
+				unsigned int nr)
+{
+	unsigned int i, j;
+	bool ok = true;
+
+	mutex_lock(&sbi->space_lock);
+	for (i = 0; i < nr && ok; i++) {
+		ok = !famfsl_space_test(&sbi->space, add[i].dev_offset,
+					add[i].len);
+		for (j = 0; j < i && ok; j++)
+			ok = !famfsl_extents_overlap(&add[i], &add[j]);
+	}
+	mutex_unlock(&sbi->space_lock);
+	return ok;
+}
+
+/**
+ * famfsl_check_extents() - does a replayed ALLOC or EXTEND fit its file?
  * @inode: a regular file
  * @a: the entry (an EXTEND read through the same layout), already
  *	checked by famfsl_check_entry()
@@ -1093,51 +1161,78 @@ static int famfsl_fiemap(struct inode *inode, struct fiemap_extent_info *fi,
  *	only grow; else the file must have no extents yet
  * @why: receives what does not fit, on -EUCLEAN
  *
- * Return: 0, -ENOMEM, or -EUCLEAN if the entry does not fit the file or
- * an extent overlaps space in use.
+ * Changes nothing; famfsl_set_extents() applies the entry after.
+ *
+ * Context: replay, where nothing else changes the file or the allocator.
+ * Return: 0, or -EUCLEAN if the entry does not fit the file or an extent
+ * overlaps space in use.
  */
-int famfsl_set_extents(struct inode *inode, const struct famfsl_alloc *a,
-		       bool extend, const char **why)
+int famfsl_check_extents(struct inode *inode, const struct famfsl_alloc *a,
+			 bool extend, const char **why)
+{
+	struct famfsl_extent_mem add[FAMFSL_MAX_EXTENTS];
+	unsigned int i, nr = famfsl_alloc_extents(a, add);
+	u64 size = le64_to_cpu(a->size);
+	const char *reason = NULL;
+	struct famfsl_map *old;
+	u64 len;
+
+	/* a reader host may be reading or faulting the file meanwhile */
+	inode_lock_shared(inode);
+	old = famfsl_file_map(inode);
+	len = old ? old->len : 0;
+	for (i = 0; i < nr; i++)
+		len += add[i].len;
+	if (!extend && old)
+		reason = "second allocation for a file";
+	else if (size < i_size_read(inode))
+		reason = "extend shrinks a file";
+	else if (nr && famfsl_map_count(old, add, nr) > FAMFSL_FILE_MAX_EXTENTS)
+		reason = "file has too many extents";
+	else if (size > len)
+		reason = "file size exceeds its extents";
+	else if (!famfsl_extents_free(FAMFSL_SB(inode->i_sb), add, nr))
+		reason = "extent overlaps another file";
+	inode_unlock_shared(inode);
+	return reason ? famfsl_mismatch(why, reason) : 0;
+}
+
+/**
+ * famfsl_set_extents() - apply a replayed ALLOC or EXTEND entry
+ * @inode: a regular file
+ * @a: the entry (an EXTEND read through the same layout), which
+ *	famfsl_check_extents() accepted
+ *
+ * Appends the entry's extents to the file's (an ALLOC's file has none),
+ * marks them in use, and sets the file's size.
+ *
+ * Return: 0 or -ENOMEM.  (-EUCLEAN, with a warning, if the entry does
+ * not fit after all: a bug.)
+ */
+int famfsl_set_extents(struct inode *inode, const struct famfsl_alloc *a)
 {
 	struct famfsl_sb_info *sbi = FAMFSL_SB(inode->i_sb);
-	unsigned int i, nr = le32_to_cpu(a->nr_extents);
 	struct famfsl_extent_mem add[FAMFSL_MAX_EXTENTS];
+	unsigned int i, nr = famfsl_alloc_extents(a, add);
 	struct famfsl_file *fe, *new_fe = NULL;
 	u64 size = le64_to_cpu(a->size);
 	struct famfsl_map *map;
 	int rc = 0;
 
-	/* a reader host may be reading or faulting the file meanwhile */
 	inode_lock(inode);
 	fe = inode->i_private;
-	if (!extend && fe) {
-		rc = FAMFSL_MISMATCH("second allocation for a file");
-		goto out_unlock;
-	}
-	if (size < i_size_read(inode)) {
-		rc = FAMFSL_MISMATCH("extend shrinks a file");
-		goto out_unlock;
-	}
 	if (!nr) {
-		if (size > (fe ? fe->map->len : 0))
-			rc = FAMFSL_MISMATCH("file size exceeds its extents");
-		else if (fe)
+		/* an ALLOC of nothing leaves a file of size 0 as it is */
+		if (fe)
 			goto set_size;
 		goto out_unlock;
 	}
-	for (i = 0; i < nr; i++) {
-		add[i].dev_offset = le64_to_cpu(a->ext[i].dev_offset);
-		add[i].len = le64_to_cpu(a->ext[i].len);
-	}
 	map = famfsl_map_append(fe ? fe->map : NULL, add, nr);
 	if (IS_ERR(map)) {
-		rc = PTR_ERR(map) == -EFBIG ?
-		     FAMFSL_MISMATCH("file has too many extents") : -ENOMEM;
+		rc = PTR_ERR(map);
+		if (WARN_ON_ONCE(rc == -EFBIG))
+			rc = -EUCLEAN;
 		goto out_unlock;
-	}
-	if (size > map->len) {
-		rc = FAMFSL_MISMATCH("file size exceeds its extents");
-		goto out_free;
 	}
 	if (!fe) {
 		new_fe = kzalloc(sizeof(*fe), GFP_KERNEL);
@@ -1151,12 +1246,11 @@ int famfsl_set_extents(struct inode *inode, const struct famfsl_alloc *a,
 	for (i = 0; i < nr && !rc; i++)
 		rc = famfsl_space_mark(&sbi->space, add[i].dev_offset,
 				       add[i].len);
-	if (rc) {
+	if (WARN_ON_ONCE(rc)) {
 		while (--i > 0)
 			famfsl_space_free(&sbi->space, add[i - 1].dev_offset,
 					  add[i - 1].len);
 		mutex_unlock(&sbi->space_lock);
-		rc = FAMFSL_MISMATCH("extent overlaps another file");
 		goto out_free;
 	}
 	mutex_unlock(&sbi->space_lock);

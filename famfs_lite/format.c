@@ -17,8 +17,12 @@
 
 #include <daxlite/famfs_lite_format.h>
 
-/* Fail with errno @err and reason @msg. */
-#define FAIL(err, msg) ({ *why = (msg); (err); })
+/* A check failed: give @msg as the reason in *@why, and return @err. */
+static int famfsl_reject(const char **why, int err, const char *msg)
+{
+	*why = msg;
+	return err;
+}
 
 static u32 famfsl_sb_crc(const struct famfsl_superblock *sb)
 {
@@ -201,31 +205,33 @@ int famfsl_check_superblock(const struct famfsl_superblock *sb,
 	u64 data = le64_to_cpu(sb->data_offset);
 
 	if (le64_to_cpu(sb->magic) != FAMFSL_SB_MAGIC)
-		return FAIL(-EINVAL, "no famfs_lite superblock (bad magic)");
+		return famfsl_reject(why, -EINVAL, "no famfs_lite superblock (bad magic)");
 	if (le32_to_cpu(sb->crc) != famfsl_sb_crc(sb))
-		return FAIL(-EUCLEAN, "superblock checksum mismatch");
+		return famfsl_reject(why, -EUCLEAN, "superblock checksum mismatch");
 	if (le32_to_cpu(sb->version) < FAMFSL_VERSION_MIN ||
 	    le32_to_cpu(sb->version) > FAMFSL_VERSION)
-		return FAIL(-EINVAL, "unsupported format version");
+		return famfsl_reject(why, -EINVAL, "unsupported format version");
 	if (sb->flags)
-		return FAIL(-EINVAL, "unknown superblock flags");
+		return famfsl_reject(why, -EINVAL, "unknown superblock flags");
 	if (le32_to_cpu(sb->alloc_unit) != FAMFSL_ALLOC_UNIT)
-		return FAIL(-EUCLEAN, "allocation unit is not 2 MiB");
+		return famfsl_reject(why, -EUCLEAN, "allocation unit is not 2 MiB");
 	if (le32_to_cpu(sb->entry_size) != FAMFSL_ENTRY_SIZE)
-		return FAIL(-EUCLEAN, "log entry size is not 256");
+		return famfsl_reject(why, -EUCLEAN, "log entry size is not 256");
 	if (log_off != FAMFSL_LOG_OFFSET)
-		return FAIL(-EUCLEAN, "log offset is not 2 MiB");
+		return famfsl_reject(why, -EUCLEAN, "log offset is not 2 MiB");
 	if (log_len < FAMFSL_LOG_LEN_MIN || log_len % FAMFSL_ALLOC_UNIT ||
 	    log_len > size)
-		return FAIL(-EUCLEAN, "log length is not a multiple of 2 MiB within the device");
+		return famfsl_reject(why, -EUCLEAN,
+				     "log length is not a multiple of 2 MiB within the device");
 	if (data != log_off + log_len)
-		return FAIL(-EUCLEAN, "data offset does not follow the log");
+		return famfsl_reject(why, -EUCLEAN, "data offset does not follow the log");
 	if (size % FAMFSL_ALLOC_UNIT || size < data + FAMFSL_ALLOC_UNIT)
-		return FAIL(-EUCLEAN, "file system size is not a multiple of 2 MiB past the log");
+		return famfsl_reject(why, -EUCLEAN,
+				     "file system size is not a multiple of 2 MiB past the log");
 	if (!famfsl_all_zero(sb->reserved, sizeof(sb->reserved)))
-		return FAIL(-EUCLEAN, "reserved superblock bytes are not zero");
+		return famfsl_reject(why, -EUCLEAN, "reserved superblock bytes are not zero");
 	if (size > dev_size)
-		return FAIL(-EINVAL, "device is smaller than the superblock says");
+		return famfsl_reject(why, -EINVAL, "device is smaller than the superblock says");
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_check_superblock);
@@ -252,26 +258,30 @@ int famfsl_check_log_header(const struct famfsl_log_header *h,
 	u64 next_ino = le64_to_cpu(h->next_ino);
 
 	if (le64_to_cpu(h->magic) != FAMFSL_LOG_MAGIC)
-		return FAIL(-EUCLEAN, "log header has a bad magic");
+		return famfsl_reject(why, -EUCLEAN, "log header has a bad magic");
 	if (le32_to_cpu(h->crc) != famfsl_log_header_crc(h, version))
-		return FAIL(-EUCLEAN, "log header checksum mismatch");
+		return famfsl_reject(why, -EUCLEAN, "log header checksum mismatch");
 	if (version == FAMFSL_VERSION_1) {
 		if (h->gen || h->next_ino)
-			return FAIL(-EUCLEAN, "reserved log header bytes are not zero");
+			return famfsl_reject(why, -EUCLEAN,
+					     "reserved log header bytes are not zero");
 	} else {
 		if (le64_to_cpu(h->gen) != gen)
-			return FAIL(-EUCLEAN,
+			return famfsl_reject(why, -EUCLEAN,
 				    "log area generation disagrees with the log_gen word");
 		if (next_ino <= FAMFSL_ROOT_INO || next_ino > FAMFSL_INO_MAX + 1)
-			return FAIL(-EUCLEAN, "log header's next inode number is out of range");
+			return famfsl_reject(why, -EUCLEAN,
+					     "log header's next inode number is out of range");
 	}
 	if (le32_to_cpu(h->entry_size) != FAMFSL_ENTRY_SIZE ||
 	    le64_to_cpu(h->capacity) != capacity)
-		return FAIL(-EUCLEAN, "log header geometry disagrees with the superblock");
+		return famfsl_reject(why, -EUCLEAN,
+				     "log header geometry disagrees with the superblock");
 	if (le64_to_cpu(h->next_index) > capacity)
-		return FAIL(-EUCLEAN, "log header counts more entries than the log holds");
+		return famfsl_reject(why, -EUCLEAN,
+				     "log header counts more entries than the log holds");
 	if (!famfsl_all_zero(h->reserved, sizeof(h->reserved)))
-		return FAIL(-EUCLEAN, "reserved log header bytes are not zero");
+		return famfsl_reject(why, -EUCLEAN, "reserved log header bytes are not zero");
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_check_log_header);
@@ -293,22 +303,22 @@ static int famfsl_check_alloc(const struct famfsl_alloc *a, u32 min_n,
 	u32 i;
 
 	if (n < min_n || n > FAMFSL_MAX_EXTENTS)
-		return FAIL(-EUCLEAN, "bad extent count");
+		return famfsl_reject(why, -EUCLEAN, "bad extent count");
 	if (!min_n && (a->pad || !famfsl_all_zero(a->reserved,
 						  sizeof(a->reserved))))
-		return FAIL(-EUCLEAN, "reserved extent entry bytes are not zero");
+		return famfsl_reject(why, -EUCLEAN, "reserved extent entry bytes are not zero");
 	for (i = 0; i < n; i++) {
 		u64 off = le64_to_cpu(a->ext[i].dev_offset);
 		u64 len = le64_to_cpu(a->ext[i].len);
 
 		if (!len || off % FAMFSL_ALLOC_UNIT || len % FAMFSL_ALLOC_UNIT)
-			return FAIL(-EUCLEAN, "extent is not in whole 2 MiB units");
+			return famfsl_reject(why, -EUCLEAN, "extent is not in whole 2 MiB units");
 		if (off < data || off > size || len > size - off)
-			return FAIL(-EUCLEAN, "extent lies outside the data area");
+			return famfsl_reject(why, -EUCLEAN, "extent lies outside the data area");
 		total += len;
 	}
 	if (min_n && le64_to_cpu(a->size) > total)
-		return FAIL(-EUCLEAN, "file size exceeds its extents");
+		return famfsl_reject(why, -EUCLEAN, "file size exceeds its extents");
 	return 0;
 }
 
@@ -332,58 +342,60 @@ int famfsl_check_entry(const struct famfsl_entry *e, u64 index,
 	u32 mode;
 
 	if (le32_to_cpu(e->crc) != famfsl_entry_crc(e))
-		return FAIL(-EUCLEAN, "checksum mismatch");
+		return famfsl_reject(why, -EUCLEAN, "checksum mismatch");
 	if (le64_to_cpu(e->seq) != index)
-		return FAIL(-EUCLEAN, "sequence number out of order");
+		return famfsl_reject(why, -EUCLEAN, "sequence number out of order");
 
 	switch (le32_to_cpu(e->type)) {
 	case FAMFSL_CREATE:
 		mode = le32_to_cpu(e->create.mode);
 		if (le64_to_cpu(e->create.ino) <= FAMFSL_ROOT_INO)
-			return FAIL(-EUCLEAN, "create of a reserved inode number");
+			return famfsl_reject(why, -EUCLEAN, "create of a reserved inode number");
 		if (le64_to_cpu(e->create.ino) > FAMFSL_INO_MAX)
-			return FAIL(-EUCLEAN, "inode number out of range");
+			return famfsl_reject(why, -EUCLEAN, "inode number out of range");
 		if (!S_ISREG(mode) && !S_ISDIR(mode))
-			return FAIL(-EUCLEAN, "create of neither a file nor a directory");
+			return famfsl_reject(why, -EUCLEAN,
+					     "create of neither a file nor a directory");
 		if (!famfsl_name_ok(e->create.name,
 				    le16_to_cpu(e->create.name_len)))
-			return FAIL(-EUCLEAN, "invalid name");
+			return famfsl_reject(why, -EUCLEAN, "invalid name");
 		if (!famfsl_owner_ok(e->create.uid) ||
 		    !famfsl_owner_ok(e->create.gid))
-			return FAIL(-EUCLEAN, "invalid owner");
+			return famfsl_reject(why, -EUCLEAN, "invalid owner");
 		return 0;
 	case FAMFSL_ALLOC:
 		return famfsl_check_alloc(&e->alloc, 1, sb, why);
 	case FAMFSL_EXTEND:
 		if (le32_to_cpu(sb->version) < FAMFSL_VERSION_EXTEND)
-			return FAIL(-EUCLEAN, "extend entry in a version 1 file system");
+			return famfsl_reject(why, -EUCLEAN,
+					     "extend entry in a version 1 file system");
 		if (le64_to_cpu(e->extend.ino) <= FAMFSL_ROOT_INO)
-			return FAIL(-EUCLEAN, "extend of the root or of inode 0");
+			return famfsl_reject(why, -EUCLEAN, "extend of the root or of inode 0");
 		/* the same layout as an ALLOC (static_asserts in the header) */
 		return famfsl_check_alloc((const struct famfsl_alloc *)&e->extend,
 					  0, sb, why);
 	case FAMFSL_SETATTR:
 		if (le32_to_cpu(e->setattr.valid) & ~FAMFSL_ATTR_ALL)
-			return FAIL(-EUCLEAN, "unknown attribute flags");
+			return famfsl_reject(why, -EUCLEAN, "unknown attribute flags");
 		if ((le32_to_cpu(e->setattr.valid) & FAMFSL_ATTR_UID &&
 		     !famfsl_owner_ok(e->setattr.uid)) ||
 		    (le32_to_cpu(e->setattr.valid) & FAMFSL_ATTR_GID &&
 		     !famfsl_owner_ok(e->setattr.gid)))
-			return FAIL(-EUCLEAN, "invalid owner");
+			return famfsl_reject(why, -EUCLEAN, "invalid owner");
 		return 0;
 	case FAMFSL_UNLINK:
 		if (le64_to_cpu(e->unlink.ino) <= FAMFSL_ROOT_INO)
-			return FAIL(-EUCLEAN, "unlink of the root or of inode 0");
+			return famfsl_reject(why, -EUCLEAN, "unlink of the root or of inode 0");
 		return 0;
 	case FAMFSL_RENAME:
 		if (le64_to_cpu(e->rename.ino) <= FAMFSL_ROOT_INO)
-			return FAIL(-EUCLEAN, "rename of the root or of inode 0");
+			return famfsl_reject(why, -EUCLEAN, "rename of the root or of inode 0");
 		if (!famfsl_name_ok(e->rename.name,
 				    le16_to_cpu(e->rename.name_len)))
-			return FAIL(-EUCLEAN, "invalid name");
+			return famfsl_reject(why, -EUCLEAN, "invalid name");
 		return 0;
 	default:
-		return FAIL(-EUCLEAN, "unknown entry type");
+		return famfsl_reject(why, -EUCLEAN, "unknown entry type");
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_check_entry);

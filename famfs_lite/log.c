@@ -36,7 +36,13 @@ void famfsl_time_to_disk(struct famfsl_time *t, struct timespec64 ts)
 	t->pad = 0;
 }
 
-static struct timespec64 famfsl_time_from_disk(const struct famfsl_time *t)
+/**
+ * famfsl_time_from_disk() - a time as a log entry says it
+ * @t: the entry's time
+ *
+ * Return: the time, its nanoseconds brought below a second.
+ */
+struct timespec64 famfsl_time_from_disk(const struct famfsl_time *t)
 {
 	return (struct timespec64){
 		.tv_sec = le64_to_cpu(t->sec),
@@ -276,11 +282,11 @@ out_unprepare:
 }
 
 /*
- * Replay.  Each apply function checks that the entry fits the tree built
- * so far; on a mismatch it sets *why and returns -EUCLEAN.
+ * Replay.  Each entry is first checked against the tree built so far
+ * (famfsl_replay_check(): the log's tree view for what is known by inode
+ * number, the dcache for names), which changes nothing, and then applied
+ * (famfsl_replay_apply()), which can then fail only for want of memory.
  */
-
-#define MISMATCH(msg) ({ *why = (msg); -EUCLEAN; })
 
 /*
  * A live inode of the tree by number, with a reference, or NULL.  A local
@@ -314,6 +320,32 @@ static struct inode *famfsl_iget_dir(struct famfsl_sb_info *sbi, u64 ino)
 	return dir;
 }
 
+/* The dentry of live inode @ino, with a reference, or NULL. */
+static struct dentry *famfsl_ino_dentry(struct famfsl_sb_info *sbi, u64 ino)
+{
+	struct inode *inode = famfsl_iget_live(sbi, ino);
+	struct dentry *dentry;
+
+	if (!inode)
+		return NULL;
+	dentry = d_find_alias(inode);
+	iput(inode);
+	return dentry;
+}
+
+/* The dentry of directory @ino, with a reference, or NULL. */
+static struct dentry *famfsl_dir_dentry(struct famfsl_sb_info *sbi, u64 ino)
+{
+	struct inode *dir = famfsl_iget_dir(sbi, ino);
+	struct dentry *dentry;
+
+	if (!dir)
+		return NULL;
+	dentry = d_find_alias(dir);
+	iput(dir);
+	return dentry;
+}
+
 /* The entry's name as a NUL-terminated string in @buf. */
 static void famfsl_name(char *buf, const char *name, __le16 len)
 {
@@ -321,283 +353,421 @@ static void famfsl_name(char *buf, const char *name, __le16 len)
 	buf[le16_to_cpu(len)] = '\0';
 }
 
-static int famfsl_apply_create(struct super_block *sb,
+/*
+ * The number of the inode that holds @name in directory @dir (a node of
+ * the tree) in *@holder, or 0 if the name is free.  The dcache is the
+ * tree's index by name.
+ *
+ * Return: 0, or -EUCLEAN if the name cannot be looked up.
+ */
+static int famfsl_name_holder(struct famfsl_sb_info *sbi,
+			      const struct famfsl_node *dir,
+			      const char *name, __le16 name_len, u64 *holder)
+{
+	struct qstr qname = QSTR_INIT(name, le16_to_cpu(name_len));
+	struct dentry *parent, *dentry;
+
+	*holder = 0;
+	parent = famfsl_dir_dentry(sbi, dir->ino);
+	if (WARN_ON_ONCE(!parent))
+		return -EUCLEAN;
+	inode_lock_shared(d_inode(parent));
+	dentry = daxl_compat_dcache_lookup(parent, &qname);
+	inode_unlock_shared(d_inode(parent));
+	dput(parent);
+	if (IS_ERR(dentry))
+		return -EUCLEAN;
+	if (dentry && d_really_is_positive(dentry))
+		*holder = d_inode(dentry)->i_ino;
+	dput(dentry);
+	return 0;
+}
+
+/* The directory node @ino of the tree, or NULL. */
+static struct famfsl_node *famfsl_tree_dir(struct famfsl_sb_info *sbi,
+					   u64 ino)
+{
+	struct famfsl_node *n = famfsl_tree_find(sbi, ino);
+
+	return n && S_ISDIR(n->mode) ? n : NULL;
+}
+
+static int famfsl_check_create(struct famfsl_sb_info *sbi,
 			       const struct famfsl_create *c, const char **why)
 {
+	u64 ino = le64_to_cpu(c->ino), holder;
+	struct famfsl_node *p;
+
+	/* an inode removed by the log but still open keeps its number */
+	if (xa_load(&sbi->inodes, ino) || famfsl_tree_find(sbi, ino))
+		return famfsl_mismatch(why, "create of an inode number in use");
+	p = famfsl_tree_dir(sbi, le64_to_cpu(c->parent));
+	if (!p)
+		return famfsl_mismatch(why, "create in a directory that does not exist");
+	if (famfsl_name_holder(sbi, p, c->name, c->name_len, &holder))
+		return famfsl_mismatch(why, "name cannot be looked up");
+	if (holder)
+		return famfsl_mismatch(why, "create of a name that exists");
+	return 0;
+}
+
+/* An ALLOC, or an EXTEND (@extend) read through the same layout. */
+static int famfsl_check_alloc(struct famfsl_sb_info *sbi,
+			      const struct famfsl_alloc *a, bool extend,
+			      const char **why)
+{
+	struct famfsl_node *n = famfsl_tree_find(sbi, le64_to_cpu(a->ino));
+	struct inode *inode;
+	int rc;
+
+	if (!n)
+		return famfsl_mismatch(why, "allocation for an inode that does not exist");
+	if (!S_ISREG(n->mode))
+		return famfsl_mismatch(why, "allocation for a directory");
+	inode = famfsl_iget_live(sbi, n->ino);
+	if (WARN_ON_ONCE(!inode))
+		return famfsl_mismatch(why, "allocation for an inode that does not exist");
+	rc = famfsl_check_extents(inode, a, extend, why);
+	iput(inode);
+	return rc;
+}
+
+static int famfsl_check_unlink(struct famfsl_sb_info *sbi,
+			       const struct famfsl_unlink *u, const char **why)
+{
+	struct famfsl_node *n = famfsl_tree_find(sbi, le64_to_cpu(u->ino));
+
+	if (!n)
+		return famfsl_mismatch(why, "unlink of an inode that does not exist");
+	if (n->parent != famfsl_tree_dir(sbi, le64_to_cpu(u->parent)))
+		return famfsl_mismatch(why, "unlink from a directory that does not hold the inode");
+	if (!list_empty(&n->children))
+		return famfsl_mismatch(why, "removal of a directory that is not empty");
+	return 0;
+}
+
+/* Is @n @ancestor or below it? */
+static bool famfsl_node_below(const struct famfsl_node *n,
+			      const struct famfsl_node *ancestor)
+{
+	for (;;) {
+		if (n == ancestor)
+			return true;
+		if (n == n->parent)
+			return false;
+		n = n->parent;
+	}
+}
+
+static int famfsl_check_rename(struct famfsl_sb_info *sbi,
+			       const struct famfsl_rename *r, const char **why)
+{
+	u64 ino = le64_to_cpu(r->ino), replaced = le64_to_cpu(r->replaced);
+	struct famfsl_node *n, *old_p, *new_p, *victim;
+	u64 holder;
+
+	n = famfsl_tree_find(sbi, ino);
+	old_p = famfsl_tree_dir(sbi, le64_to_cpu(r->old_parent));
+	new_p = famfsl_tree_dir(sbi, le64_to_cpu(r->new_parent));
+	if (!n || !old_p || !new_p)
+		return famfsl_mismatch(why,
+				       "rename names an inode or directory that does not exist");
+	if (n->parent != old_p)
+		return famfsl_mismatch(why, "rename from a directory that does not hold the inode");
+	if (S_ISDIR(n->mode) && famfsl_node_below(new_p, n))
+		return famfsl_mismatch(why, "rename of a directory into itself");
+	if (famfsl_name_holder(sbi, new_p, r->name, r->name_len, &holder))
+		return famfsl_mismatch(why, "name cannot be looked up");
+	/* @replaced names the name's holder, or is 0 if the name is free. */
+	victim = replaced ? famfsl_tree_find(sbi, replaced) : NULL;
+	if (holder != replaced || holder == ino || (replaced && !victim))
+		return famfsl_mismatch(why, "rename target does not match the replaced inode");
+	if (victim && (S_ISDIR(victim->mode) != S_ISDIR(n->mode) ||
+		       !list_empty(&victim->children)))
+		return famfsl_mismatch(why,
+				       "rename over a non-empty directory or an inode of another type");
+	return 0;
+}
+
+/*
+ * Does entry @e make sense in the tree as it is?  Changes nothing.
+ *
+ * Return: 0, or -EUCLEAN with the reason in *@why.
+ */
+static int famfsl_replay_check(struct famfsl_sb_info *sbi,
+			       const struct famfsl_entry *e, const char **why)
+{
+	switch (le32_to_cpu(e->type)) {
+	case FAMFSL_CREATE:
+		return famfsl_check_create(sbi, &e->create, why);
+	case FAMFSL_ALLOC:
+		return famfsl_check_alloc(sbi, &e->alloc, false, why);
+	case FAMFSL_EXTEND:
+		return famfsl_check_alloc(sbi, (const struct famfsl_alloc *)
+					  &e->extend, true, why);
+	case FAMFSL_SETATTR:
+		if (!famfsl_tree_find(sbi, le64_to_cpu(e->setattr.ino)))
+			return famfsl_mismatch(why, "attributes for an inode that does not exist");
+		return 0;
+	case FAMFSL_UNLINK:
+		return famfsl_check_unlink(sbi, &e->unlink, why);
+	case FAMFSL_RENAME:
+		return famfsl_check_rename(sbi, &e->rename, why);
+	}
+	return famfsl_mismatch(why, "unknown entry type");
+}
+
+/*
+ * The applying half: each entry was checked (famfsl_replay_check()), so a
+ * mismatch found here is a bug, and warns.
+ */
+
+/*
+ * The dentry of @name in @parent as a lookup by the VFS leaves it:
+ * hashed, and positive if the name is in use, else negative.
+ *
+ * Context: @parent's inode is locked.
+ * Return: the dentry, with a reference, or an ERR_PTR.
+ */
+static struct dentry *famfsl_replay_lookup(struct dentry *parent,
+					   const char *name)
+{
+	struct qstr qname = QSTR_INIT(name, strlen(name));
+	struct inode *dir = d_inode(parent);
+	struct dentry *dentry, *found;
+
+	dentry = daxl_compat_dcache_lookup(parent, &qname);
+	if (dentry)
+		return dentry;
+	dentry = d_alloc_name(parent, name);
+	if (!dentry)
+		return ERR_PTR(-ENOMEM);
+	found = dir->i_op->lookup(dir, dentry, 0);
+	if (found)
+		dput(dentry);
+	return found ? found : dentry;
+}
+
+/* A CREATE, as mkdir(2) or open(2) with O_CREAT make the name. */
+static int famfsl_apply_create(struct super_block *sb,
+			       const struct famfsl_create *c)
+{
 	struct famfsl_sb_info *sbi = FAMFSL_SB(sb);
+	struct timespec64 ts = famfsl_time_from_disk(&c->time);
 	u64 ino = le64_to_cpu(c->ino);
-	umode_t mode = le32_to_cpu(c->mode);
 	char name[FAMFSL_NAME_MAX + 1];
 	struct dentry *parent, *dentry;
 	struct inode *dir, *inode;
-	struct timespec64 ts;
-	struct qstr qname;
-	int rc = 0;
+	int rc = -EUCLEAN;
 
-	if (xa_load(&sbi->inodes, ino))
-		return MISMATCH("create of an inode number in use");
-	dir = famfsl_iget_dir(sbi, le64_to_cpu(c->parent));
-	if (!dir)
-		return MISMATCH("create in a directory that does not exist");
-	parent = d_find_alias(dir);
+	parent = famfsl_dir_dentry(sbi, le64_to_cpu(c->parent));
+	if (WARN_ON_ONCE(!parent))
+		return -EUCLEAN;
+	dir = d_inode(parent);
 	famfsl_name(name, c->name, c->name_len);
 
 	inode_lock_nested(dir, I_MUTEX_PARENT);
-	qname = (struct qstr)QSTR_INIT(name, strlen(name));
-	dentry = daxl_compat_dcache_lookup(parent, &qname);
+	dentry = famfsl_replay_lookup(parent, name);
 	if (IS_ERR(dentry)) {
-		rc = MISMATCH("name cannot be looked up");
+		rc = PTR_ERR(dentry);
 		goto out_unlock;
 	}
-	if (dentry && d_really_is_positive(dentry)) {
-		rc = MISMATCH("create of a name that exists");
+	if (WARN_ON_ONCE(d_really_is_positive(dentry)))
 		goto out_dput;
-	}
-	inode = famfsl_new_inode(sb, ino, mode);
+	inode = famfsl_new_inode(sb, ino, le32_to_cpu(c->mode));
 	if (IS_ERR(inode)) {
 		rc = PTR_ERR(inode);
 		goto out_dput;
 	}
 	inode->i_uid = make_kuid(&init_user_ns, le32_to_cpu(c->uid));
 	inode->i_gid = make_kgid(&init_user_ns, le32_to_cpu(c->gid));
-	ts = famfsl_time_from_disk(&c->time);
 	daxl_inode_set_atime(inode, ts);
 	daxl_inode_set_mtime(inode, ts);
 	daxl_inode_set_ctime(inode, ts);
-	if (S_ISDIR(mode))
-		inc_nlink(dir);
-	daxl_inode_set_mtime(dir, ts);
-	daxl_inode_set_ctime(dir, ts);
-
-	/* The dentry's reference pins it, as on ramfs. */
-	if (dentry) {
-		daxl_compat_d_pin(dentry, inode);
-		dput(dentry);
-	} else {
-		dentry = d_alloc_name(parent, name);
-		if (!dentry) {
-			iput(inode);
-			rc = -ENOMEM;
-			goto out_unlock;
-		}
-		daxl_compat_d_add_pinned(dentry, inode);
-	}
-	dentry = NULL;
+	famfsl_name_inode(dir, dentry, inode);
 	sbi->next_ino = max(sbi->next_ino, ino + 1);
+	rc = 0;
 out_dput:
 	dput(dentry);
 out_unlock:
 	inode_unlock(dir);
 	dput(parent);
-	iput(dir);
 	return rc;
 }
 
-/* An ALLOC, or an EXTEND (@extend) read through the same layout. */
+/* An ALLOC, or an EXTEND read through the same layout. */
 static int famfsl_apply_alloc(struct super_block *sb,
-			      const struct famfsl_alloc *a, bool extend,
-			      const char **why)
+			      const struct famfsl_alloc *a)
 {
 	struct inode *inode = famfsl_iget_live(FAMFSL_SB(sb),
 					       le64_to_cpu(a->ino));
 	int rc;
 
-	if (!inode)
-		return MISMATCH("allocation for an inode that does not exist");
-	if (!S_ISREG(inode->i_mode))
-		rc = MISMATCH("allocation for a directory");
-	else
-		rc = famfsl_set_extents(inode, a, extend, why);
+	if (WARN_ON_ONCE(!inode))
+		return -EUCLEAN;
+	rc = famfsl_set_extents(inode, a);
 	iput(inode);
 	return rc;
 }
 
 static int famfsl_apply_setattr(struct super_block *sb,
-				const struct famfsl_setattr *s,
-				const char **why)
+				const struct famfsl_setattr *s)
 {
 	struct inode *inode = famfsl_iget_live(FAMFSL_SB(sb),
 					       le64_to_cpu(s->ino));
-	u32 valid = le32_to_cpu(s->valid);
 
-	if (!inode)
-		return MISMATCH("attributes for an inode that does not exist");
+	if (WARN_ON_ONCE(!inode))
+		return -EUCLEAN;
 	inode_lock(inode);
-	if (valid & FAMFSL_ATTR_MODE)
-		inode->i_mode = (inode->i_mode & S_IFMT) |
-				(le32_to_cpu(s->mode) & 07777);
-	if (valid & FAMFSL_ATTR_UID)
-		inode->i_uid = make_kuid(&init_user_ns, le32_to_cpu(s->uid));
-	if (valid & FAMFSL_ATTR_GID)
-		inode->i_gid = make_kgid(&init_user_ns, le32_to_cpu(s->gid));
-	if (valid & FAMFSL_ATTR_ATIME)
-		daxl_inode_set_atime(inode, famfsl_time_from_disk(&s->atime));
-	if (valid & FAMFSL_ATTR_MTIME)
-		daxl_inode_set_mtime(inode, famfsl_time_from_disk(&s->mtime));
-	if (valid & FAMFSL_ATTR_CTIME)
-		daxl_inode_set_ctime(inode, famfsl_time_from_disk(&s->ctime));
+	famfsl_set_attrs(inode, s);
 	inode_unlock(inode);
 	iput(inode);
 	return 0;
 }
 
+/* An UNLINK, as unlink(2) or rmdir(2) (vfs_unlink(), vfs_rmdir()). */
 static int famfsl_apply_unlink(struct super_block *sb,
-			       const struct famfsl_unlink *u, const char **why)
+			       const struct famfsl_unlink *u)
 {
-	struct famfsl_sb_info *sbi = FAMFSL_SB(sb);
+	struct dentry *dentry, *parent;
 	struct inode *inode, *dir;
-	struct dentry *dentry;
-	int rc = 0;
+	int rc = -EUCLEAN;
 
-	inode = famfsl_iget_live(sbi, le64_to_cpu(u->ino));
-	if (!inode)
-		return MISMATCH("unlink of an inode that does not exist");
-	dir = famfsl_iget_dir(sbi, le64_to_cpu(u->parent));
-	dentry = d_find_alias(inode);
-	if (!dir || !dentry || d_inode(dentry->d_parent) != dir) {
-		rc = MISMATCH("unlink from a directory that does not hold the inode");
+	dentry = famfsl_ino_dentry(FAMFSL_SB(sb), le64_to_cpu(u->ino));
+	if (WARN_ON_ONCE(!dentry))
+		return -EUCLEAN;
+	inode = d_inode(dentry);
+	parent = dget_parent(dentry);
+	dir = d_inode(parent);
+	if (WARN_ON_ONCE(dir->i_ino != le64_to_cpu(u->parent)))
 		goto out;
-	}
 
 	inode_lock_nested(dir, I_MUTEX_PARENT);
 	inode_lock(inode);
-	if (S_ISDIR(inode->i_mode)) {
-		if (simple_rmdir(dir, dentry))
-			rc = MISMATCH("removal of a directory that is not empty");
-	} else {
-		simple_unlink(dir, dentry);
-	}
+	rc = famfsl_remove_name(dir, dentry, true);
 	inode_unlock(inode);
 	if (!rc)
 		d_delete(dentry);
 	inode_unlock(dir);
-	/* The log says the space is free; this host may still use it. */
-	if (!rc && S_ISREG(inode->i_mode))
-		famfsl_file_removed(inode, true);
 out:
+	dput(parent);
 	dput(dentry);
-	if (dir)
-		iput(dir);
-	iput(inode);
 	return rc;
 }
 
-/* Is @dentry @ancestor or below it? */
-static bool famfsl_is_below(struct dentry *dentry, struct dentry *ancestor)
+/*
+ * The renamed inode @inode and the one it replaces, @victim (or NULL),
+ * locked as vfs_rename() locks them.
+ */
+static void famfsl_lock_renamed(struct inode *inode, struct inode *victim)
 {
-	for (;;) {
-		if (dentry == ancestor)
-			return true;
-		if (IS_ROOT(dentry))
-			return false;
-		dentry = dentry->d_parent;
-	}
+	if (!S_ISDIR(inode->i_mode))
+		lock_two_nondirectories(inode, victim);
+	else if (victim)
+		inode_lock(victim);
 }
 
+static void famfsl_unlock_renamed(struct inode *inode, struct inode *victim)
+{
+	if (!S_ISDIR(inode->i_mode))
+		unlock_two_nondirectories(inode, victim);
+	else if (victim)
+		inode_unlock(victim);
+}
+
+/*
+ * The part of a RENAME under its directories' locks (vfs_rename()): the
+ * new name's dentry, the renamed and the replaced inode locked, the move.
+ */
+static int famfsl_rename_locked(struct dentry *old_dentry,
+				struct dentry *new_parent, const char *name,
+				struct dentry *trap)
+{
+	struct inode *inode = d_inode(old_dentry), *victim;
+	struct dentry *target;
+	int rc = -EUCLEAN;
+
+	/* the check refused a directory moved below itself ... */
+	if (WARN_ON_ONCE(trap == old_dentry))
+		return -EUCLEAN;
+	target = famfsl_replay_lookup(new_parent, name);
+	if (IS_ERR(target))
+		return PTR_ERR(target);
+	/* ... and a directory replaced that is not empty */
+	if (!WARN_ON_ONCE(target == trap)) {
+		victim = d_inode(target);
+		famfsl_lock_renamed(inode, victim);
+		rc = famfsl_move_name(daxl_nop_idmap,
+				      d_inode(old_dentry->d_parent), old_dentry,
+				      d_inode(new_parent), target, 0, true);
+		if (!rc)
+			d_move(old_dentry, target);
+		famfsl_unlock_renamed(inode, victim);
+	}
+	dput(target);
+	return rc;
+}
+
+/* A RENAME, as rename(2) (do_renameat2()). */
 static int famfsl_apply_rename(struct super_block *sb,
-			       const struct famfsl_rename *r, const char **why)
+			       const struct famfsl_rename *r)
 {
 	struct famfsl_sb_info *sbi = FAMFSL_SB(sb);
-	struct dentry *old_dentry = NULL, *old_parent = NULL;
-	struct dentry *new_parent = NULL, *target = NULL;
-	struct inode *inode, *old_dir, *new_dir, *victim = NULL;
-	u64 replaced = le64_to_cpu(r->replaced);
+	struct dentry *old_dentry, *old_parent = NULL, *new_parent, *trap;
 	char name[FAMFSL_NAME_MAX + 1];
-	struct qstr qname;
-	int rc = 0;
+	int rc = -EUCLEAN;
 
-	inode = famfsl_iget_live(sbi, le64_to_cpu(r->ino));
-	old_dir = famfsl_iget_dir(sbi, le64_to_cpu(r->old_parent));
-	new_dir = famfsl_iget_dir(sbi, le64_to_cpu(r->new_parent));
-	if (!inode || !old_dir || !new_dir) {
-		rc = MISMATCH("rename names an inode or directory that does not exist");
+	old_dentry = famfsl_ino_dentry(sbi, le64_to_cpu(r->ino));
+	new_parent = famfsl_dir_dentry(sbi, le64_to_cpu(r->new_parent));
+	if (old_dentry)
+		old_parent = dget_parent(old_dentry);
+	if (WARN_ON_ONCE(!old_parent || !new_parent ||
+			 d_inode(old_parent)->i_ino !=
+			 le64_to_cpu(r->old_parent)))
 		goto out;
-	}
-	old_dentry = d_find_alias(inode);
-	old_parent = d_find_alias(old_dir);
-	new_parent = d_find_alias(new_dir);
-	if (!old_dentry || d_inode(old_dentry->d_parent) != old_dir) {
-		rc = MISMATCH("rename from a directory that does not hold the inode");
-		goto out;
-	}
-	if (S_ISDIR(inode->i_mode) && famfsl_is_below(new_parent, old_dentry)) {
-		rc = MISMATCH("rename of a directory into itself");
-		goto out;
-	}
 	famfsl_name(name, r->name, r->name_len);
 
-	daxl_compat_lock_rename(new_parent, old_parent);
-	qname = (struct qstr)QSTR_INIT(name, strlen(name));
-	target = daxl_compat_dcache_lookup(new_parent, &qname);
-	if (IS_ERR(target)) {
-		rc = MISMATCH("name cannot be looked up");
-		target = NULL;
-		goto out_unlock;
+	trap = daxl_compat_lock_rename(new_parent, old_parent);
+	if (IS_ERR(trap)) {
+		rc = PTR_ERR(trap);
+		goto out;
 	}
-	if (target && d_really_is_positive(target))
-		victim = d_inode(target);
-	/* @replaced names the name's holder, or is 0 if the name is free. */
-	if ((victim ? victim->i_ino : 0) != replaced || victim == inode) {
-		rc = MISMATCH("rename target does not match the replaced inode");
-		goto out_unlock;
-	}
-	if (victim && (S_ISDIR(victim->i_mode) != S_ISDIR(inode->i_mode) ||
-		       !simple_empty(target))) {
-		rc = MISMATCH("rename over a non-empty directory or an inode of another type");
-		goto out_unlock;
-	}
-	if (!target) {
-		target = d_alloc_name(new_parent, name);
-		if (!target) {
-			rc = -ENOMEM;
-			goto out_unlock;
-		}
-		d_add(target, NULL);
-	}
-	if (victim)
-		ihold(victim);
-	simple_rename(daxl_nop_idmap, old_dir, old_dentry, new_dir, target, 0);
-	d_move(old_dentry, target);
-out_unlock:
+	rc = famfsl_rename_locked(old_dentry, new_parent, name, trap);
 	daxl_compat_unlock_rename(new_parent, old_parent);
-	if (victim && !rc) {
-		if (S_ISREG(victim->i_mode))
-			famfsl_file_removed(victim, true);
-		iput(victim);
-	}
 out:
-	dput(target);
-	dput(new_parent);
 	dput(old_parent);
+	dput(new_parent);
 	dput(old_dentry);
-	if (new_dir)
-		iput(new_dir);
-	if (old_dir)
-		iput(old_dir);
-	if (inode)
-		iput(inode);
 	return rc;
 }
 
-static int famfsl_apply(struct super_block *sb, const struct famfsl_entry *e,
-			const char **why)
+/*
+ * Apply entry @e, which famfsl_replay_check() accepted, to the dcache
+ * tree.
+ *
+ * Return: 0 or -ENOMEM; -EUCLEAN, with a warning, if the entry does not
+ * fit after all (a bug).
+ */
+static int famfsl_replay_apply(struct super_block *sb,
+			       const struct famfsl_entry *e)
 {
 	switch (le32_to_cpu(e->type)) {
 	case FAMFSL_CREATE:
-		return famfsl_apply_create(sb, &e->create, why);
+		return famfsl_apply_create(sb, &e->create);
 	case FAMFSL_ALLOC:
-		return famfsl_apply_alloc(sb, &e->alloc, false, why);
+		return famfsl_apply_alloc(sb, &e->alloc);
 	case FAMFSL_EXTEND:
 		return famfsl_apply_alloc(sb, (const struct famfsl_alloc *)
-					  &e->extend, true, why);
+					  &e->extend);
 	case FAMFSL_SETATTR:
-		return famfsl_apply_setattr(sb, &e->setattr, why);
+		return famfsl_apply_setattr(sb, &e->setattr);
 	case FAMFSL_UNLINK:
-		return famfsl_apply_unlink(sb, &e->unlink, why);
+		return famfsl_apply_unlink(sb, &e->unlink);
 	case FAMFSL_RENAME:
-		return famfsl_apply_rename(sb, &e->rename, why);
+		return famfsl_apply_rename(sb, &e->rename);
 	}
-	return MISMATCH("unknown entry type");
+	WARN_ON_ONCE(1);
+	return -EUCLEAN;
 }
 
 /* Note an entry that was written but never committed. */
@@ -710,19 +880,18 @@ static int famfsl_detach_one(void *arg, const struct famfsl_entry *e)
 {
 	struct super_block *sb = arg;
 	struct inode *inode;
-	const char *why = NULL;
 	int rc;
 
 	inode = famfsl_iget_live(FAMFSL_SB(sb), le64_to_cpu(e->unlink.ino));
 	if (!inode)
 		return 0;
 	iput(inode);
-	rc = famfsl_apply(sb, e, &why);
-
+	/* the tree's own removals, children first: nothing to check */
+	rc = famfsl_replay_apply(sb, e);
 	if (rc)
 		pr_err("%s: inode %llu cannot leave the tree: %s (%d)\n",
 		       FAMFSL_SB(sb)->name, le64_to_cpu(e->unlink.ino),
-		       why ? why : "", rc);
+		       "cannot be applied", rc);
 	return rc;
 }
 
@@ -810,7 +979,10 @@ static int famfsl_check_one(struct famfsl_sb_info *sbi,
 	return rc;
 }
 
-/* Apply entry @i of @v to the dcache tree and to the log's view. */
+/*
+ * Check entry @i of @v against the tree, then apply it to the dcache tree
+ * and to the log's view.
+ */
 static int famfsl_replay_one(struct super_block *sb, struct famfsl_log_view *v,
 			     u64 i)
 {
@@ -820,20 +992,31 @@ static int famfsl_replay_one(struct super_block *sb, struct famfsl_log_view *v,
 	const char *why = NULL;
 	int rc;
 
-	node = famfsl_tree_prepare(sbi, e);
-	if (IS_ERR(node))
-		return PTR_ERR(node);
-	rc = famfsl_apply(sb, e, &why);
-	if (!rc) {
-		rc = famfsl_tree_apply(sbi, e, node);
-		if (rc)
-			famfsl_tree_broken(sbi, i);
-	}
+	rc = famfsl_replay_check(sbi, e, &why);
 	if (rc) {
-		famfsl_tree_unprepare(sbi, e, node);
-		pr_err("%s: log entry %llu: %s (%d)\n", sbi->name, i,
-		       why ? why : "cannot be applied", rc);
+		pr_err("%s: log entry %llu: %s (%d)\n", sbi->name, i, why, rc);
+		return rc;
 	}
+	node = famfsl_tree_prepare(sbi, e);
+	if (IS_ERR(node)) {
+		rc = PTR_ERR(node);
+		goto out_err;
+	}
+	rc = famfsl_replay_apply(sb, e);
+	if (rc)
+		goto out_unprepare;
+	/* cannot fail but for a bug: the entry was checked against the tree */
+	rc = famfsl_tree_apply(sbi, e, node);
+	if (rc) {
+		famfsl_tree_broken(sbi, i);
+		goto out_unprepare;
+	}
+	return 0;
+
+out_unprepare:
+	famfsl_tree_unprepare(sbi, e, node);
+out_err:
+	pr_err("%s: log entry %llu: cannot be applied (%d)\n", sbi->name, i, rc);
 	return rc;
 }
 

@@ -66,6 +66,130 @@ static struct dentry *famfsl_lookup(struct inode *dir, struct dentry *dentry,
 	return simple_lookup(dir, dentry, flags);
 }
 
+/**
+ * famfsl_name_inode() - give a new inode its name
+ * @dir: the directory, locked
+ * @dentry: the name: a hashed negative dentry
+ * @inode: the new inode, whose mtime is its creation's time
+ *
+ * What create and mkdir do once the CREATE is logged, and what the
+ * replay of a CREATE does: the directory counts a new subdirectory and
+ * takes the creation's time, and the dentry pins the inode, as on ramfs.
+ */
+void famfsl_name_inode(struct inode *dir, struct dentry *dentry,
+		       struct inode *inode)
+{
+	if (S_ISDIR(inode->i_mode))
+		inc_nlink(dir);
+	daxl_inode_set_mtime(dir, daxl_inode_mtime(inode));
+	daxl_inode_set_ctime(dir, daxl_inode_mtime(inode));
+	daxl_compat_d_pin(dentry, inode);
+}
+
+/**
+ * famfsl_remove_name() - take a name out of its directory
+ * @dir: the directory, locked
+ * @dentry: the name; its inode is locked
+ * @by_log: the removal is replayed (another host made it): the log gives
+ *	a file's space back while this host may still use it
+ *
+ * What unlink and rmdir do once the UNLINK is logged, and what the replay
+ * of an UNLINK does.  A file's space is freed when its last user goes
+ * (famfsl_file_removed()).
+ *
+ * Return: 0, or -ENOTEMPTY for a directory that is not empty.
+ */
+int famfsl_remove_name(struct inode *dir, struct dentry *dentry, bool by_log)
+{
+	struct inode *inode = d_inode(dentry);
+	int rc;
+
+	if (S_ISDIR(inode->i_mode))
+		return simple_rmdir(dir, dentry);
+	rc = simple_unlink(dir, dentry);
+	if (!rc)
+		famfsl_file_removed(inode, by_log);
+	return rc;
+}
+
+/**
+ * famfsl_move_name() - move a name, replacing what the new name held
+ * @idmap: the mount's idmapping
+ * @old_dir: the directory of @old_dentry
+ * @old_dentry: the name to move
+ * @new_dir: the directory of @new_dentry
+ * @new_dentry: the new name, negative or holding the inode it replaces
+ * @flags: 0 or RENAME_NOREPLACE
+ * @by_log: the rename is replayed (another host made it), see
+ *	famfsl_remove_name()
+ *
+ * What rename does once the RENAME is logged, and what the replay of a
+ * RENAME does, with the directories (and the inodes) locked as
+ * vfs_rename() locks them.  A replaced file is removed as by unlink.
+ * The caller moves the dentry (d_move()), as vfs_rename() does.
+ *
+ * Return: 0 or the error of simple_rename().
+ */
+int famfsl_move_name(struct daxl_idmap *idmap,
+		     struct inode *old_dir, struct dentry *old_dentry,
+		     struct inode *new_dir, struct dentry *new_dentry,
+		     unsigned int flags, bool by_log)
+{
+	struct inode *victim = d_inode(new_dentry);
+	int rc;
+
+	rc = simple_rename(idmap, old_dir, old_dentry, new_dir, new_dentry,
+			   flags);
+	if (!rc && victim && S_ISREG(victim->i_mode))
+		famfsl_file_removed(victim, by_log);
+	return rc;
+}
+
+/**
+ * famfsl_get_attrs() - an inode's attributes as a SETATTR says them
+ * @inode: the inode
+ * @valid: the FAMFSL_ATTR_* the entry says
+ * @s: receives the entry's fields but its inode number
+ */
+void famfsl_get_attrs(struct inode *inode, u32 valid,
+		      struct famfsl_setattr *s)
+{
+	s->valid = cpu_to_le32(valid);
+	s->mode = cpu_to_le32(inode->i_mode & 07777);
+	s->uid = cpu_to_le32(from_kuid(&init_user_ns, inode->i_uid));
+	s->gid = cpu_to_le32(from_kgid(&init_user_ns, inode->i_gid));
+	famfsl_time_to_disk(&s->atime, daxl_inode_atime(inode));
+	famfsl_time_to_disk(&s->mtime, daxl_inode_mtime(inode));
+	famfsl_time_to_disk(&s->ctime, daxl_inode_ctime(inode));
+}
+
+/**
+ * famfsl_set_attrs() - give an inode the attributes a SETATTR says
+ * @inode: the inode, locked
+ * @s: the entry; only the attributes its valid names are set
+ *
+ * The replay of a SETATTR, and the undoing of a change that could not be
+ * logged (with what famfsl_get_attrs() saved).
+ */
+void famfsl_set_attrs(struct inode *inode, const struct famfsl_setattr *s)
+{
+	u32 valid = le32_to_cpu(s->valid);
+
+	if (valid & FAMFSL_ATTR_MODE)
+		inode->i_mode = (inode->i_mode & S_IFMT) |
+				(le32_to_cpu(s->mode) & 07777);
+	if (valid & FAMFSL_ATTR_UID)
+		inode->i_uid = make_kuid(&init_user_ns, le32_to_cpu(s->uid));
+	if (valid & FAMFSL_ATTR_GID)
+		inode->i_gid = make_kgid(&init_user_ns, le32_to_cpu(s->gid));
+	if (valid & FAMFSL_ATTR_ATIME)
+		daxl_inode_set_atime(inode, famfsl_time_from_disk(&s->atime));
+	if (valid & FAMFSL_ATTR_MTIME)
+		daxl_inode_set_mtime(inode, famfsl_time_from_disk(&s->mtime));
+	if (valid & FAMFSL_ATTR_CTIME)
+		daxl_inode_set_ctime(inode, famfsl_time_from_disk(&s->ctime));
+}
+
 /* create and mkdir: log a CREATE entry, then make the inode visible. */
 static int famfsl_mknod(struct daxl_idmap *idmap, struct inode *dir,
 			struct dentry *dentry, umode_t mode)
@@ -111,11 +235,7 @@ static int famfsl_mknod(struct daxl_idmap *idmap, struct inode *dir,
 	sbi->next_ino++;
 	mutex_unlock(&sbi->log_lock);
 
-	if (S_ISDIR(mode))
-		inc_nlink(dir);
-	daxl_inode_set_mtime(dir, daxl_inode_mtime(inode));
-	daxl_inode_set_ctime(dir, daxl_inode_mtime(inode));
-	daxl_compat_d_pin(dentry, inode);	/* as ramfs does */
+	famfsl_name_inode(dir, dentry, inode);
 	kfree(e);
 	return 0;
 
@@ -158,14 +278,9 @@ static int famfsl_log_unlink(struct inode *dir, struct dentry *dentry)
 /* The file's space is freed when its last user goes (see file.c). */
 static int famfsl_unlink(struct inode *dir, struct dentry *dentry)
 {
-	struct inode *inode = d_inode(dentry);
 	int rc = famfsl_log_unlink(dir, dentry);
 
-	if (rc)
-		return rc;
-	simple_unlink(dir, dentry);
-	famfsl_file_removed(inode, false);
-	return 0;
+	return rc ? rc : famfsl_remove_name(dir, dentry, false);
 }
 
 static int famfsl_rmdir(struct inode *dir, struct dentry *dentry)
@@ -175,7 +290,7 @@ static int famfsl_rmdir(struct inode *dir, struct dentry *dentry)
 	if (!simple_empty(dentry))
 		return -ENOTEMPTY;
 	rc = famfsl_log_unlink(dir, dentry);
-	return rc ? rc : simple_rmdir(dir, dentry);
+	return rc ? rc : famfsl_remove_name(dir, dentry, false);
 }
 
 static int famfsl_rename(struct daxl_idmap *idmap,
@@ -211,11 +326,8 @@ static int famfsl_rename(struct daxl_idmap *idmap,
 	kfree(e);
 	if (rc)
 		return rc;
-	rc = simple_rename(idmap, old_dir, old_dentry, new_dir,
-			   new_dentry, flags);
-	if (!rc && victim && S_ISREG(victim->i_mode))
-		famfsl_file_removed(victim, false);
-	return rc;
+	return famfsl_move_name(idmap, old_dir, old_dentry, new_dir,
+				new_dentry, flags, false);
 }
 
 /* Log the attributes @ia_valid names, with the inode's (new) values. */
@@ -225,9 +337,6 @@ static int famfsl_log_setattr(struct inode *inode, unsigned int ia)
 	struct famfsl_entry e = {
 		.type = cpu_to_le32(FAMFSL_SETATTR),
 		.setattr.ino = cpu_to_le64(inode->i_ino),
-		.setattr.mode = cpu_to_le32(inode->i_mode & 07777),
-		.setattr.uid = cpu_to_le32(from_kuid(&init_user_ns, inode->i_uid)),
-		.setattr.gid = cpu_to_le32(from_kgid(&init_user_ns, inode->i_gid)),
 	};
 	u32 valid = 0;
 	int rc;
@@ -246,10 +355,7 @@ static int famfsl_log_setattr(struct inode *inode, unsigned int ia)
 		valid |= FAMFSL_ATTR_CTIME;
 	if (!valid)
 		return 0;
-	e.setattr.valid = cpu_to_le32(valid);
-	famfsl_time_to_disk(&e.setattr.atime, daxl_inode_atime(inode));
-	famfsl_time_to_disk(&e.setattr.mtime, daxl_inode_mtime(inode));
-	famfsl_time_to_disk(&e.setattr.ctime, daxl_inode_ctime(inode));
+	famfsl_get_attrs(inode, valid, &e.setattr);
 
 	mutex_lock(&sbi->log_lock);
 	rc = famfsl_log_append(sbi, &e);
@@ -273,25 +379,15 @@ static int famfsl_log_setattr(struct inode *inode, unsigned int ia)
 int famfsl_change_attrs(struct daxl_idmap *idmap, struct inode *inode,
 			struct iattr *attr)
 {
-	umode_t mode = inode->i_mode;
-	kuid_t uid = inode->i_uid;
-	kgid_t gid = inode->i_gid;
-	struct timespec64 atime = daxl_inode_atime(inode);
-	struct timespec64 mtime = daxl_inode_mtime(inode);
-	struct timespec64 ctime = daxl_inode_ctime(inode);
+	struct famfsl_setattr was;
 	int rc = 0;
 
+	famfsl_get_attrs(inode, FAMFSL_ATTR_ALL, &was);
 	setattr_copy(idmap, inode, attr);
 	if (inode->i_nlink)
 		rc = famfsl_log_setattr(inode, attr->ia_valid);
-	if (rc) {
-		inode->i_mode = mode;
-		inode->i_uid = uid;
-		inode->i_gid = gid;
-		daxl_inode_set_atime(inode, atime);
-		daxl_inode_set_mtime(inode, mtime);
-		daxl_inode_set_ctime(inode, ctime);
-	}
+	if (rc)
+		famfsl_set_attrs(inode, &was);
 	return rc;
 }
 

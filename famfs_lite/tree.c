@@ -120,8 +120,16 @@ u64 famfsl_tree_cost(struct famfsl_sb_info *sbi)
 	return sbi->tree_cost;
 }
 
-static struct famfsl_node *famfsl_tree_find(struct famfsl_sb_info *sbi,
-					    u64 ino)
+/**
+ * famfsl_tree_find() - a node of the tree by inode number
+ * @sbi: the file system
+ * @ino: the inode number
+ *
+ * Context: under sbi->log_lock, or in the replay.
+ * Return: the node (the root's for FAMFSL_ROOT_INO), or NULL if the log
+ * knows no live inode @ino.
+ */
+struct famfsl_node *famfsl_tree_find(struct famfsl_sb_info *sbi, u64 ino)
 {
 	if (ino == FAMFSL_ROOT_INO)
 		return &sbi->tree_root;

@@ -576,33 +576,50 @@ daxl_compat_dcache_lookup(struct dentry *parent, struct qstr *name)
 /*
  * daxl_compat_lock_rename() / daxl_compat_unlock_rename(): lock two
  * directories of one file system for a rename the file system makes
- * itself (a replayed log entry), as the VFS locks them for rename(2).
- * lock_rename() and unlock_rename() up to 6.12.  After 6.12 they are
- * private to fs/namei.c and the exported start_renaming*() helpers also
- * look names up and check permissions, which a replay must not; so this
- * takes the same locks in the same order: the file system's rename mutex
- * for two directories, then the ancestor first (or the first one, if
- * neither is an ancestor of the other; d_ancestor() is not exported, its
- * test is_subdir() is).
+ * itself (a replayed log entry), as the VFS locks them for rename(2), and
+ * return what lock_rename() returns: NULL, the "trap" (the child of one
+ * directory that is an ancestor of the other, or the other itself), or
+ * an ERR_PTR with nothing locked.  lock_rename() and unlock_rename() up
+ * to 6.12.  After 6.12 they are private to fs/namei.c and the exported
+ * start_renaming*() helpers also look names up and check permissions,
+ * which a replay must not; so this takes the same locks in the same
+ * order: the file system's rename mutex for two directories (which keeps
+ * d_parent stable), then the ancestor first (or the first one, if
+ * neither is an ancestor of the other).
  */
-static inline void daxl_compat_lock_rename(struct dentry *p1,
-					   struct dentry *p2)
+#if DAXL_SINCE(6, 13)
+/* The child of @anc that is @d or an ancestor of @d, or NULL. */
+static inline struct dentry *daxl_compat_child_towards(struct dentry *d,
+						       struct dentry *anc)
+{
+	while (!IS_ROOT(d) && d->d_parent != anc)
+		d = d->d_parent;
+	return IS_ROOT(d) ? NULL : d;
+}
+#endif
+
+static inline struct dentry *daxl_compat_lock_rename(struct dentry *p1,
+						     struct dentry *p2)
 {
 #if !DAXL_SINCE(6, 13)
-	lock_rename(p1, p2);
+	return lock_rename(p1, p2);
 #else
+	struct dentry *trap;
+
 	if (p1 == p2) {
 		inode_lock_nested(d_inode(p1), I_MUTEX_PARENT);
-		return;
+		return NULL;
 	}
 	mutex_lock(&p1->d_sb->s_vfs_rename_mutex);
-	if (is_subdir(p1, p2)) {
+	trap = daxl_compat_child_towards(p1, p2);
+	if (trap) {
 		inode_lock_nested(d_inode(p2), I_MUTEX_PARENT);
 		inode_lock_nested(d_inode(p1), I_MUTEX_PARENT2);
-	} else {
-		inode_lock_nested(d_inode(p1), I_MUTEX_PARENT);
-		inode_lock_nested(d_inode(p2), I_MUTEX_PARENT2);
+		return trap;
 	}
+	inode_lock_nested(d_inode(p1), I_MUTEX_PARENT);
+	inode_lock_nested(d_inode(p2), I_MUTEX_PARENT2);
+	return daxl_compat_child_towards(p2, p1);
 #endif
 }
 
