@@ -16,6 +16,8 @@ PKGS=(
 	# QEMU guests, their initramfs and the DKMS checks
 	qemu-system-x86 busybox-static e2fsprogs xfsprogs util-linux dkms
 	ndctl daxctl rsync
+	# make bench's plot (scripts/bench.sh skips it, said so, without gnuplot)
+	gnuplot-nox
 	# make deb (scripts/deb.sh), and the roots its packages are tested in
 	debhelper dh-dkms dpkg-dev build-essential lintian debootstrap
 )
