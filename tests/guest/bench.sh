@@ -159,12 +159,26 @@ log_entries() {
 	fsck.famfs_lite /dev/dax1 | sed -n 's/.*log \([0-9]*\) of \([0-9]*\) entries.*/\1 \2/p'
 }
 
+# best3 CMD...: run a daxbench command that prints "ms=X ..." three times
+# and print the line with the smallest ms (short figures, noisy under TCG
+# on a shared host).  CMD may leave something to undo: the caller does it
+# through $BEST3_AFTER.
+best3() {
+	for _i in 1 2 3; do
+		"$@"
+		[ -z "${BEST3_AFTER:-}" ] || $BEST3_AFTER
+	done | awk '{ split($1, kv, "=")
+		if (NR == 1 || kv[2] + 0 < min) { min = kv[2] + 0; line = $0 } }
+		END { print line }'
+}
+
 # replay_point WHAT: dax1 unmounted; time a mount (the replay of the
-# whole log) and fsck, and say how many entries they read.
+# whole log) and fsck, best of three each, and say how many entries they
+# read.
 replay_point() {
-	_m=$(daxbench mount /dev/dax1 /mnt/famfs famfs_lite)
-	umount /mnt/famfs
-	_f=$(daxbench time fsck.famfs_lite /dev/dax1)
+	_m=$(BEST3_AFTER="umount /mnt/famfs" best3 daxbench mount /dev/dax1 /mnt/famfs famfs_lite)
+	_f=$(best3 daxbench time fsck.famfs_lite /dev/dax1)
+	[ -n "$_m" ] && [ -n "$_f" ]
 	set -- $1 $(log_entries)
 	echo "BENCH: replay famfs_lite $1 entries=$2 capacity=$3 mount_${_m} fsck_${_f}"
 }

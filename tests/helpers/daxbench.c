@@ -434,7 +434,7 @@ static int bench_memcpy(size_t len)
 
 static int bench_touch(const char *path, size_t len)
 {
-	volatile const char *p;
+	const char *p;
 	double t0, t1;
 	long faults;
 	size_t off;
