@@ -122,8 +122,9 @@ plot() {
 	d=$(mktemp -d)
 	awk '$1 == "replay" {
 		for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-		print v["entries"], v["mount_ms"], v["fsck_ms"], $3
-	}' "$raw" | sort -n > "$d/replay.dat"
+		print v["entries"], v["mount_ms"], v["fsck_ms"] > (d "/" ($3 == "compacted" ? "compacted" : "replay") ".dat")
+	}' d="$d" "$raw"
+	sort -n -o "$d/replay.dat" "$d/replay.dat"
 	awk '$1 == "meta" {
 		for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
 		print $2, v["creates"], v["stats"], v["renames"], v["unlinks"]
@@ -139,8 +140,10 @@ plot() {
 	set xrange [0:*]
 	set yrange [0:*]
 	set grid
-	plot "$d/replay.dat" using 1:2 with linespoints pt 7 title "mount", \\
-	     "$d/replay.dat" using 1:3 with linespoints pt 5 title "fsck.famfs_lite"
+	plot "$d/replay.dat" using 1:2 with linespoints lc 1 pt 7 title "mount", \\
+	     "$d/replay.dat" using 1:3 with linespoints lc 2 pt 5 title "fsck.famfs_lite", \\
+	     "$d/compacted.dat" using 1:2 with points lc 1 pt 6 ps 2 title "mount, after compaction", \\
+	     "$d/compacted.dat" using 1:3 with points lc 2 pt 4 ps 2 title "fsck, after compaction"
 	set title "metadata, $(awk '$1 == "meta" { sub("n=", "", $3); print $3; exit }' "$raw") files in one directory"
 	set xlabel ""
 	set ylabel "operations per second (log scale)"
