@@ -21,7 +21,8 @@ $1 == "space" { ns++; space[ns] = $0 }
 END {
 	if (nt) {
 		printf "\nfault cost: map 128 MiB shared, read one byte per 4 KiB (every fault), ms per 2 MiB\n"
-		printf "(lower is better); memcpy of 2 MiB at the ceiling above takes %.3f ms\n\n",
+		printf "(lower is better, best of three mappings); memcpy of 2 MiB at the ceiling above\n"
+		printf "takes %.3f ms\n\n",
 		       (memcpy > 0 ? 2 / memcpy * 1000 : 0)
 		printf "%-12s %12s %10s %14s   %s\n", "path", "ms-per-2MiB", "faults",
 		       "faults-per-2MiB", "vs device_dax"
@@ -66,8 +67,8 @@ END {
 	}
 	if (nr) {
 		printf "\nfamfs_lite mount (the replay of the whole log) and fsck.famfs_lite, ms (lower\n"
-		printf "is better), on dax1; full-log: renames of the 10,000 files up to 16 slots short\n"
-		printf "of the log area; compacted: after mount -o remount,compact\n\n"
+		printf "is better, best of three each), on dax1; full-log: renames of the 10,000 files\n"
+		printf "up to 16 slots short of the log area; compacted: after mount -o remount,compact\n\n"
 		printf "%-12s %8s %9s %9s %12s %9s %12s %8s\n", "log", "entries", "capacity",
 		       "mount-ms", "mount-us/ent", "fsck-ms", "fsck-us/ent", "fsck-rc"
 		for (i = 1; i <= nr; i++) {
@@ -83,7 +84,8 @@ END {
 	}
 	if (nf) {
 		printf "\nfsync of a 1 GiB file mapped shared, every page written, ms (lower is better):\n"
-		printf "after dirtying all of it, then 1, 16 and 128 MiB through the mapping\n\n"
+		printf "after dirtying all of it (once), then 1, 16 and 128 MiB through the mapping (best\n"
+		printf "of three each)\n\n"
 		printf "%-12s %10s %10s %10s %10s\n", "file system", "1024 MiB", "1 MiB",
 		       "16 MiB", "128 MiB"
 		for (i = 1; i <= nf; i++) {

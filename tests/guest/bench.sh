@@ -242,7 +242,7 @@ case_space() {
 
 # fsync after dirtying 1, 16 and 128 MiB through a mapping of a 1 GiB
 # file whose every page is mapped and written (the first figure: the
-# whole GiB dirty).
+# whole GiB dirty, once; the others best of three).
 case_fsync() {
 	mkfs.famfs_lite -f /dev/dax1 > /dev/null
 	mount -t famfs_lite /dev/dax1 /mnt/famfs

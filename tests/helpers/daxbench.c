@@ -40,13 +40,14 @@
  *                               LEN bytes (both touched first); MB/s
  *   daxbench touch FILE LEN     map LEN bytes shared, read one byte in
  *                               every 4 KiB; print the ms, the ms per
- *                               2 MiB and the faults taken
+ *                               2 MiB and the faults taken (best of
+ *                               three mappings)
  *   daxbench fsync FILE LEN MIB...
  *                               map all LEN bytes of FILE, store to all
  *                               and time that fsync (every page mapped,
  *                               written, then clean); then for each MIB,
- *                               store to the first MIB MiB and time one
- *                               fsync: print dMIB=ms for each
+ *                               store to the first MIB MiB and time the
+ *                               fsync (best of three): print dMIB=ms
  *
  * Exit status: 0, or 2 on a usage or system error.
  */
@@ -434,39 +435,46 @@ static int bench_memcpy(size_t len)
 
 static int bench_touch(const char *path, size_t len)
 {
+	double t0, t1, best = 0;
+	long faults, best_faults = 0;
 	const char *p;
-	double t0, t1;
-	long faults;
 	size_t off;
 	u64 sum = 0;
-	int fd;
+	int fd, i;
 
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return fail("open", path);
-	p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		return fail("mmap", path);
-	faults = minor_faults();
-	t0 = now();
-	for (off = 0; off < len; off += 4096)
-		sum += p[off];
-	t1 = now();
-	faults = minor_faults() - faults;
+	/* best of three: each pass is a new mapping, so it faults again */
+	for (i = 0; i < 3; i++) {
+		p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED)
+			return fail("mmap", path);
+		faults = minor_faults();
+		t0 = now();
+		for (off = 0; off < len; off += 4096)
+			sum += p[off];
+		t1 = now();
+		faults = minor_faults() - faults;
+		if (!i || t1 - t0 < best) {
+			best = t1 - t0;
+			best_faults = faults;
+		}
+		munmap((void *)p, len);
+	}
 	daxbench_sink = sum;
-	printf("ms=%.2f ms_per_2m=%.3f faults=%ld\n", (t1 - t0) * 1000,
-	       (t1 - t0) * 1000 / (len >> 21), faults);
-	munmap((void *)p, len);
+	printf("ms=%.2f ms_per_2m=%.3f faults=%ld\n", best * 1000,
+	       best * 1000 / (len >> 21), best_faults);
 	close(fd);
 	return 0;
 }
 
 static int bench_fsync(const char *path, size_t len, char **mib, int n)
 {
-	double t0, t1;
+	double t0, t1, best;
 	size_t dirty;
 	char *map;
-	int fd, i;
+	int fd, i, j;
 
 	fd = open(path, O_RDWR);
 	if (fd < 0)
@@ -484,12 +492,17 @@ static int bench_fsync(const char *path, size_t len, char **mib, int n)
 		dirty = strtoull(mib[i], NULL, 0) << 20;
 		if (dirty > len)
 			dirty = len;
-		memset(map, 0x77 + i, dirty);
-		t0 = now();
-		if (fsync(fd))
-			return fail("fsync", path);
-		t1 = now();
-		printf(" d%zu=%.2f", dirty >> 20, (t1 - t0) * 1000);
+		/* best of three: store, fsync, again */
+		for (j = 0, best = 0; j < 3; j++) {
+			memset(map, 0x70 + 3 * i + j, dirty);
+			t0 = now();
+			if (fsync(fd))
+				return fail("fsync", path);
+			t1 = now();
+			if (!j || t1 - t0 < best)
+				best = t1 - t0;
+		}
+		printf(" d%zu=%.2f", dirty >> 20, best * 1000);
 	}
 	printf("\n");
 	munmap(map, len);
