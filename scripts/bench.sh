@@ -159,7 +159,7 @@ plot() {
 	set style data histograms
 	set style histogram clustered gap 1
 	set style fill solid 0.8 border -1
-	set key top right
+	set key outside bottom center horizontal
 	unset grid
 	set grid ytics
 	plot "$d/meta.dat" using 2:xtic(1) title "create", "" using 3 title "stat", \\
