@@ -675,16 +675,6 @@ case_grow_with_standard_tools() {
 	tar -C /tmp -cf /tmp/tree.tar tree
 	tar -C $G -xf /tmp/tree.tar
 	for f in d/s3 d/s9 d/e/s12 d/e/mid; do cmp /tmp/tree/$f $G/tree/$f; done
-	# rsync -a of the same tree: each file written under a temporary
-	# name, then renamed; again after a change, renamed over the old one
-	rsync -a /tmp/tree/ $G/rtree/
-	for f in d/s3 d/s9 d/e/s12 d/e/mid; do cmp /tmp/tree/$f $G/rtree/$f; done
-	[ "$(stat -c %Y /tmp/tree/d/e/mid)" = "$(stat -c %Y $G/rtree/d/e/mid)" ]
-	dd if=/tmp/src/big of=/tmp/tree/d/e/mid bs=1M skip=20 count=11 2> /dev/null
-	cp /tmp/src/s5 /tmp/tree/d/s3
-	rsync -a /tmp/tree/ $G/rtree/
-	for f in d/s3 d/s9 d/e/s12 d/e/mid; do cmp /tmp/tree/$f $G/rtree/$f; done
-	[ -z "$(find $G/rtree -name '.*')" ] || die "rsync left temporary files"
 	# all of it after a remount, and fsck clean
 	umount $G
 	fsck.famfs_lite /dev/dax0
@@ -695,13 +685,35 @@ case_grow_with_standard_tools() {
 	cmp /tmp/src/appended $G/appended
 	[ "$(stat -c %s $G/sparse)" = $((3 * MB + 8)) ]
 	[ "$(stat -c %s $G/s1)" = $((5 * MB)) ]
-	for f in d/s3 d/s9 d/e/s12 d/e/mid; do cmp /tmp/tree/$f $G/rtree/$f; done
-	for f in d/s9 d/e/s12; do cmp /tmp/tree/$f $G/tree/$f; done
-	# the space rsync's replaced files left returns to the free tail
-	rm -r $G/rtree
+	for f in d/s3 d/s9 d/e/s12 d/e/mid; do cmp /tmp/tree/$f $G/tree/$f; done
 	rm /tmp/tree.tar
 	rm -r /tmp/tree
 	expect_no_dmesg 'no extent at offset'
+}
+
+# rsync -a of a tree: each file written under a temporary name, then
+# renamed; again after a change, renamed over the old one; all of it
+# after a remount, and fsck clean.
+case_rsync_tree() {
+	mkdir -p /tmp/tree/d/e
+	cp /tmp/src/s3 /tmp/src/s9 /tmp/tree/d/
+	cp /tmp/src/s12 /tmp/tree/d/e/
+	dd if=/tmp/src/big of=/tmp/tree/d/e/mid bs=1M count=9 2> /dev/null
+	rsync -a /tmp/tree/ $G/rtree/
+	for f in d/s3 d/s9 d/e/s12 d/e/mid; do cmp /tmp/tree/$f $G/rtree/$f; done
+	[ "$(stat -c %Y /tmp/tree/d/e/mid)" = "$(stat -c %Y $G/rtree/d/e/mid)" ]
+	dd if=/tmp/src/big of=/tmp/tree/d/e/mid bs=1M skip=20 count=11 2> /dev/null
+	cp /tmp/src/s5 /tmp/tree/d/s3
+	rsync -a /tmp/tree/ $G/rtree/
+	for f in d/s3 d/s9 d/e/s12 d/e/mid; do cmp /tmp/tree/$f $G/rtree/$f; done
+	[ -z "$(find $G/rtree -name '.*')" ] || die "rsync left temporary files"
+	umount $G
+	fsck.famfs_lite /dev/dax0
+	mount -t famfs_lite /dev/dax0 $G
+	for f in d/s3 d/s9 d/e/s12 d/e/mid; do cmp /tmp/tree/$f $G/rtree/$f; done
+	# the space it took, and the replaced files left, returns to the
+	# free tail
+	rm -r $G/rtree /tmp/tree
 }
 
 # Appends while other processes read the file, map it and ask for its
@@ -895,6 +907,7 @@ run_case log-compaction case_log_compaction
 run_case log-full case_log_full
 run_case allocation-enospc case_allocation_enospc
 run_case grow-with-standard-tools case_grow_with_standard_tools
+run_rsync_case rsync-tree case_rsync_tree
 run_case grow-while-read-and-mapped case_grow_while_read_and_mapped
 run_case grow-never-shows-old-data case_grow_never_shows_old_data
 run_case grow-enospc case_grow_enospc

@@ -54,6 +54,17 @@ skip_case() {
 	echo "CASE: SKIP $1: $2"
 }
 
+# run_rsync_case NAME FUNCTION: run_case, or skip_case on a kernel without
+# AF_UNIX sockets (the tinyconfig-based debug kernel), which rsync needs
+# for a local copy (socketpair()).
+run_rsync_case() {
+	if [ -e /proc/net/unix ]; then
+		run_case "$1" "$2"
+	else
+		skip_case "$1" "no AF_UNIX sockets in this kernel; rsync needs them"
+	fi
+}
+
 die() {
 	echo "$*" >&2
 	exit 1
