@@ -22,6 +22,7 @@ int famfsl_space_init(struct famfsl_space *s, u64 base, u64 end)
 	s->base = base;
 	s->nr_units = (end - base) / FAMFSL_ALLOC_UNIT;
 	s->nr_free = s->nr_units;
+	s->nr_zeroed = 0;
 	s->map = bitmap_zalloc(s->nr_units, GFP_KERNEL);
 	s->zeroed = bitmap_zalloc(s->nr_units, GFP_KERNEL);
 	if (s->map && s->zeroed)
@@ -168,13 +169,15 @@ EXPORT_SYMBOL_IF_KUNIT(famfsl_space_test);
  */
 void famfsl_space_free(struct famfsl_space *s, u64 dev_offset, u64 len)
 {
-	unsigned long first, nr;
+	unsigned long first, nr, i;
 
 	if (WARN_ON(!famfsl_space_units(s, dev_offset, len, &first, &nr)))
 		return;
 	bitmap_clear(s->map, first, nr);
 	/* what a file held is not zero any more */
-	bitmap_clear(s->zeroed, first, nr);
+	for (i = first; i < first + nr; i++)
+		if (__test_and_clear_bit(i, s->zeroed))
+			s->nr_zeroed--;
 	s->nr_free += nr;
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_space_free);
@@ -219,7 +222,10 @@ bool famfsl_space_take_zeroed(struct famfsl_space *s, u64 dev_offset)
 	if (WARN_ON(!famfsl_space_units(s, dev_offset, FAMFSL_ALLOC_UNIT,
 					&first, &nr)))
 		return false;
-	return __test_and_clear_bit(first, s->zeroed);
+	if (!__test_and_clear_bit(first, s->zeroed))
+		return false;
+	s->nr_zeroed--;
+	return true;
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_space_take_zeroed);
 
@@ -266,8 +272,9 @@ void famfsl_space_set_zeroed(struct famfsl_space *s, u64 dev_offset)
 	unsigned long first, nr;
 
 	if (!WARN_ON(!famfsl_space_units(s, dev_offset, FAMFSL_ALLOC_UNIT,
-					 &first, &nr)))
-		__set_bit(first, s->zeroed);
+					 &first, &nr)) &&
+	    !__test_and_set_bit(first, s->zeroed))
+		s->nr_zeroed++;
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_space_set_zeroed);
 
@@ -280,6 +287,20 @@ EXPORT_SYMBOL_IF_KUNIT(famfsl_space_set_zeroed);
  */
 u64 famfsl_space_nr_zeroed(struct famfsl_space *s)
 {
-	return bitmap_weight(s->zeroed, s->nr_units);
+	return s->nr_zeroed;
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_space_nr_zeroed);
+
+/**
+ * famfsl_space_forget_zeroed() - know no unit to be zero any more
+ * @s: the allocator
+ *
+ * For when another host may write the free space: a read-only mount,
+ * whose tree another host's writer changes meanwhile.
+ */
+void famfsl_space_forget_zeroed(struct famfsl_space *s)
+{
+	bitmap_zero(s->zeroed, s->nr_units);
+	s->nr_zeroed = 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(famfsl_space_forget_zeroed);

@@ -21,6 +21,7 @@
  * @base: device offset of the first unit
  * @nr_units: units in the data area
  * @nr_free: units not in use
+ * @nr_zeroed: bits set in @zeroed
  */
 struct famfsl_space {
 	unsigned long *map;
@@ -28,6 +29,7 @@ struct famfsl_space {
 	u64 base;
 	u64 nr_units;
 	u64 nr_free;
+	u64 nr_zeroed;
 };
 
 int famfsl_space_init(struct famfsl_space *s, u64 base, u64 end);
@@ -44,6 +46,7 @@ bool famfsl_space_next_unzeroed(struct famfsl_space *s, u64 from,
 				u64 *dev_offset);
 void famfsl_space_set_zeroed(struct famfsl_space *s, u64 dev_offset);
 u64 famfsl_space_nr_zeroed(struct famfsl_space *s);
+void famfsl_space_forget_zeroed(struct famfsl_space *s);
 
 /**
  * struct famfsl_map - the extents of a file, laid end to end in it
@@ -317,5 +320,6 @@ void famfsl_prezero_work(struct work_struct *work);
 /* How long the background zeroing waits after a removal or a mount. */
 #define FAMFSL_PREZERO_DELAY	HZ
 void famfsl_prezero_kick(struct famfsl_sb_info *sbi);
+void famfsl_prezero_stop(struct famfsl_sb_info *sbi);
 
 #endif /* _FAMFS_LITE_H */

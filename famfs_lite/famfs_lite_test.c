@@ -689,6 +689,12 @@ static void space_known_zero(struct kunit *test)
 		famfsl_space_set_zeroed(s, off);
 	KUNIT_EXPECT_FALSE(test, famfsl_space_next_unzeroed(s, DATA, &off));
 	KUNIT_EXPECT_EQ(test, famfsl_space_nr_zeroed(s), 16ULL);
+	/* a read-only time forgets it all */
+	famfsl_space_forget_zeroed(s);
+	KUNIT_EXPECT_EQ(test, famfsl_space_nr_zeroed(s), 0ULL);
+	KUNIT_EXPECT_FALSE(test, famfsl_space_take_zeroed(s, DATA + 3 * UNIT));
+	KUNIT_ASSERT_TRUE(test, famfsl_space_next_unzeroed(s, 0, &off));
+	KUNIT_EXPECT_EQ(test, off, DATA);
 }
 
 static void space_mark_overlap_and_bounds(struct kunit *test)

@@ -274,6 +274,8 @@ static int famfsl_take_space(struct famfsl_sb_info *sbi, u64 len, u64 *off)
 	return rc;
 }
 
+static void famfsl_prezero_refill(struct famfsl_sb_info *sbi);
+
 /*
  * Make new space of a file zero before anything can see it: units the
  * background zeroing did already are taken as they are, the rest zeroed
@@ -304,8 +306,7 @@ static int famfsl_zero_new(struct famfsl_sb_info *sbi, u64 off, u64 len)
 		if (rc)
 			return rc;
 	}
-	/* refill what was taken from the zeroed space */
-	famfsl_prezero_kick(sbi);
+	famfsl_prezero_refill(sbi);
 	return 0;
 }
 
@@ -337,6 +338,37 @@ void famfsl_prezero_kick(struct famfsl_sb_info *sbi)
 	    READ_ONCE(sbi->replayed))
 		mod_delayed_work(system_unbound_wq, &sbi->prezero_work,
 				 FAMFSL_PREZERO_DELAY);
+}
+
+/*
+ * Have the zeroed space refilled after an allocation took from it.  Unlike
+ * a kick after a removal, this leaves a pending start where it is, so a
+ * steady stream of allocations does not keep pushing it back.
+ */
+static void famfsl_prezero_refill(struct famfsl_sb_info *sbi)
+{
+	if (READ_ONCE(prezero) && !sb_rdonly(sbi->vfs_sb) &&
+	    READ_ONCE(sbi->replayed))
+		queue_delayed_work(system_unbound_wq, &sbi->prezero_work,
+				   FAMFSL_PREZERO_DELAY);
+}
+
+/**
+ * famfsl_prezero_stop() - stop the background zeroing for a read-only time
+ * @sbi: the file system, switching to read-only
+ *
+ * Waits for the unit being zeroed, then forgets what is known zero: while
+ * this host is read-only, another host's writer may put data in any free
+ * space, and its log may be compacted so that a rebuilt tree never shows
+ * it was used.  The caller has cleared sbi->replayed, so no kick starts it
+ * again.
+ */
+void famfsl_prezero_stop(struct famfsl_sb_info *sbi)
+{
+	cancel_delayed_work_sync(&sbi->prezero_work);
+	mutex_lock(&sbi->space_lock);
+	famfsl_space_forget_zeroed(&sbi->space);
+	mutex_unlock(&sbi->space_lock);
 }
 
 /**

@@ -657,21 +657,33 @@ out:
 
 /*
  * The renamed inode @inode and the one it replaces, @victim (or NULL),
- * locked as vfs_rename() locks them.
+ * locked as vfs_rename() locks them: a directory moved to another parent
+ * (@cross, under lock_rename()'s s_vfs_rename_mutex) is locked as a child
+ * first; a non-directory is locked with its victim in address order.
  */
-static void famfsl_lock_renamed(struct inode *inode, struct inode *victim)
+static void famfsl_lock_renamed(struct inode *inode, struct inode *victim,
+				bool cross)
 {
-	if (!S_ISDIR(inode->i_mode))
+	if (!S_ISDIR(inode->i_mode)) {
 		lock_two_nondirectories(inode, victim);
-	else if (victim)
+		return;
+	}
+	if (cross)
+		inode_lock_nested(inode, I_MUTEX_CHILD);
+	if (victim)
 		inode_lock(victim);
 }
 
-static void famfsl_unlock_renamed(struct inode *inode, struct inode *victim)
+static void famfsl_unlock_renamed(struct inode *inode, struct inode *victim,
+				  bool cross)
 {
-	if (!S_ISDIR(inode->i_mode))
+	if (!S_ISDIR(inode->i_mode)) {
 		unlock_two_nondirectories(inode, victim);
-	else if (victim)
+		return;
+	}
+	if (cross)
+		inode_unlock(inode);
+	if (victim)
 		inode_unlock(victim);
 }
 
@@ -686,6 +698,7 @@ static int famfsl_rename_locked(struct dentry *old_dentry,
 	struct inode *inode = d_inode(old_dentry), *victim;
 	struct dentry *target;
 	int rc = -EUCLEAN;
+	bool cross;
 
 	/* the check refused a directory moved below itself ... */
 	if (WARN_ON_ONCE(trap == old_dentry))
@@ -696,13 +709,14 @@ static int famfsl_rename_locked(struct dentry *old_dentry,
 	/* ... and a directory replaced that is not empty */
 	if (!WARN_ON_ONCE(target == trap)) {
 		victim = d_inode(target);
-		famfsl_lock_renamed(inode, victim);
+		cross = old_dentry->d_parent != new_parent;
+		famfsl_lock_renamed(inode, victim, cross);
 		rc = famfsl_move_name(daxl_nop_idmap,
 				      d_inode(old_dentry->d_parent), old_dentry,
 				      d_inode(new_parent), target, 0, true);
 		if (!rc)
 			d_move(old_dentry, target);
-		famfsl_unlock_renamed(inode, victim);
+		famfsl_unlock_renamed(inode, victim, cross);
 	}
 	dput(target);
 	return rc;

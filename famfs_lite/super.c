@@ -377,7 +377,7 @@ static int famfsl_reconfigure(struct fs_context *fc)
 		 * any kick) through the flag, after the unit it is at.
 		 */
 		famfsl_set_replayed(sbi, false);
-		cancel_delayed_work_sync(&sbi->prezero_work);
+		famfsl_prezero_stop(sbi);
 		rc = famfsl_compact_option(fc, sb, false);
 		if (rc) {
 			/* still read-write */
