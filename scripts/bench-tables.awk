@@ -1,15 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # scripts/bench.sh: the tables of the figures issue 14 and 15 asked for,
 # from the "KIND NAME key=value..." lines of tests/guest/bench.sh.  It
-# prints numbers and ratios; it judges nothing.
-function val(line, key,    n, i, kv) {
-	n = split(line, kv, " ")
-	for (i = 1; i <= n; i++)
-		if (index(kv[i], key "=") == 1)
-			return substr(kv[i], length(key) + 2)
-	return ""
-}
-function ratio(a, b) { return b > 0 && a != "" ? sprintf("%.2fx", a / b) : "-" }
+# prints numbers and ratios; it judges nothing.  With bench-lib.awk.
 
 $1 == "memcpy" { memcpy = val($0, "copy") }
 $1 == "touch" { nt++; touch[nt] = $0 }

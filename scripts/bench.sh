@@ -42,79 +42,11 @@ sed -n 's/^ *| BENCH: //p' <<< "$out" > "$raw"
 tables() {
 
 # One row per measurement; ratios against the stock peer of each path.
-awk -v accel="${accel:-?}" '
-function val(line, key,    n, i, kv) {
-	n = split(line, kv, " ")
-	for (i = 1; i <= n; i++)
-		if (index(kv[i], key "=") == 1)
-			return substr(kv[i], length(key) + 2)
-	return ""
-}
-function ratio(a, b) { return b > 0 ? sprintf("%.2fx", a / b) : "-" }
-$1 == "memcpy" { memcpy = val($0, "copy") }
-$1 != "rw" && $1 != "mmap" { next }
-{ kind[NR] = $1; name[NR] = $2; line[NR] = $0; row[$1 " " $2] = $0 }
-END {
-	peer["mmap dax_chardev"] = "device_dax"
-	peer["mmap famfs_lite"] = "ext4-dax"
-	peer["rw dax_chardev"] = "pmem"
-	peer["rw dax_blk"] = "pmem"
-	peer["rw famfs_lite"] = "ext4-dax"
-	printf "daxlite benchmark: one %s guest, 128 MiB per test, MB/s (higher is better)\n", accel
-	printf "the ceiling: memcpy between two anonymous buffers in the same boot, %s MB/s\n\n", memcpy
-	printf "%-5s %-12s %12s %8s %8s %10s %7s %17s   %s\n", "kind", "path", "first-write",
-	       "write", "read", "sync-ms", "faults", "vs memcpy (w, r)", "vs stock peer (write, read)"
-	for (i = 1; i <= NR; i++) {
-		if (!(i in kind))
-			continue
-		k = kind[i] " " name[i]
-		p = (k in peer) ? row[kind[i] " " peer[k]] : ""
-		vs = p == "" ? "" : sprintf("%s: %s, %s", peer[k],
-			ratio(val(line[i], "write"), val(p, "write")),
-			ratio(val(line[i], "read"), val(p, "read")))
-		printf "%-5s %-12s %12s %8s %8s %10s %7s %17s   %s\n", kind[i], name[i],
-		       val(line[i], "first_write"), val(line[i], "write"),
-		       val(line[i], "read"), val(line[i], "msync_ms") val(line[i], "fsync_ms"),
-		       val(line[i], "faults"), ratio(val(line[i], "write"), memcpy) ", " \
-		       ratio(val(line[i], "read"), memcpy), vs
-	}
-}' "$raw"
+awk -v accel="${accel:-?}" -f scripts/bench-lib.awk -f scripts/bench-data.awk "$raw"
 
-# Allocation (ms per file, fallocate of a new file) and cp of 64 MiB (ms),
-# famfs_lite against ext4 -o dax, which reserves without zeroing.
 echo
-awk '
-function val(line, key,    n, i, kv) {
-	n = split(line, kv, " ")
-	for (i = 1; i <= n; i++)
-		if (index(kv[i], key "=") == 1)
-			return substr(kv[i], length(key) + 2)
-	return ""
-}
-$1 == "faults" { faults = val($0, "faults") }
-$1 == "memcpy" { memcpy = val($0, "copy") }
-$1 != "alloc" && $1 != "copy" { next }
-{ n++; fs[n] = $2; what[n] = $3; ms[n] = val($0, "ms"); mb[n] = val($0, "mbps")
-  if ($2 == "ext4-dax") ext4[$3] = ms[n] }
-END {
-	if (!n)
-		exit
-	printf "allocation and copy, ms (lower is better); ext4 -o dax does not zero at allocation;\n"
-	printf "alloc: per file; cp-64M: one file; cp-tree-1000: busybox cp -r of 1,000 files of 4 KiB\n"
-	printf "in 10 directories from tmpfs (famfs_lite: on dax1, ext4: on daxblk1)\n\n"
-	printf "%-22s %-12s %10s   %-11s %s\n", "file system", "what", "ms", "vs ext4-dax",
-	       "MB/s, vs memcpy"
-	for (i = 1; i <= n; i++) {
-		l = sprintf("%-22s %-12s %10s   %-11s %s", fs[i], what[i], ms[i],
-			    (ext4[what[i]] > 0 ? sprintf("%.2fx", ms[i] / ext4[what[i]]) : "-"),
-			    (mb[i] != "" && memcpy > 0 ? sprintf("%s, %.2fx", mb[i], mb[i] / memcpy) : ""))
-		sub(/ +$/, "", l)
-		print l
-	}
-	if (faults != "")
-		printf "\nfaults to read a 64 MiB famfs_lite file written by cp: %s\n", faults
-}' "$raw"
-awk -f scripts/bench-tables.awk "$raw"
+awk -f scripts/bench-lib.awk -f scripts/bench-alloc.awk "$raw"
+awk -f scripts/bench-lib.awk -f scripts/bench-tables.awk "$raw"
 }
 
 result=$(tables)
