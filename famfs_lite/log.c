@@ -625,6 +625,25 @@ static int famfsl_apply_setattr(struct super_block *sb,
 	return 0;
 }
 
+/*
+ * What vfs_unlink() and vfs_rmdir() do once a name is removed, for one the
+ * writer host removed: a directory is dead (no lookups in it), nothing
+ * can be mounted on the name, and what this host mounted on it (a bind
+ * mount) is detached; the VFS would have refused the removal here, but
+ * another host made it.  @dentry's inode is locked.
+ */
+static void famfsl_name_gone(struct dentry *dentry)
+{
+	struct inode *inode = d_inode(dentry);
+
+	if (S_ISDIR(inode->i_mode)) {
+		shrink_dcache_parent(dentry);
+		inode->i_flags |= S_DEAD;
+	}
+	dont_mount(dentry);
+	d_invalidate(dentry);
+}
+
 /* An UNLINK, as unlink(2) or rmdir(2) (vfs_unlink(), vfs_rmdir()). */
 static int famfsl_apply_unlink(struct super_block *sb,
 			       const struct famfsl_unlink *u)
@@ -645,6 +664,8 @@ static int famfsl_apply_unlink(struct super_block *sb,
 	inode_lock_nested(dir, I_MUTEX_PARENT);
 	inode_lock(inode);
 	rc = famfsl_remove_name(dir, dentry, true);
+	if (!rc)
+		famfsl_name_gone(dentry);
 	inode_unlock(inode);
 	if (!rc)
 		d_delete(dentry);

@@ -115,6 +115,34 @@ case_zeroed_space_forgotten_when_read_only() {
 	fsck.famfs_lite /dev/dax1 | grep 'clean: 1 files'
 }
 
+# A bind mount on the reader over a directory and a file that the writer
+# removes is detached at the reader's next remount, as rmdir and unlink
+# on one host would have refused (EBUSY) or detached it; the names are
+# gone on the reader.
+case_bind_mounts_on_removed_names_detached() {
+	mkfs.famfs_lite -f /dev/dax1 > /dev/null
+	mount -t famfs_lite /dev/dax1 $W
+	mkdir $W/d
+	echo kept > $W/f
+	mount -t famfs_lite -o ro /dev/dax0 $R
+	mkdir -p /tmp/bind-dir
+	echo other > /tmp/bind-file
+	mount --bind /tmp/bind-dir $R/d
+	mount --bind /tmp/bind-file $R/f
+	[ "$(awk -v p="^$R/[df]" '$2 ~ p' /proc/mounts | wc -l)" = 2 ]
+	[ "$(cat $R/f)" = other ]
+	rmdir $W/d
+	rm $W/f
+	umount $W
+	mount -o remount,ro $R
+	awk -v p="^$R/[df]" '$2 ~ p' /proc/mounts > /tmp/left
+	[ ! -s /tmp/left ] || die "bind mounts on removed names stayed: $(cat /tmp/left)"
+	[ ! -e $R/d ] && [ ! -e $R/f ]
+	umount $R
+	rm -r /tmp/bind-dir /tmp/bind-file /tmp/left
+	fsck.famfs_lite /dev/dax1 | grep 'clean: 0 files, 0 directories'
+}
+
 # A reader whose device was made into a new file system meanwhile must
 # not replay the new log onto the old tree.
 case_remount_refuses_new_file_system() {
@@ -348,6 +376,7 @@ run_case removed-file-kept-by-reader case_removed_file_kept_by_reader
 run_case reused-space-replayed case_reused_space_replayed
 run_case remount-refuses-new-file-system case_remount_refuses_new_file_system
 run_case zeroed-space-forgotten-when-read-only case_zeroed_space_forgotten_when_read_only
+run_case bind-mounts-on-removed-names-detached case_bind_mounts_on_removed_names_detached
 run_case grown-files-replayed case_grown_files_replayed
 run_rsync_case rsync-tree-replayed case_rsync_tree_replayed
 run_case reader-follows-compaction case_reader_follows_compaction
