@@ -5,7 +5,8 @@
  * Every kernel interface that daxlite uses and that changed after 6.1 is
  * reached through a wrapper in this file, so that a port to a later kernel
  * touches this file and Kbuild's version check and nothing else.
- * docs/architecture.md lists the changes each supported kernel brings.
+ * docs/internals.md, "Kernel versions", lists the changes each supported
+ * kernel brings.
  * A kernel whose differences are not written down and tested here is
  * refused at build time rather than miscompiled.
  *
