@@ -41,9 +41,17 @@ apt_opts=(
 [ "$(id -u)" = 0 ] && apt_opts+=(-o APT::Sandbox::User=root)
 
 # Write the private configuration and refresh its indexes once a day.
+# Guests started together (two-hosts.sh) each get here: one at a time.
 apt_refresh() {
 	mkdir -p "$apt_dir/state/lists/partial" "$apt_dir/cache/archives/partial" \
 		"$apt_dir/sources.list.d" "$apt_dir/preferences.d"
+	(
+		flock 9
+		apt_refresh_locked
+	) 9> "$apt_dir/refresh.lock"
+}
+
+apt_refresh_locked() {
 	touch "$apt_dir/status"
 	cat > "$apt_dir/sources.list.new" <<-EOF
 	deb [signed-by=$keyring] $mirror bookworm main

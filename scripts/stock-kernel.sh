@@ -29,6 +29,10 @@ else
 fi
 
 dir=$DAXLITE_CACHE/kernel-$krel
+# Guests started together (two-hosts.sh) prepare the kernel one at a time.
+mkdir -p "$DAXLITE_CACHE"
+exec 9> "$dir.lock"
+flock 9
 if [ -s "$dir/vmlinux" ]; then
 	echo "$dir"
 	exit 0

@@ -13,6 +13,10 @@ kdir=$1
 krel=$(ls "$kdir/lib/modules")
 key=$(sha256sum "$0" | cut -c1-12)
 out=$DAXLITE_CACHE/initramfs-$krel-$key.cpio.gz
+# Guests started together (two-hosts.sh) build it one at a time.
+mkdir -p "$DAXLITE_CACHE"
+exec 9> "$out.lock"
+flock 9
 if [ -s "$out" ]; then
 	echo "$out"
 	exit 0

@@ -88,10 +88,25 @@ SPLATS='WARNING:|BUG:|Oops|general protection|KASAN|lockdep|possible recursive l
 # Boot lines of a lockdep kernel that the pattern would take for reports.
 BENIGN='RCU lockdep checking is enabled'
 
-kdir=$("$DAXLITE_ROOT/scripts/stock-kernel.sh" ${kname:+"$kname"}) || exit 2
-vmlinux=${vmlinux:-$kdir/vmlinux}
-base=$("$DAXLITE_ROOT/tests/vm/build-initramfs.sh" "$kdir") || exit 2
 label=${label:-${DAXLITE_LABEL_PREFIX:-}$suite${arg:+-$arg}${kname:+@$kname}}
+# One result of this guest, named after it.
+record() {
+	echo "$1 $label/$2"
+	[ -n "${DAXLITE_RESULTS:-}" ] && echo "$1 $label/$2" >> "$DAXLITE_RESULTS"
+	return 0
+}
+
+# A guest that cannot even be prepared is a failure of its own, counted,
+# never a suite that silently did not run.
+if ! kdir=$("$DAXLITE_ROOT/scripts/stock-kernel.sh" ${kname:+"$kname"}); then
+	record FAIL "setup: the stock kernel ${kname:-6.1} could not be prepared"
+	exit 2
+fi
+vmlinux=${vmlinux:-$kdir/vmlinux}
+if ! base=$("$DAXLITE_ROOT/tests/vm/build-initramfs.sh" "$kdir"); then
+	record FAIL "setup: the base initramfs could not be built"
+	exit 2
+fi
 mkdir -p "$DAXLITE_BUILD/logs"
 log=$DAXLITE_BUILD/logs/$label.log
 initrd=$DAXLITE_BUILD/initrd-$label.cpio.gz
@@ -156,12 +171,6 @@ timeout --foreground -k 5 "$timeout" \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 < /dev/null
 qrc=$?
 secs=$(($(date +%s) - start))
-
-record() {
-	echo "$1 $label/$2"
-	[ -n "${DAXLITE_RESULTS:-}" ] && echo "$1 $label/$2" >> "$DAXLITE_RESULTS"
-	return 0
-}
 
 # The cases, in order, each followed by its output unless -q.
 tr -d '\r' < "$log" | awk -v quiet="$quiet" '
