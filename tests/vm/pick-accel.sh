@@ -29,11 +29,14 @@ if [ ! -s "$cache" ]; then
 		-nographic -no-reboot -monitor none -nic none -serial "file:$log" \
 		-kernel "$kdir/vmlinux" -initrd "$2" \
 		-append "console=ttyS0 panic=-1 rdinit=/bin/true" < /dev/null > /dev/null 2>&1; } 2> /dev/null
+	# Guests started together (two-hosts.sh) probe at once: each writes
+	# its answer whole, never a file another is reading half-written.
 	if grep -aq 'Run /bin/true as init process' "$log"; then
-		echo kvm > "$cache"
+		echo kvm > "$cache.$$"
 	else
-		echo tcg > "$cache"
+		echo tcg > "$cache.$$"
 	fi
+	mv "$cache.$$" "$cache"
 	rm -f "$log"
 fi
 cat "$cache"
