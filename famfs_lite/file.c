@@ -325,6 +325,13 @@ static unsigned int prezero_ahead_mb = 1024;
 module_param(prezero_ahead_mb, uint, 0644);
 MODULE_PARM_DESC(prezero_ahead_mb, "MiB of free space the background zeroing keeps zeroed ahead of allocations, lowest offsets first (default 1024)");
 
+/* Whether the background zeroing may start: on, read-write, replayed. */
+static bool famfsl_prezero_wanted(struct famfsl_sb_info *sbi)
+{
+	return READ_ONCE(prezero) && !sb_rdonly(sbi->vfs_sb) &&
+	       READ_ONCE(sbi->replayed);
+}
+
 /**
  * famfsl_prezero_kick() - have free space zeroed a while from now
  * @sbi: the file system
@@ -334,8 +341,7 @@ MODULE_PARM_DESC(prezero_ahead_mb, "MiB of free space the background zeroing kee
  */
 void famfsl_prezero_kick(struct famfsl_sb_info *sbi)
 {
-	if (READ_ONCE(prezero) && !sb_rdonly(sbi->vfs_sb) &&
-	    READ_ONCE(sbi->replayed))
+	if (famfsl_prezero_wanted(sbi))
 		mod_delayed_work(system_unbound_wq, &sbi->prezero_work,
 				 FAMFSL_PREZERO_DELAY);
 }
@@ -347,8 +353,7 @@ void famfsl_prezero_kick(struct famfsl_sb_info *sbi)
  */
 static void famfsl_prezero_refill(struct famfsl_sb_info *sbi)
 {
-	if (READ_ONCE(prezero) && !sb_rdonly(sbi->vfs_sb) &&
-	    READ_ONCE(sbi->replayed))
+	if (famfsl_prezero_wanted(sbi))
 		queue_delayed_work(system_unbound_wq, &sbi->prezero_work,
 				   FAMFSL_PREZERO_DELAY);
 }
