@@ -143,6 +143,26 @@ u64 famfsl_sb_capacity(const struct famfsl_superblock *sb)
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_sb_capacity);
 
+/* The alloc_unit a superblock of its version must give. */
+static u64 famfsl_version_granule(const struct famfsl_superblock *sb)
+{
+	return le32_to_cpu(sb->version) >= FAMFSL_VERSION_BLOCKS ?
+	       FAMFSL_BLOCK_SIZE : FAMFSL_ALLOC_UNIT;
+}
+
+/**
+ * famfsl_sb_granule() - the granule of a file system's extents
+ * @sb: a checked superblock
+ *
+ * Return: FAMFSL_BLOCK_SIZE (version 3) or FAMFSL_ALLOC_UNIT (versions 1
+ * and 2): every extent's offset and length is a multiple of it.
+ */
+u64 famfsl_sb_granule(const struct famfsl_superblock *sb)
+{
+	return famfsl_version_granule(sb);
+}
+EXPORT_SYMBOL_IF_KUNIT(famfsl_sb_granule);
+
 static bool famfsl_all_zero(const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
@@ -213,8 +233,9 @@ int famfsl_check_superblock(const struct famfsl_superblock *sb,
 		return famfsl_reject(why, -EINVAL, "unsupported format version");
 	if (sb->flags)
 		return famfsl_reject(why, -EINVAL, "unknown superblock flags");
-	if (le32_to_cpu(sb->alloc_unit) != FAMFSL_ALLOC_UNIT)
-		return famfsl_reject(why, -EUCLEAN, "allocation unit is not 2 MiB");
+	if (le32_to_cpu(sb->alloc_unit) != famfsl_version_granule(sb))
+		return famfsl_reject(why, -EUCLEAN,
+				     "allocation unit does not match the format version");
 	if (le32_to_cpu(sb->entry_size) != FAMFSL_ENTRY_SIZE)
 		return famfsl_reject(why, -EUCLEAN, "log entry size is not 256");
 	if (log_off != FAMFSL_LOG_OFFSET)
@@ -298,6 +319,7 @@ static int famfsl_check_alloc(const struct famfsl_alloc *a, u32 min_n,
 {
 	u64 data = le64_to_cpu(sb->data_offset);
 	u64 size = le64_to_cpu(sb->dev_size);
+	u64 granule = famfsl_sb_granule(sb);
 	u32 n = le32_to_cpu(a->nr_extents);
 	u64 total = 0;
 	u32 i;
@@ -311,8 +333,10 @@ static int famfsl_check_alloc(const struct famfsl_alloc *a, u32 min_n,
 		u64 off = le64_to_cpu(a->ext[i].dev_offset);
 		u64 len = le64_to_cpu(a->ext[i].len);
 
-		if (!len || off % FAMFSL_ALLOC_UNIT || len % FAMFSL_ALLOC_UNIT)
-			return famfsl_reject(why, -EUCLEAN, "extent is not in whole 2 MiB units");
+		if (!len || off % granule || len % granule)
+			return famfsl_reject(why, -EUCLEAN, granule == FAMFSL_BLOCK_SIZE ?
+					     "extent is not in whole 4 KiB blocks" :
+					     "extent is not in whole 2 MiB units");
 		if (off < data || off > size || len > size - off)
 			return famfsl_reject(why, -EUCLEAN, "extent lies outside the data area");
 		total += len;
@@ -330,8 +354,8 @@ static int famfsl_check_alloc(const struct famfsl_alloc *a, u32 min_n,
  * @why: receives what is wrong, on failure
  *
  * Checks the checksum, the sequence number and what each entry type
- * allows: inode numbers, names, attribute flags, and extents in whole
- * 2 MiB units inside the data area.  Checks against the tree are the
+ * allows: inode numbers, names, attribute flags, and extents inside the
+ * data area in whole allocation units (famfsl_sb_granule()).  Checks against the tree are the
  * caller's.
  *
  * Return: 0, or -EUCLEAN for a corrupt or unknown entry.

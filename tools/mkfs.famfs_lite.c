@@ -20,8 +20,9 @@ static void print_help(FILE *f)
 		"Write an empty famfs_lite file system to DEVICE (a /dev/daxN).\n"
 		"  -f, --force         overwrite an existing famfs_lite file system\n"
 		"  -l, --log-size SIZE log size, a multiple of 2M (default 8M); K, M, G suffixes\n"
-		"  -F, --format-version N  format version 2 (default) or 1 (one log area,\n"
-		"                      no growth; this kernel mounts it read-only)\n"
+		"  -F, --format-version N  format version 3 (default: 4 KiB extents), 2 (2 MiB\n"
+		"                      extents) or 1 (one log area, no growth; this kernel\n"
+		"                      mounts it read-only)\n"
 		"  -h, --help          this help\n"
 		"Exit status: 0 done, 1 refused or failed, 2 usage.\n");
 }
@@ -73,7 +74,8 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'F':
-			if (strcmp(optarg, "1") && strcmp(optarg, "2")) {
+			if (strcmp(optarg, "1") && strcmp(optarg, "2") &&
+			    strcmp(optarg, "3")) {
 				fprintf(stderr, "mkfs.famfs_lite: bad format version '%s'\n",
 					optarg);
 				return 2;
@@ -124,7 +126,8 @@ int main(int argc, char **argv)
 	sb.log_offset = cpu_to_le64(FAMFSL_LOG_OFFSET);
 	sb.log_len = cpu_to_le64(log_len);
 	sb.data_offset = cpu_to_le64(FAMFSL_LOG_OFFSET + log_len);
-	sb.alloc_unit = cpu_to_le32(FAMFSL_ALLOC_UNIT);
+	sb.alloc_unit = cpu_to_le32(version >= FAMFSL_VERSION_BLOCKS ?
+				    FAMFSL_BLOCK_SIZE : FAMFSL_ALLOC_UNIT);
 	sb.entry_size = cpu_to_le32(FAMFSL_ENTRY_SIZE);
 	sb.mkfs_time = cpu_to_le64(time(NULL));
 	famfsl_sb_set_crc(&sb);

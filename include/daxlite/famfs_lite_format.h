@@ -12,7 +12,9 @@
  *                             two areas of log_len / 2 each, of which
  *                             log_gen & 1 is the active one.  An area is
  *                             a 4 KiB header, then 256-byte entries
- *   [data_offset, dev_size)   file data, in 2 MiB allocation units
+ *   [data_offset, dev_size)   file data: extents in whole 2 MiB units
+ *                             (versions 1 and 2) or in 4 KiB blocks
+ *                             (version 3; see FAMFSL_BLOCK_SIZE)
  */
 #ifndef _DAXLITE_FAMFS_LITE_FORMAT_H
 #define _DAXLITE_FAMFS_LITE_FORMAT_H
@@ -50,14 +52,20 @@ typedef __u64 u64;
 #define FAMFSL_SUPER_MAGIC	0x66616d6c		/* statfs f_type */
 /*
  * Version 2 has two log areas (compaction) and FAMFSL_EXTEND (files that
- * grow).  Version 1 images (one log area, no EXTEND) mount read-only.
+ * grow).  Version 3 is version 2 with extents in 4 KiB blocks instead of
+ * whole 2 MiB units, so that small files need not take 2 MiB each.
+ * Version 1 images (one log area, no EXTEND) mount read-only.
  */
-#define FAMFSL_VERSION		2	/* what mkfs writes */
+#define FAMFSL_VERSION		3	/* what mkfs writes */
 #define FAMFSL_VERSION_1	1	/* one log area; mounted read-only */
 #define FAMFSL_VERSION_MIN	FAMFSL_VERSION_1
 #define FAMFSL_VERSION_EXTEND	2	/* first version with FAMFSL_EXTEND */
+#define FAMFSL_VERSION_BLOCKS	3	/* first version with 4 KiB extents */
 
+/* The layout's unit: the superblock, the log and the data area align to it. */
 #define FAMFSL_ALLOC_UNIT	0x200000ULL		/* 2 MiB */
+/* The extent granule of version 3 (the superblock's alloc_unit). */
+#define FAMFSL_BLOCK_SIZE	0x1000ULL		/* 4 KiB */
 #define FAMFSL_LOG_OFFSET	FAMFSL_ALLOC_UNIT
 #define FAMFSL_LOG_HEADER_SIZE	4096ULL
 #define FAMFSL_ENTRY_SIZE	256
@@ -94,7 +102,8 @@ typedef __u64 u64;
  * @log_offset: FAMFSL_LOG_OFFSET
  * @log_len: bytes of log, a multiple of FAMFSL_ALLOC_UNIT
  * @data_offset: @log_offset + @log_len
- * @alloc_unit: FAMFSL_ALLOC_UNIT
+ * @alloc_unit: the granule of extents' offsets and lengths:
+ *	FAMFSL_ALLOC_UNIT in versions 1 and 2, FAMFSL_BLOCK_SIZE in version 3
  * @entry_size: FAMFSL_ENTRY_SIZE
  * @mkfs_time: seconds since the epoch; the root directory's times
  * @reserved: zero
@@ -172,7 +181,11 @@ struct famfsl_create {
 	char name[FAMFSL_NAME_MAX];
 };
 
-/* One extent: file bytes [file_offset, +len) at device byte @dev_offset. */
+/*
+ * One extent: file bytes [file_offset, +len) at device byte @dev_offset;
+ * both are multiples of the superblock's alloc_unit, and the extent lies
+ * inside the data area.
+ */
 struct famfsl_extent {
 	__le64 dev_offset;
 	__le64 len;
@@ -316,5 +329,6 @@ u64 famfsl_log_capacity(u64 log_len);
 u64 famfsl_area_len(const struct famfsl_superblock *sb);
 u64 famfsl_area_offset(const struct famfsl_superblock *sb, u64 gen);
 u64 famfsl_sb_capacity(const struct famfsl_superblock *sb);
+u64 famfsl_sb_granule(const struct famfsl_superblock *sb);
 
 #endif /* _DAXLITE_FAMFS_LITE_FORMAT_H */
