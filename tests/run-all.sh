@@ -137,6 +137,7 @@ host_case host/deb-build-lintian-clean scripts/deb.sh
 host_case host/dkms-deb-install-purge-and-source-tree tests/dkms-test.sh 6.1
 host_case host/make-install-uninstall install_uninstall
 host_case host/store-recording-off-by-default tests/record-off-by-default.sh
+host_case host/fsck-crafted-images-at-the-format-granule tests/fsck-host.sh
 
 echo "== harness: a broken guest run is reported as failed"
 host_case harness/catches-kernel-warning selftest selftest_warning 'kernel-log-clean'

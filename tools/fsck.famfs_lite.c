@@ -12,6 +12,11 @@
  *
  * The model finds live nodes by inode number and by (parent, name)
  * through two hash indexes, so a log of n entries is checked in O(n).
+ * Space in use is a bitmap of the data area at the granule of the
+ * format's extents (famfsl_sb_granule(): 4 KiB in version 3, 2 MiB
+ * before), one bit a granule: 32 MiB for a 1 TiB version 3 device.  An
+ * extent is checked and marked a 64-bit word at a time, so the time is
+ * linear in the entries and in the space they name over 64 granules.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -47,8 +52,9 @@ struct node {
 static struct node *nodes;
 static u64 nr_nodes;
 static u64 max_ino = FAMFSL_ROOT_INO + 1;	/* past every inode created */
-static u32 *unit_owner;		/* node index + 1 per data unit, 0 if free */
-static u64 nr_units, data_offset;
+/* One bit per granule of the data area, set while a live file holds it. */
+static u64 *used_map;
+static u64 nr_granules, granule, data_offset, used_bytes;
 static bool verbose;
 
 /*
@@ -165,17 +171,61 @@ static void copy_name(char *dst, const char *src, __le16 len)
 	dst[le16_to_cpu(len)] = '\0';
 }
 
-static void free_units(struct node *n)
+/* The granules [@first, @first + @n) of the data area: any in use? */
+static bool range_busy(u64 first, u64 n)
 {
-	u64 u, first, last;
+	u64 end = first + n, w, mask;
+
+	while (first < end) {
+		w = first / 64;
+		mask = ~0ULL << (first % 64);
+		if (end - w * 64 < 64)
+			mask &= (1ULL << (end - w * 64)) - 1;
+		if (used_map[w] & mask)
+			return true;
+		first = (w + 1) * 64;
+	}
+	return false;
+}
+
+/* Mark the granules [@first, @first + @n) in use (@set) or free. */
+static void range_mark(u64 first, u64 n, bool set)
+{
+	u64 end = first + n, w, mask;
+
+	while (first < end) {
+		w = first / 64;
+		mask = ~0ULL << (first % 64);
+		if (end - w * 64 < 64)
+			mask &= (1ULL << (end - w * 64)) - 1;
+		if (set)
+			used_map[w] |= mask;
+		else
+			used_map[w] &= ~mask;
+		first = (w + 1) * 64;
+	}
+}
+
+/*
+ * An extent's first granule and number of granules; famfsl_check_entry()
+ * made sure it is whole granules inside the data area.
+ */
+static void extent_granules(const struct famfsl_extent *x, u64 *first, u64 *n)
+{
+	*first = (le64_to_cpu(x->dev_offset) - data_offset) / granule;
+	*n = le64_to_cpu(x->len) / granule;
+}
+
+/* Give back the space of a file that goes; its extents are its own. */
+static void free_space(struct node *n)
+{
+	u64 first, nr;
 	u32 i;
 
 	for (i = 0; i < n->nr; i++) {
-		first = (le64_to_cpu(n->ext[i].dev_offset) - data_offset) /
-			FAMFSL_ALLOC_UNIT;
-		last = first + le64_to_cpu(n->ext[i].len) / FAMFSL_ALLOC_UNIT;
-		for (u = first; u < last; u++)
-			unit_owner[u] = 0;
+		extent_granules(&n->ext[i], &first, &nr);
+		range_mark(first, nr, false);
+		used_bytes -= le64_to_cpu(n->ext[i].len);
 	}
 }
 
@@ -183,7 +233,7 @@ static void remove_node(struct node *n)
 {
 	struct node *parent = find(n->parent);
 
-	free_units(n);
+	free_space(n);
 	unindex_node(n);
 	n->live = false;
 	if (parent)
@@ -197,7 +247,7 @@ static void remove_node(struct node *n)
 static const char *add_extents(const struct famfsl_alloc *a, bool extend)
 {
 	u32 i, nr = le32_to_cpu(a->nr_extents);
-	u64 size = le64_to_cpu(a->size), len, u, first, last;
+	u64 size = le64_to_cpu(a->size), len, first, count;
 	struct famfsl_extent *ext;
 	struct node *n;
 
@@ -239,15 +289,17 @@ static const char *add_extents(const struct famfsl_alloc *a, bool extend)
 		return "file has too many extents";
 	if (size > len)
 		return "file size exceeds its extents";
+	/*
+	 * Each extent is marked once checked, so one that overlaps an
+	 * earlier extent of the same entry is caught too, as the kernel
+	 * does; on a mismatch fsck stops, and the marks do not matter.
+	 */
 	for (i = 0; i < nr; i++) {
-		first = (le64_to_cpu(a->ext[i].dev_offset) - data_offset) /
-			FAMFSL_ALLOC_UNIT;
-		last = first + le64_to_cpu(a->ext[i].len) / FAMFSL_ALLOC_UNIT;
-		for (u = first; u < last; u++) {
-			if (unit_owner[u])
-				return "extent overlaps another file";
-			unit_owner[u] = n - nodes + 1;
-		}
+		extent_granules(&a->ext[i], &first, &count);
+		if (range_busy(first, count))
+			return "extent overlaps another file";
+		range_mark(first, count, true);
+		used_bytes += le64_to_cpu(a->ext[i].len);
 	}
 	n->len = len;
 	n->size = size;
@@ -551,7 +603,7 @@ static void print_help(FILE *f)
 		"unless --compact is given.\n"
 		"  -v, --verbose  print every log entry\n"
 		"      --compact  if clean, replace the log with the smallest that\n"
-		"                 rebuilds the tree (unmounted; version 2)\n"
+		"                 rebuilds the tree (unmounted; version 2 or 3)\n"
 		"  -h, --help     this help\n"
 		"Exit status: 0 clean, 4 errors found, 8 operational error.\n");
 }
@@ -619,10 +671,11 @@ int main(int argc, char **argv)
 	capacity = le64_to_cpu(h.capacity);
 	end = le64_to_cpu(h.next_index);
 	data_offset = le64_to_cpu(sb.data_offset);
-	nr_units = (le64_to_cpu(sb.dev_size) - data_offset) / FAMFSL_ALLOC_UNIT;
+	granule = famfsl_sb_granule(&sb);
+	nr_granules = (le64_to_cpu(sb.dev_size) - data_offset) / granule;
 	nodes = calloc(end + 1, sizeof(*nodes));
-	unit_owner = calloc(nr_units, sizeof(*unit_owner));
-	if (!nodes || !unit_owner || !index_init(end + 1)) {
+	used_map = calloc((nr_granules + 63) / 64, sizeof(*used_map));
+	if (!nodes || !used_map || !index_init(end + 1)) {
 		perror("fsck.famfs_lite");
 		return FSCK_FAILED;
 	}
@@ -667,16 +720,23 @@ int main(int argc, char **argv)
 		else
 			files++;
 	}
-	for (i = 0; i < nr_units; i++)
-		used += !!unit_owner[i];
+	/*
+	 * Space in MiB, what is used rounded up (a version 3 file may hold
+	 * a few 4 KiB blocks), and on version 3 the exact count of blocks.
+	 */
+	used = (used_bytes + (1 << 20) - 1) >> 20;
 	printf("%s: clean: %llu files, %llu directories, ", dev.path,
 	       (unsigned long long)files, (unsigned long long)dirs);
 	printf("%llu of %llu MiB used, log %llu of %llu entries",
-	       (unsigned long long)(used * (FAMFSL_ALLOC_UNIT >> 20)),
-	       (unsigned long long)(nr_units * (FAMFSL_ALLOC_UNIT >> 20)),
+	       (unsigned long long)used,
+	       (unsigned long long)((nr_granules * granule) >> 20),
 	       (unsigned long long)end, (unsigned long long)capacity);
 	if (le32_to_cpu(sb.version) != FAMFSL_VERSION_1)
 		printf(", generation %llu", (unsigned long long)gen);
+	if (granule == FAMFSL_BLOCK_SIZE)
+		printf(", %llu of %llu blocks of 4 KiB used",
+		       (unsigned long long)(used_bytes / granule),
+		       (unsigned long long)nr_granules);
 	printf("\n");
 	return do_compact ? compact(&dev, &sb, gen, &h) : FSCK_OK;
 }

@@ -15,7 +15,8 @@
  *   famfsl_poke DEV get gen
  *
  * VALUE is a number, or text for the name fields.  "log" and "entry" are
- * those of the log area the log_gen word names (version 2).
+ * those of the log area the log_gen word names (versions 2 and 3).  An
+ * EXTEND entry's fields are the alloc.* ones (the two share a layout).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,7 @@ static const struct field entry_fields[] = {
 	E(create.name_len, 2), E(create.name, 0),
 	E(alloc.ino, 8), E(alloc.size, 8), E(alloc.nr_extents, 4),
 	E(alloc.ext[0].dev_offset, 8), E(alloc.ext[0].len, 8),
+	E(alloc.ext[1].dev_offset, 8), E(alloc.ext[1].len, 8),
 	E(setattr.ino, 8), E(setattr.valid, 4),
 	E(unlink.ino, 8), E(unlink.parent, 8),
 	E(rename.ino, 8), E(rename.new_parent, 8), E(rename.replaced, 8),
