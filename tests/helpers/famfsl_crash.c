@@ -39,7 +39,7 @@
  * committed metadata (the superblock's 2 MiB with the log_gen word, both
  * log areas' headers and the active area's entries [0, next_index): all
  * that mount and fsck read, but for the torn-tail notice; the layout is
- * read from the image, version 2 or 1) has the tree and fsck verdict of
+ * read from the image, version 3, 2 or 1) has the tree and fsck verdict of
  * that one; it is judged against its own operations without mounting
  * again.  An image whose layout does not parse is mounted
  * (FAMFSL_CRASH_FULL=1 mounts every point).
@@ -642,6 +642,15 @@ static void join(char *out, const char *dir, char kind)
 		snprintf(out, PATH_LEN, "%c%u", kind, ++name_seq);
 }
 
+/*
+ * The most 2 MiB units the model's files can hold: each file of n bytes
+ * at most n rounded up to 2 MiB, whatever the format version.  Version
+ * 3 gives a file under 2 MiB only its 4 KiB blocks, packed into units
+ * that other small files share, so it holds less; but were every small
+ * file alone in a unit, this would still be the bound.  The workload
+ * stops allocating at 20 of the 30 units of its 64 MiB device (2 MiB of
+ * log), so an allocation never fails for space, fragmented or not.
+ */
 static long long allocated_units(void)
 {
 	size_t i;
@@ -779,9 +788,9 @@ static int cmd_workload(int argc, char **argv)
 
 /*
  * What mount and fsck read of an image (but for the torn-tail notice):
- * the superblock's 2 MiB, which hold the log_gen word (version 2), the
- * headers of the log areas, and the active area's committed entries
- * [0, next_index).  All read from the image itself.
+ * the superblock's 2 MiB, which hold the log_gen word (versions 2 and
+ * 3), the headers of the log areas, and the active area's committed
+ * entries [0, next_index).  All read from the image itself.
  */
 struct span {
 	u64 from, to;
@@ -824,7 +833,7 @@ static unsigned int committed_spans(const unsigned char *img, size_t size,
 	log = le64_to_cpu(sb.log_offset);
 	len = le64_to_cpu(sb.log_len);
 	if (le64_to_cpu(sb.magic) != FAMFSL_SB_MAGIC ||
-	    (version != FAMFSL_VERSION && version != FAMFSL_VERSION_1) ||
+	    version < FAMFSL_VERSION_MIN || version > FAMFSL_VERSION ||
 	    log < FAMFSL_GEN_OFFSET + 8 || log > size || len > size - log)
 		return 0;
 	area_len = version == FAMFSL_VERSION_1 ? len : len / 2;
