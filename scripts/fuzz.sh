@@ -28,7 +28,7 @@ for ((first = 0; first < images; first += per_boot)); do
 	# About 3 to 8 images a second under TCG here; allow 1 a second.
 	tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' -T $((n + 300)) \
 		-g "$n-$seed-$first" fuzz |
-		grep -vE '^ +\| (/dev/dax0|/tmp/base.img|base [0-9a-f]+:)'
+		grep -vE '^ +\| (/dev/dax0|/tmp/base2?.img|base [0-9a-f]+:)'
 done
 secs=$(($(date +%s) - start))
 echo "fuzz: $images images of seed $seed in ${secs}s"

@@ -6,15 +6,20 @@
 # walked, changed where writable, unmounted and checked again.  Mount and
 # fsck must agree on every image and give the same reason for a refusal.
 #
-# $1 is COUNT[-SEED[-FIRST]]: images FIRST .. FIRST+COUNT-1 of SEED
-# (default 300 images of seed 1 from 0).  The images listed in
-# /tests/fuzz-regressions.txt (tests/fuzz/regressions.txt) run first.
+# $1 is COUNT[-SEED[-FIRST[-COUNT2]]]: images FIRST .. FIRST+COUNT-1 of
+# SEED (default 300 images of seed 1 from 0) of a base image of format
+# version 3 (mkfs's default: 4 KiB extents), then FIRST .. FIRST+COUNT2-1
+# of a version 2 base (2 MiB extents; COUNT2 is COUNT / 5 unless given,
+# so 0-S-I-1 replays image I of a version 2 failure).  The images listed
+# in /tests/fuzz-regressions.txt (tests/fuzz/regressions.txt) run first,
+# on the version 3 base.
 # The guest boots with memmap=1G$0x80000000; dax0 is 64 MiB of it.
 . /tests/lib.sh
 
 MB=1048576
 C=/mnt/fuzz
 BASE=/tmp/base.img
+BASE2=/tmp/base2.img
 # Images per CASE line: the log shows batches, and every failing image.
 BATCH=500
 
@@ -24,9 +29,13 @@ rest=${arg#"$COUNT"}
 rest=${rest#-}
 SEED=${rest%%-*}
 SEED=${SEED:-1}
-FIRST=${rest#"$SEED"}
-FIRST=${FIRST#-}
+rest=${rest#"$SEED"}
+rest=${rest#-}
+FIRST=${rest%%-*}
 FIRST=${FIRST:-0}
+COUNT2=${rest#"$FIRST"}
+COUNT2=${COUNT2#-}
+COUNT2=${COUNT2:-$((COUNT / 5))}
 
 case_load() {
 	# A kernel without its modules here (a debug kernel, run-guest.sh -k)
@@ -67,10 +76,11 @@ fill_dir() {
 	[ "$1" -lt 2 ] || rm $C/d$(($1 - 2))/f0
 }
 
-# The base image: made the same way in every guest, then given a fixed
-# uuid and fixed times, so "seed iteration" names one image everywhere.
-case_base() {
-	mkfs.famfs_lite -f -l 2M /dev/dax0 > /dev/null
+# make_base VERSION IMAGE: the base image, made the same way in every
+# guest, then given a fixed uuid and fixed times, so "seed iteration"
+# names one image everywhere.
+make_base() {
+	mkfs.famfs_lite -f -F $1 -l 2M /dev/dax0 > /dev/null
 	mount -t famfs_lite /dev/dax0 $C
 	for i in 0 1 2 3 4 5 6 7 8 9 10 11; do
 		fill_dir $i
@@ -84,20 +94,30 @@ case_base() {
 	printf x | dd of=$C/d1/f3 bs=1 seek=$((5 * MB)) conv=notrunc 2> /dev/null
 	umount $C
 	fsck.famfs_lite /dev/dax0
-	dd if=/dev/dax0 of=$BASE bs=$MB 2> /dev/null
-	famfsl_fuzz base $BASE
-	fsck.famfs_lite $BASE
+	dd if=/dev/dax0 of=$2 bs=$MB 2> /dev/null
+	famfsl_fuzz base $2
+	fsck.famfs_lite $2
+}
+
+case_base() {
+	make_base 3 $BASE
+	[ "$(famfsl_poke $BASE get sb version)" = 3 ]
+}
+
+case_base2() {
+	make_base 2 $BASE2
+	[ "$(famfsl_poke $BASE2 get sb version)" = 2 ]
 }
 
 case_regressions() {
 	famfsl_fuzz replay $BASE /dev/dax0 $C /tests/fuzz-regressions.txt
 }
 
-# fuzz_batch FIRST N: images FIRST .. FIRST+N-1 of SEED.
+# fuzz_batch FIRST N [BASE]: images FIRST .. FIRST+N-1 of SEED.
 fuzz_batch() {
-	echo "seed $SEED images $1 to $(($1 + $2 - 1))" > /dev/console
+	echo "seed $SEED images $1 to $(($1 + $2 - 1)) of ${3:-$BASE}" > /dev/console
 	_rc=0
-	famfsl_fuzz run $BASE /dev/dax0 $C $SEED $1 $2 || _rc=$?
+	famfsl_fuzz run ${3:-$BASE} /dev/dax0 $C $SEED $1 $2 || _rc=$?
 	# Memory that grows batch after batch would be a leak.
 	echo "after: $(grep -E '^(MemFree|Slab):' /proc/meminfo | tr -s ' ' | tr '\n' ' ')"
 	return $_rc
@@ -118,4 +138,15 @@ while [ $i -lt $end ]; do
 	run_case "fuzz-seed-$SEED-images-$i-$((i + n - 1))" fuzz_batch $i $n
 	i=$((i + n))
 done
+if [ "$COUNT2" -gt 0 ]; then
+	run_case base-image-v2 case_base2
+	i=$FIRST
+	end=$((FIRST + COUNT2))
+	while [ $i -lt $end ]; do
+		n=$BATCH
+		[ $((i + n)) -le $end ] || n=$((end - i))
+		run_case "fuzz-v2-seed-$SEED-images-$i-$((i + n - 1))" fuzz_batch $i $n $BASE2
+		i=$((i + n))
+	done
+fi
 run_case unload case_unload

@@ -28,6 +28,16 @@
  * of another entry (an inode number, an extent), extents into the log or
  * the superblock, invalid names.  Seven images in ten have their
  * checksums recomputed, so the checks past the checksum are reached.
+ *
+ * Extents are made at the base's granule and around it: version 3 (4 KiB
+ * blocks) gets extents a block apart from others (adjacent: valid if
+ * free), sharing one block with another file's or with the entry's
+ * other extent, not block-aligned, crossing a 2 MiB unit boundary,
+ * starting mid-unit as a grown file's do, and straddling the data
+ * area's start or end; version 2 (2 MiB units) gets the same, which it
+ * must refuse where they are not whole units.  A superblock may be
+ * switched to another version, with or without the allocation unit that
+ * version needs (tests/guest/fuzz.sh fuzzes a version 2 base too).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -51,6 +61,8 @@
 #include "famfsl_tool.h"
 
 #define MIB		0x100000ULL
+#define BLK		FAMFSL_BLOCK_SIZE
+#define UNIT		FAMFSL_ALLOC_UNIT
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 /* a fixed time for the reproducible base image */
 #define BASE_TIME	1700000000ULL
@@ -208,6 +220,7 @@ struct image {
 	u64 capacity;
 	u64 dev_size;
 	u64 data_offset;
+	u64 granule;		/* the base's: famfsl_sb_granule() */
 	/* the base's tree and values found in it */
 	struct node *nodes;
 	u64 nr_nodes;
@@ -216,6 +229,9 @@ struct image {
 	u64 nr_inos;
 	struct famfsl_extent *exts;
 	u64 nr_exts;
+	/* one byte per 4 KiB block of the data area: held by a live file */
+	unsigned char *busy;
+	u64 nr_blocks;
 };
 
 static struct famfsl_superblock *img_sb(struct image *im)
@@ -435,7 +451,7 @@ static u64 pick_ino(struct image *im)
 static struct famfsl_extent pick_ext(struct image *im)
 {
 	struct famfsl_extent none = {
-		cpu_to_le64(im->data_offset), cpu_to_le64(FAMFSL_ALLOC_UNIT)
+		cpu_to_le64(im->data_offset), cpu_to_le64(im->granule)
 	};
 
 	return im->nr_exts ? im->exts[below(im->nr_exts)] : none;
@@ -451,7 +467,8 @@ static u64 pick_of(const u64 *v, unsigned int n)
 static u64 pick_value(struct image *im, enum value_kind kind, unsigned int width,
 		      u64 cur, u64 index)
 {
-	u64 au = FAMFSL_ALLOC_UNIT, v;
+	u64 au = UNIT, v;
+	struct famfsl_extent x;
 
 	switch (below(8)) {
 	case 0:
@@ -487,7 +504,8 @@ static u64 pick_value(struct image *im, enum value_kind kind, unsigned int width
 		}
 		return pick_ino(im);
 	case K_OFF:
-		switch (below(12)) {
+		x = pick_ext(im);
+		switch (below(20)) {
 		case 0:
 			return FAMFSL_LOG_OFFSET;
 		case 1:
@@ -507,11 +525,30 @@ static u64 pick_value(struct image *im, enum value_kind kind, unsigned int width
 		case 8:
 			return le64_to_cpu(pick_ext(im).dev_offset) + au;
 		case 9:
-			return le64_to_cpu(pick_ext(im).dev_offset) + 4096;
+			return le64_to_cpu(x.dev_offset) + BLK;
+		/*
+		 * At 4 KiB: another extent's last block, its end, its
+		 * start less one block, a unit's last block, misaligned.
+		 */
+		case 10:
+			return le64_to_cpu(x.dev_offset) + le64_to_cpu(x.len) - BLK;
+		case 11:
+			return le64_to_cpu(x.dev_offset) + le64_to_cpu(x.len);
+		case 12:
+			return le64_to_cpu(x.dev_offset) - BLK;
+		case 13:
+			return im->data_offset - BLK;
+		case 14:
+			return im->dev_size - BLK;
+		case 15:
+			return im->data_offset + below((im->dev_size -
+					im->data_offset) / au) * au + au - BLK;
+		case 16:
+			return le64_to_cpu(x.dev_offset) + 512 * (1 + below(7));
 		}
-		return le64_to_cpu(pick_ext(im).dev_offset);
+		return le64_to_cpu(x.dev_offset);
 	case K_LEN:
-		switch (below(10)) {
+		switch (below(15)) {
 		case 0:
 			return 4096;
 		case 1:
@@ -528,6 +565,16 @@ static u64 pick_value(struct image *im, enum value_kind kind, unsigned int width
 			return 1ULL << 63;
 		case 7:
 			return im->dev_size + au;
+		case 8:
+			return BLK * (2 + below(600));
+		case 9:
+			return au - BLK;
+		case 10:
+			return au + BLK;
+		case 11:
+			return le64_to_cpu(pick_ext(im).len) + BLK;
+		case 12:
+			return BLK + 512;
 		}
 		return le64_to_cpu(pick_ext(im).len);
 	case K_SIZE:
@@ -710,7 +757,7 @@ static u64 pick_entry(struct image *im)
 		return im->n - 1 - below(im->n < 10 ? im->n : 10);
 	case 1:
 		/* the first entry of a chosen type from a random start */
-		want = 1 + below(5);
+		want = 1 + below(6);
 		for (i = below(im->n); i < im->n; i++)
 			if (le32_to_cpu(img_entry(im, i)->type) == want)
 				return i;
@@ -743,35 +790,125 @@ static void set_name(char *name, __le16 *len, const char *src, u16 n)
 	*len = cpu_to_le16(n);
 }
 
-/* Does a live file of the base own the data unit at @off? */
-static bool unit_used(struct image *im, u64 off)
+/* Mark the 4 KiB blocks of the base's live files in im->busy. */
+static void mark_busy(struct image *im)
 {
 	struct node *nd;
-	u64 i, start;
+	u64 i, b, first, last;
 	u32 k;
 
+	im->nr_blocks = (im->dev_size - im->data_offset) / BLK;
+	im->busy = calloc(im->nr_blocks + 1, 1);
+	if (!im->busy) {
+		perror("famfsl_fuzz");
+		exit(2);
+	}
 	for (i = 0; i < im->nr_nodes; i++) {
 		nd = &im->nodes[i];
 		for (k = 0; nd->live && nd->allocated && k < nd->nr; k++) {
-			start = le64_to_cpu(nd->ext[k].dev_offset);
-			if (off >= start &&
-			    off - start < le64_to_cpu(nd->ext[k].len))
-				return true;
+			first = le64_to_cpu(nd->ext[k].dev_offset);
+			last = first + le64_to_cpu(nd->ext[k].len);
+			if (first < im->data_offset || last > im->dev_size ||
+			    last < first)
+				continue;
+			first = (first - im->data_offset) / BLK;
+			last = (last - im->data_offset + BLK - 1) / BLK;
+			for (b = first; b < last; b++)
+				im->busy[b] = 1;
 		}
 	}
-	return false;
 }
 
-/* A free data unit of the base, or the first one. */
+/* Is [@off, @off + @len) inside the data area and held by no base file? */
+static bool space_free(struct image *im, u64 off, u64 len)
+{
+	u64 b;
+
+	if (off < im->data_offset || off > im->dev_size ||
+	    len > im->dev_size - off)
+		return false;
+	for (b = (off - im->data_offset) / BLK;
+	     b < (off + len - im->data_offset + BLK - 1) / BLK; b++)
+		if (im->busy[b])
+			return false;
+	return true;
+}
+
+/*
+ * Free space of the base for @len bytes at a multiple of @align from the
+ * data area's start, the first from a random place (@random) or from the
+ * start; the data area's start if there is none.
+ */
+static u64 free_space(struct image *im, u64 len, u64 align, bool random)
+{
+	u64 slots = (im->dev_size - im->data_offset) / align, i, at, off;
+
+	at = random ? below(slots) : 0;
+	for (i = 0; i < slots; i++) {
+		off = im->data_offset + (at + i) % slots * align;
+		if (space_free(im, off, len))
+			return off;
+	}
+	return im->data_offset;
+}
+
+/* A free data unit of the base, the first one. */
 static u64 free_unit(struct image *im)
 {
-	u64 off;
+	return free_space(im, UNIT, UNIT, false);
+}
 
-	for (off = im->data_offset; off < im->dev_size;
-	     off += FAMFSL_ALLOC_UNIT)
-		if (!unit_used(im, off))
-			return off;
-	return im->data_offset;
+/* A length at and around the granules: blocks, a unit less or more one. */
+static u64 pick_len(void)
+{
+	return pick_of((const u64[]){ BLK, BLK * (1 + below(16)), UNIT - BLK,
+				      UNIT, UNIT + BLK,
+				      BLK * (1 + below(1000)) }, 6);
+}
+
+/*
+ * A place for an extent of @len bytes at the edges of the granules:
+ * free space, next to another file's extent (free, or sharing one block
+ * with it), across a 2 MiB boundary, straddling the data area's start or
+ * end, or not block-aligned.
+ */
+static u64 pick_place(struct image *im, u64 len, const char **what)
+{
+	struct famfsl_extent x = pick_ext(im);
+	u64 xs = le64_to_cpu(x.dev_offset), xe = xs + le64_to_cpu(x.len);
+
+	switch (below(11)) {
+	case 0:
+		*what = "after an extent";
+		return xe;
+	case 1:
+		*what = "before an extent";
+		return xs - len;
+	case 2:
+		*what = "on an extent's last block";
+		return xe - BLK;
+	case 3:
+		*what = "on an extent's first block";
+		return xs - len + BLK;
+	case 4:
+		*what = "across a unit boundary";
+		return free_space(im, 2 * UNIT, UNIT, true) + UNIT -
+		       (len / 2 & ~(BLK - 1));
+	case 5:
+		*what = "over the data start";
+		return im->data_offset - BLK;
+	case 6:
+		*what = "over the data end";
+		return im->dev_size - len + BLK;
+	case 7:
+		*what = "at the data end";
+		return im->dev_size - len;
+	case 8:
+		*what = "misaligned";
+		return free_space(im, len + BLK, BLK, true) + 512 * (1 + below(7));
+	}
+	*what = "in free space";
+	return free_space(im, len, BLK, true);
 }
 
 /* Append an entry crafted to hit one rule of the replay. */
@@ -779,12 +916,15 @@ static void craft(struct image *im, struct sealing *s)
 {
 	struct node *a, *b, *c;
 	struct famfsl_entry *e;
+	struct famfsl_extent x;
+	const char *what, *what2;
 	char name[32];
-	u64 off, v[6];
+	u64 off, len, off2, len2, v[6];
+	u32 k;
 	int n;
 
 	n = snprintf(name, sizeof(name), "fz%llu", (unsigned long long)below(1000));
-	switch (below(16)) {
+	switch (below(20)) {
 	case 0:	/* a directory into its own subtree */
 		a = pick_node(im, 1, true);
 		b = pick_node(im, 1, true);
@@ -948,6 +1088,110 @@ static void craft(struct image *im, struct sealing *s)
 		     le32_to_cpu(e->extend.nr_extents), (unsigned long long)off,
 		     (unsigned long long)le64_to_cpu(e->extend.size));
 		break;
+	case 16: /* a new file with space at the edges of the granules */
+	case 17:
+		a = pick_node(im, 1, true);
+		e = append(im, s, FAMFSL_CREATE);
+		e->create.ino = cpu_to_le64(im->max_ino + 1);
+		e->create.parent = cpu_to_le64(a->ino);
+		e->create.mode = cpu_to_le32(S_IFREG | 0640);
+		set_name(e->create.name, &e->create.name_len, name, n);
+		len = pick_len();
+		off = pick_place(im, len, &what);
+		len2 = chance(50) ? 0 : pick_len();
+		switch (below(3)) {
+		case 0:
+			what2 = "continuing it";
+			off2 = off + len;
+			break;
+		case 1:
+			what2 = "sharing its last block";
+			off2 = off + len - BLK;
+			break;
+		default:
+			off2 = pick_place(im, len2, &what2);
+			break;
+		}
+		e = append(im, s, FAMFSL_ALLOC);
+		e->alloc.ino = cpu_to_le64(im->max_ino + 1);
+		e->alloc.nr_extents = cpu_to_le32(len2 ? 2 : 1);
+		e->alloc.ext[0].dev_offset = cpu_to_le64(off);
+		e->alloc.ext[0].len = cpu_to_le64(len);
+		if (len2) {
+			e->alloc.ext[1].dev_offset = cpu_to_le64(off2);
+			e->alloc.ext[1].len = cpu_to_le64(len2);
+		}
+		e->alloc.size = cpu_to_le64(chance(80) ? below(len + len2 + 1) :
+					    len + len2 + 1);
+		note(" create and alloc %llu: %#llx+%#llx %s",
+		     (unsigned long long)im->max_ino + 1,
+		     (unsigned long long)off, (unsigned long long)len, what);
+		if (len2)
+			note(", %#llx+%#llx %s", (unsigned long long)off2,
+			     (unsigned long long)len2, what2);
+		break;
+	case 18: /* growth as the kernel places it, offsets agreeing mod 2 MiB */
+		a = pick_node(im, 0, true);
+		for (k = 0, len2 = 0; a->allocated && k < a->nr; k++)
+			len2 += le64_to_cpu(a->ext[k].len);
+		off = free_space(im, 2 * UNIT, UNIT, true) + len2 % UNIT;
+		len = UNIT - len2 % UNIT + below(2) * UNIT;
+		switch (below(4)) {
+		case 0:
+			what = "a block early";
+			off -= BLK;
+			break;
+		case 1:
+			what = "on its own last block";
+			off = a->allocated && a->nr ?
+			      le64_to_cpu(a->ext[a->nr - 1].dev_offset) +
+			      le64_to_cpu(a->ext[a->nr - 1].len) - BLK : off;
+			break;
+		default:
+			what = "mid-unit";
+			break;
+		}
+		e = append(im, s, FAMFSL_EXTEND);
+		e->extend.ino = cpu_to_le64(a->ino);
+		e->extend.nr_extents = cpu_to_le32(1);
+		e->extend.ext[0].dev_offset = cpu_to_le64(off);
+		e->extend.ext[0].len = cpu_to_le64(len);
+		v[0] = a->size;
+		v[1] = len2 + 1 + below(len);
+		v[2] = len2 + len;
+		v[3] = len2 + len + 1;
+		e->extend.size = cpu_to_le64(v[below(4)]);
+		note(" extend %llu of %#llx bytes of extents by %#llx+%#llx %s to %llu",
+		     (unsigned long long)a->ino, (unsigned long long)len2,
+		     (unsigned long long)off, (unsigned long long)len, what,
+		     (unsigned long long)le64_to_cpu(e->extend.size));
+		break;
+	case 19: /* an extent of the log moved by a block, or onto another's */
+		for (off = pick_entry(im), k = 0; k < im->n; k++) {
+			e = img_entry(im, (off + k) % im->n);
+			if ((le32_to_cpu(e->type) == FAMFSL_ALLOC ||
+			     le32_to_cpu(e->type) == FAMFSL_EXTEND) &&
+			    e->alloc.nr_extents)
+				break;
+		}
+		if (k == im->n)
+			break;
+		off = (off + k) % im->n;
+		k = below(FAMFSL_MAX_EXTENTS);
+		if (k >= le32_to_cpu(e->alloc.nr_extents))
+			k = 0;
+		off2 = le64_to_cpu(e->alloc.ext[k].dev_offset);
+		x = pick_ext(im);
+		v[0] = off2 + BLK;
+		v[1] = off2 - BLK;
+		v[2] = off2 + UNIT - BLK;
+		v[3] = le64_to_cpu(x.dev_offset) + le64_to_cpu(x.len) - BLK;
+		off2 = v[below(4)];
+		e->alloc.ext[k].dev_offset = cpu_to_le64(off2);
+		touch_entry(s, off);
+		note(" entry %llu extent %u moved to %#llx", (unsigned long long)off,
+		     k, (unsigned long long)off2);
+		break;
 	case 12: /* an uncommitted entry past the commit point */
 		off = le64_to_cpu(img_hdr(im)->next_index);
 		if (off < im->capacity) {
@@ -980,6 +1224,18 @@ static void mutate_once(struct image *im, struct sealing *s)
 
 	switch (below(20)) {
 	case 0:
+		if (chance(30)) {
+			/* another version, with its allocation unit or not */
+			type = 1 + below(FAMFSL_VERSION);
+			img_sb(im)->version = cpu_to_le32(type);
+			img_sb(im)->alloc_unit = cpu_to_le32(chance(80) ?
+				(type >= FAMFSL_VERSION_BLOCKS ? BLK : UNIT) :
+				(type >= FAMFSL_VERSION_BLOCKS ? UNIT : BLK));
+			note(" sb version=%u alloc_unit=%#x", type,
+			     le32_to_cpu(img_sb(im)->alloc_unit));
+			return;
+		}
+		fallthrough;
 	case 1:
 		f = &sb_fields[below(ARRAY_SIZE(sb_fields))];
 		note(" sb");
@@ -1082,6 +1338,7 @@ static int load_base(struct base *b, const char *path)
 	im->meta_len = le64_to_cpu(sb->data_offset);
 	im->dev_size = le64_to_cpu(sb->dev_size);
 	im->data_offset = im->meta_len;
+	im->granule = famfsl_sb_granule(sb);
 	im->capacity = le64_to_cpu(h->capacity);
 	im->n = le64_to_cpu(h->next_index);
 	if (im->meta_len > b->size || im->meta_len > 64 * MIB ||
@@ -1095,6 +1352,7 @@ static int load_base(struct base *b, const char *path)
 		goto bad;
 	memcpy(im->buf, b->meta, im->meta_len);
 	model_base(im);
+	mark_busy(im);
 	return 0;
 bad:
 	fprintf(stderr, "%s: not a usable base image\n", path);
@@ -1458,7 +1716,8 @@ static void change_tree(int mfd, struct walk *w)
 			op("create", name, fd);
 			if (fd >= 0) {
 				op("fallocate", name,
-				   fallocate(fd, 0, 0, FAMFSL_ALLOC_UNIT));
+				   fallocate(fd, 0, 0, chance(50) ? UNIT :
+					     BLK * (1 + below(8))));
 				op("write", name, pwrite(fd, data, sizeof(data), 0));
 				close(fd);
 			}
@@ -1494,7 +1753,7 @@ static void change_tree(int mfd, struct walk *w)
 			if (!fstat(fd, &st))
 				op("write past the end", p,
 				   pwrite(fd, data, 7, st.st_size +
-					  below(3 * FAMFSL_ALLOC_UNIT)));
+					  below(3 * UNIT)));
 			close(fd);
 			break;
 		default:
