@@ -1,28 +1,56 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The data area's allocator: a bitmap of 2 MiB units, first fit, one
- * contiguous extent per request.  The caller serializes calls.
+ * The data area's allocator.  Space is counted in 2 MiB units; on a
+ * version 3 file system a unit may also be shared, block by block (4 KiB),
+ * by the small files packed into it:
+ *
+ *   map bit clear               the unit is wholly free
+ *   map bit set, no chunk       the unit is wholly in use (by one file)
+ *   map bit set, a chunk        some of its blocks are in use: the chunk
+ *                               (in @chunks by unit index) says which
+ *
+ * Large files take runs of wholly free units, first fit from the start of
+ * the data area; small files take blocks in chunks that have room, else
+ * a new chunk from the wholly free unit nearest the end, so small files
+ * gather at the end and do not break up the runs large files need.
+ * The caller serializes calls.
  */
 #include <kunit/visibility.h>
 #include <linux/bitmap.h>
 #include <linux/slab.h>
+#include <linux/xarray.h>
 
 #include "famfs_lite.h"
+
+/**
+ * struct famfsl_chunk - a unit shared block by block
+ * @used: one bit per block, set when in use
+ * @nr_used: bits set in @used; the chunk goes when none are
+ */
+struct famfsl_chunk {
+	DECLARE_BITMAP(used, FAMFSL_CHUNK_BLOCKS);
+	unsigned int nr_used;
+};
 
 /**
  * famfsl_space_init() - make an allocator with all space free
  * @s: the allocator
  * @base: device offset of the data area, a multiple of 2 MiB
  * @end: device offset just past it, a multiple of 2 MiB
+ * @granule: FAMFSL_BLOCK_SIZE or FAMFSL_ALLOC_UNIT: what extents are
+ *	multiples of
  *
  * Return: 0 or -ENOMEM.
  */
-int famfsl_space_init(struct famfsl_space *s, u64 base, u64 end)
+int famfsl_space_init(struct famfsl_space *s, u64 base, u64 end, u64 granule)
 {
 	s->base = base;
+	s->granule = granule;
 	s->nr_units = (end - base) / FAMFSL_ALLOC_UNIT;
 	s->nr_free = s->nr_units;
+	s->free_bytes = end - base;
 	s->nr_zeroed = 0;
+	xa_init(&s->chunks);
 	s->map = bitmap_zalloc(s->nr_units, GFP_KERNEL);
 	s->zeroed = bitmap_zalloc(s->nr_units, GFP_KERNEL);
 	if (s->map && s->zeroed)
@@ -38,6 +66,12 @@ EXPORT_SYMBOL_IF_KUNIT(famfsl_space_init);
  */
 void famfsl_space_destroy(struct famfsl_space *s)
 {
+	struct famfsl_chunk *c;
+	unsigned long i;
+
+	xa_for_each(&s->chunks, i, c)
+		kfree(c);
+	xa_destroy(&s->chunks);
 	bitmap_free(s->map);
 	bitmap_free(s->zeroed);
 	s->map = NULL;
@@ -45,26 +79,67 @@ void famfsl_space_destroy(struct famfsl_space *s)
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_space_destroy);
 
-/* Unit index and count of [dev_offset, +len), or false if not whole units inside. */
-static bool famfsl_space_units(struct famfsl_space *s, u64 dev_offset, u64 len,
-			       unsigned long *first, unsigned long *nr)
+/* Whether [dev_offset, +len) is whole granules inside the data area. */
+static bool famfsl_space_valid(struct famfsl_space *s, u64 dev_offset, u64 len)
 {
-	if (dev_offset < s->base || !len ||
-	    (dev_offset - s->base) % FAMFSL_ALLOC_UNIT ||
-	    len % FAMFSL_ALLOC_UNIT)
-		return false;
-	*first = (dev_offset - s->base) / FAMFSL_ALLOC_UNIT;
-	*nr = len / FAMFSL_ALLOC_UNIT;
-	return *first < s->nr_units && *nr <= s->nr_units - *first;
+	return dev_offset >= s->base && len &&
+	       !((dev_offset - s->base) % s->granule) && !(len % s->granule) &&
+	       dev_offset - s->base <= s->nr_units * FAMFSL_ALLOC_UNIT &&
+	       len <= s->nr_units * FAMFSL_ALLOC_UNIT - (dev_offset - s->base);
+}
+
+/*
+ * The part of [@off, @end) in unit @u: its first block and block count,
+ * and whether it is the whole unit.
+ */
+struct famfsl_piece {
+	unsigned long unit;
+	unsigned int block;
+	unsigned int nr;
+	bool whole;
+};
+
+static void famfsl_piece(struct famfsl_space *s, u64 off, u64 end,
+			 unsigned long u, struct famfsl_piece *p)
+{
+	u64 ustart = s->base + (u64)u * FAMFSL_ALLOC_UNIT;
+	u64 lo = max(off, ustart), hi = min(end, ustart + FAMFSL_ALLOC_UNIT);
+
+	p->unit = u;
+	p->block = (lo - ustart) / FAMFSL_BLOCK_SIZE;
+	p->nr = (hi - lo) / FAMFSL_BLOCK_SIZE;
+	p->whole = p->nr == FAMFSL_CHUNK_BLOCKS;
+}
+
+/* The units [*first, *last] that [off, +len) touches. */
+static void famfsl_units_of(struct famfsl_space *s, u64 off, u64 len,
+			    unsigned long *first, unsigned long *last)
+{
+	*first = (off - s->base) / FAMFSL_ALLOC_UNIT;
+	*last = (off + len - 1 - s->base) / FAMFSL_ALLOC_UNIT;
+}
+
+/* Whether all of piece @p is free. */
+static bool famfsl_piece_free(struct famfsl_space *s,
+			      const struct famfsl_piece *p)
+{
+	struct famfsl_chunk *c;
+
+	if (!test_bit(p->unit, s->map))
+		return true;
+	c = xa_load(&s->chunks, p->unit);
+	return c && !p->whole &&
+	       find_next_bit(c->used, p->block + p->nr, p->block) >=
+	       p->block + p->nr;
 }
 
 /**
- * famfsl_space_find() - find free space for one contiguous extent
+ * famfsl_space_find() - find free space for one run of whole units
  * @s: the allocator
  * @len: bytes wanted; rounded up to whole units
  * @from: device offset to start looking at
- * @dev_offset: receives the device offset of the first free run at or
- *	after @from that is long enough; nothing is taken
+ * @dev_offset: receives the device offset of the first run of wholly free
+ *	units at or after @from that is long enough; nothing is taken
  *
  * Return: 0, -EINVAL for a zero length, or -ENOSPC if no run of free
  * units is long enough.
@@ -92,7 +167,81 @@ int famfsl_space_find(struct famfsl_space *s, u64 len, u64 from,
 EXPORT_SYMBOL_IF_KUNIT(famfsl_space_find);
 
 /**
- * famfsl_space_alloc() - allocate one contiguous extent
+ * famfsl_space_find_shared() - find free blocks in a unit shared already
+ * @s: the allocator
+ * @len: bytes wanted, a multiple of FAMFSL_BLOCK_SIZE up to 2 MiB
+ * @from: device offset to start looking at
+ * @dev_offset: receives the device offset of the first run of @len free
+ *	bytes at or after @from inside one shared unit; nothing is taken
+ *
+ * Return: 0, -EINVAL for a length that is not whole blocks of one unit,
+ * or -ENOSPC if no shared unit has such a run.
+ */
+int famfsl_space_find_shared(struct famfsl_space *s, u64 len, u64 from,
+			     u64 *dev_offset)
+{
+	unsigned int nr = len / FAMFSL_BLOCK_SIZE, block, pos;
+	unsigned long u = 0;
+	struct famfsl_chunk *c;
+
+	if (!len || len % FAMFSL_BLOCK_SIZE || len > FAMFSL_ALLOC_UNIT)
+		return -EINVAL;
+	if (from > s->base)
+		u = (from - s->base) / FAMFSL_ALLOC_UNIT;
+	xa_for_each_start(&s->chunks, u, c, u) {
+		if (FAMFSL_CHUNK_BLOCKS - c->nr_used < nr)
+			continue;
+		block = 0;
+		if (s->base + (u64)u * FAMFSL_ALLOC_UNIT < from)
+			block = (from - s->base) % FAMFSL_ALLOC_UNIT /
+				FAMFSL_BLOCK_SIZE;
+		pos = bitmap_find_next_zero_area(c->used, FAMFSL_CHUNK_BLOCKS,
+						 block, nr, 0);
+		if (pos + nr <= FAMFSL_CHUNK_BLOCKS) {
+			*dev_offset = s->base + (u64)u * FAMFSL_ALLOC_UNIT +
+				      (u64)pos * FAMFSL_BLOCK_SIZE;
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+EXPORT_SYMBOL_IF_KUNIT(famfsl_space_find_shared);
+
+/**
+ * famfsl_space_find_last() - find the last wholly free unit before an offset
+ * @s: the allocator
+ * @below: device offset the unit must start before
+ * @dev_offset: receives the unit's device offset; nothing is taken
+ *
+ * Small files start new shared units here, at the end of the data area.
+ *
+ * Return: 0, or -ENOSPC if no unit before @below is wholly free.
+ */
+int famfsl_space_find_last(struct famfsl_space *s, u64 below, u64 *dev_offset)
+{
+	unsigned long u, end = s->nr_units, w;
+
+	if (below <= s->base)
+		return -ENOSPC;
+	if (below - s->base < s->nr_units * FAMFSL_ALLOC_UNIT)
+		end = DIV_ROUND_UP_ULL(below - s->base, FAMFSL_ALLOC_UNIT);
+	/* a word at a time from the end: the map has no find_last_zero_bit */
+	for (u = end; u > 0;) {
+		w = ~s->map[(u - 1) / BITS_PER_LONG] &
+		    BITMAP_LAST_WORD_MASK(u);
+		if (w) {
+			u = round_down(u - 1, BITS_PER_LONG) + __fls(w);
+			*dev_offset = s->base + (u64)u * FAMFSL_ALLOC_UNIT;
+			return 0;
+		}
+		u = round_down(u - 1, BITS_PER_LONG);
+	}
+	return -ENOSPC;
+}
+EXPORT_SYMBOL_IF_KUNIT(famfsl_space_find_last);
+
+/**
+ * famfsl_space_alloc() - allocate one run of whole units
  * @s: the allocator
  * @len: bytes wanted; rounded up to whole units
  * @dev_offset: receives the extent's device offset
@@ -112,50 +261,138 @@ int famfsl_space_alloc(struct famfsl_space *s, u64 len, u64 *dev_offset)
 EXPORT_SYMBOL_IF_KUNIT(famfsl_space_alloc);
 
 /**
- * famfsl_space_mark() - record an extent found in the log as in use
- * @s: the allocator
- * @dev_offset: device offset of the extent
- * @len: its length
- *
- * Return: 0, or -EUCLEAN if the extent is not whole units inside the
- * data area or overlaps space already in use.
- */
-int famfsl_space_mark(struct famfsl_space *s, u64 dev_offset, u64 len)
-{
-	unsigned long first, nr;
-
-	if (!famfsl_space_units(s, dev_offset, len, &first, &nr))
-		return -EUCLEAN;
-	if (find_next_bit(s->map, first + nr, first) < first + nr)
-		return -EUCLEAN;
-	bitmap_set(s->map, first, nr);
-	s->nr_free -= nr;
-	return 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(famfsl_space_mark);
-
-/**
  * famfsl_space_test() - may an extent found in the log be marked in use?
  * @s: the allocator
  * @dev_offset: device offset of the extent
  * @len: its length
  *
- * Changes nothing: what famfsl_space_mark() would refuse, it refuses.
+ * Changes nothing: what famfsl_space_mark() would refuse as corrupt, it
+ * refuses.
  *
- * Return: 0, or -EUCLEAN if the extent is not whole units inside the
+ * Return: 0, or -EUCLEAN if the extent is not whole granules inside the
  * data area or overlaps space already in use.
  */
 int famfsl_space_test(struct famfsl_space *s, u64 dev_offset, u64 len)
 {
-	unsigned long first, nr;
+	unsigned long u, first, last;
+	struct famfsl_piece p;
 
-	if (!famfsl_space_units(s, dev_offset, len, &first, &nr))
+	if (!famfsl_space_valid(s, dev_offset, len))
 		return -EUCLEAN;
-	if (find_next_bit(s->map, first + nr, first) < first + nr)
+	famfsl_units_of(s, dev_offset, len, &first, &last);
+	/* the whole units between the ends: one bitmap search */
+	if (last > first + 1 &&
+	    find_next_bit(s->map, last, first + 1) < last)
 		return -EUCLEAN;
+	for (u = first; u <= last; u += max(last - first, 1UL)) {
+		famfsl_piece(s, dev_offset, dev_offset + len, u, &p);
+		if (!famfsl_piece_free(s, &p))
+			return -EUCLEAN;
+	}
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_space_test);
+
+/* A new chunk for a wholly free unit, stored; NULL without memory. */
+static struct famfsl_chunk *famfsl_chunk_new(struct famfsl_space *s,
+					     unsigned long u)
+{
+	struct famfsl_chunk *c = kzalloc(sizeof(*c), GFP_KERNEL);
+
+	if (c && xa_err(xa_store(&s->chunks, u, c, GFP_KERNEL))) {
+		kfree(c);
+		c = NULL;
+	}
+	return c;
+}
+
+/* Take piece @p, free and with its chunk in place if it is not whole. */
+static void famfsl_piece_take(struct famfsl_space *s,
+			      const struct famfsl_piece *p)
+{
+	struct famfsl_chunk *c;
+
+	if (!test_and_set_bit(p->unit, s->map))
+		s->nr_free--;
+	if (!p->whole) {
+		c = xa_load(&s->chunks, p->unit);
+		bitmap_set(c->used, p->block, p->nr);
+		c->nr_used += p->nr;
+	}
+}
+
+/**
+ * famfsl_space_mark() - record an extent as in use
+ * @s: the allocator
+ * @dev_offset: device offset of the extent
+ * @len: its length
+ *
+ * Return: 0, -EUCLEAN if the extent is not whole granules inside the data
+ * area or overlaps space already in use, or -ENOMEM (nothing is marked).
+ */
+int famfsl_space_mark(struct famfsl_space *s, u64 dev_offset, u64 len)
+{
+	unsigned long u, first, last, made[2];
+	unsigned int nr_made = 0, i;
+	struct famfsl_piece p;
+	int rc;
+
+	rc = famfsl_space_test(s, dev_offset, len);
+	if (rc)
+		return rc;
+	famfsl_units_of(s, dev_offset, len, &first, &last);
+	/* only the end units can be part units, needing a chunk */
+	for (u = first; u <= last; u += max(last - first, 1UL)) {
+		famfsl_piece(s, dev_offset, dev_offset + len, u, &p);
+		if (p.whole || test_bit(u, s->map))
+			continue;
+		if (!famfsl_chunk_new(s, u)) {
+			for (i = 0; i < nr_made; i++)
+				kfree(xa_erase(&s->chunks, made[i]));
+			return -ENOMEM;
+		}
+		made[nr_made++] = u;
+	}
+	for (u = first; u <= last; u++) {
+		famfsl_piece(s, dev_offset, dev_offset + len, u, &p);
+		famfsl_piece_take(s, &p);
+	}
+	s->free_bytes -= len;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(famfsl_space_mark);
+
+/*
+ * Give back piece @p of a unit in use.  Space not in use is a bug: warn
+ * and give back nothing.  Return: whether it was given back.
+ */
+static bool famfsl_piece_give(struct famfsl_space *s,
+			      const struct famfsl_piece *p)
+{
+	struct famfsl_chunk *c = xa_load(&s->chunks, p->unit);
+
+	if (WARN_ON(!test_bit(p->unit, s->map)))
+		return false;
+	if (!p->whole) {
+		if (WARN_ON(!c || find_next_zero_bit(c->used, p->block + p->nr,
+						     p->block) <
+				  p->block + p->nr))
+			return false;
+		bitmap_clear(c->used, p->block, p->nr);
+		c->nr_used -= p->nr;
+		if (c->nr_used)
+			return true;
+		kfree(xa_erase(&s->chunks, p->unit));
+	} else if (WARN_ON(c)) {
+		return false;
+	}
+	clear_bit(p->unit, s->map);
+	/* what a file held is not zero any more */
+	if (__test_and_clear_bit(p->unit, s->zeroed))
+		s->nr_zeroed--;
+	s->nr_free++;
+	return true;
+}
 
 /**
  * famfsl_space_free() - give back an extent
@@ -164,52 +401,67 @@ EXPORT_SYMBOL_IF_KUNIT(famfsl_space_test);
  *	famfsl_space_mark() took
  * @len: its length
  *
- * An extent that is not whole units inside the data area is a bug: it
+ * An extent that is not whole granules inside the data area is a bug: it
  * warns and frees nothing.
  */
 void famfsl_space_free(struct famfsl_space *s, u64 dev_offset, u64 len)
 {
-	unsigned long first, nr, i;
+	unsigned long u, first, last;
+	struct famfsl_piece p;
 
-	if (WARN_ON(!famfsl_space_units(s, dev_offset, len, &first, &nr)))
+	if (WARN_ON(!famfsl_space_valid(s, dev_offset, len)))
 		return;
-	bitmap_clear(s->map, first, nr);
-	/* what a file held is not zero any more */
-	for (i = first; i < first + nr; i++)
-		if (__test_and_clear_bit(i, s->zeroed))
-			s->nr_zeroed--;
-	s->nr_free += nr;
+	famfsl_units_of(s, dev_offset, len, &first, &last);
+	for (u = first; u <= last; u++) {
+		famfsl_piece(s, dev_offset, dev_offset + len, u, &p);
+		if (famfsl_piece_give(s, &p))
+			s->free_bytes += (u64)p.nr * FAMFSL_BLOCK_SIZE;
+	}
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_space_free);
 
 /**
  * famfsl_space_free_run() - how much free space starts at an offset
  * @s: the allocator
- * @dev_offset: device offset, a multiple of 2 MiB
- * @len: the most bytes of interest, a multiple of 2 MiB
+ * @dev_offset: device offset, a multiple of the granule
+ * @len: the most bytes of interest
  *
- * Return: the bytes of free units from @dev_offset on, at most @len; 0 if
- * @dev_offset is in use or outside the data area.
+ * Return: the bytes of free space from @dev_offset on, at most @len and
+ * whole granules; 0 if @dev_offset is in use or outside the data area.
  */
 u64 famfsl_space_free_run(struct famfsl_space *s, u64 dev_offset, u64 len)
 {
-	unsigned long first, nr, busy;
+	unsigned long u;
+	struct famfsl_chunk *c;
+	unsigned int block, busy;
+	u64 run = 0, room;
 
-	if (dev_offset < s->base || (dev_offset - s->base) % FAMFSL_ALLOC_UNIT)
+	if (!famfsl_space_valid(s, dev_offset, s->granule))
 		return 0;
-	first = (dev_offset - s->base) / FAMFSL_ALLOC_UNIT;
-	if (first >= s->nr_units)
-		return 0;
-	nr = min_t(u64, len / FAMFSL_ALLOC_UNIT, s->nr_units - first);
-	busy = find_next_bit(s->map, first + nr, first);
-	return (u64)(busy - first) * FAMFSL_ALLOC_UNIT;
+	u = (dev_offset - s->base) / FAMFSL_ALLOC_UNIT;
+	block = (dev_offset - s->base) % FAMFSL_ALLOC_UNIT / FAMFSL_BLOCK_SIZE;
+	for (; u < s->nr_units && run < len; u++, block = 0) {
+		room = (u64)(FAMFSL_CHUNK_BLOCKS - block) * FAMFSL_BLOCK_SIZE;
+		if (test_bit(u, s->map)) {
+			c = xa_load(&s->chunks, u);
+			if (!c)
+				break;
+			busy = find_next_bit(c->used, FAMFSL_CHUNK_BLOCKS, block);
+			run += (u64)(busy - block) * FAMFSL_BLOCK_SIZE;
+			if (busy < FAMFSL_CHUNK_BLOCKS)
+				break;
+		} else {
+			run += room;
+		}
+	}
+	return round_down(min(run, len), s->granule);
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_space_free_run);
 
 /**
  * famfsl_space_take_zeroed() - whether a unit just taken was known zero
  * @s: the allocator
- * @dev_offset: a unit the caller took from the free space
+ * @dev_offset: a unit the caller took space of from the free space
  *
  * Forgets it: the caller will write to the unit.
  *
@@ -217,12 +469,13 @@ EXPORT_SYMBOL_IF_KUNIT(famfsl_space_free_run);
  */
 bool famfsl_space_take_zeroed(struct famfsl_space *s, u64 dev_offset)
 {
-	unsigned long first, nr;
+	unsigned long u;
 
-	if (WARN_ON(!famfsl_space_units(s, dev_offset, FAMFSL_ALLOC_UNIT,
-					&first, &nr)))
+	if (WARN_ON(!famfsl_space_valid(s, dev_offset, FAMFSL_ALLOC_UNIT) ||
+		    (dev_offset - s->base) % FAMFSL_ALLOC_UNIT))
 		return false;
-	if (!__test_and_clear_bit(first, s->zeroed))
+	u = (dev_offset - s->base) / FAMFSL_ALLOC_UNIT;
+	if (!__test_and_clear_bit(u, s->zeroed))
 		return false;
 	s->nr_zeroed--;
 	return true;
@@ -230,7 +483,7 @@ bool famfsl_space_take_zeroed(struct famfsl_space *s, u64 dev_offset)
 EXPORT_SYMBOL_IF_KUNIT(famfsl_space_take_zeroed);
 
 /**
- * famfsl_space_next_unzeroed() - find a free unit not known to be zero
+ * famfsl_space_next_unzeroed() - find a wholly free unit not known zero
  * @s: the allocator
  * @from: device offset to look from; the search wraps around once
  * @dev_offset: receives the unit's device offset
@@ -263,17 +516,19 @@ bool famfsl_space_next_unzeroed(struct famfsl_space *s, u64 from,
 EXPORT_SYMBOL_IF_KUNIT(famfsl_space_next_unzeroed);
 
 /**
- * famfsl_space_set_zeroed() - note that a free unit holds only zeros
+ * famfsl_space_set_zeroed() - note that a unit holds only zeros
  * @s: the allocator
  * @dev_offset: the unit
  */
 void famfsl_space_set_zeroed(struct famfsl_space *s, u64 dev_offset)
 {
-	unsigned long first, nr;
+	unsigned long u;
 
-	if (!WARN_ON(!famfsl_space_units(s, dev_offset, FAMFSL_ALLOC_UNIT,
-					 &first, &nr)) &&
-	    !__test_and_set_bit(first, s->zeroed))
+	if (WARN_ON(!famfsl_space_valid(s, dev_offset, FAMFSL_ALLOC_UNIT) ||
+		    (dev_offset - s->base) % FAMFSL_ALLOC_UNIT))
+		return;
+	u = (dev_offset - s->base) / FAMFSL_ALLOC_UNIT;
+	if (!__test_and_set_bit(u, s->zeroed))
 		s->nr_zeroed++;
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_space_set_zeroed);

@@ -13,29 +13,44 @@
 #include <daxlite/dax_core.h>
 #include <daxlite/famfs_lite_format.h>
 
+/* The 4 KiB blocks of a 2 MiB unit. */
+#define FAMFSL_CHUNK_BLOCKS	(FAMFSL_ALLOC_UNIT / FAMFSL_BLOCK_SIZE)
+
 /**
- * struct famfsl_space - free space of the data area, in 2 MiB units
- * @map: one bit per unit, set when in use
- * @zeroed: one bit per free unit known to hold only zeros (the background
- *	zeroing set it); cleared when the unit is freed or handed out
+ * struct famfsl_space - free space of the data area (alloc.c)
+ * @map: one bit per 2 MiB unit, set when any of it is in use
+ * @zeroed: one bit per wholly free unit known to hold only zeros (the
+ *	background zeroing set it); cleared when the unit is freed or
+ *	space of it is handed out
+ * @chunks: units shared by small files, by index: which 4 KiB blocks of
+ *	each are in use (struct famfsl_chunk); version 3 only
  * @base: device offset of the first unit
+ * @granule: what extents are multiples of: FAMFSL_BLOCK_SIZE (version
+ *	3) or FAMFSL_ALLOC_UNIT
  * @nr_units: units in the data area
- * @nr_free: units not in use
+ * @nr_free: units wholly free
+ * @free_bytes: all free space, shared units' free blocks included
  * @nr_zeroed: bits set in @zeroed
  */
 struct famfsl_space {
 	unsigned long *map;
 	unsigned long *zeroed;
+	struct xarray chunks;
 	u64 base;
+	u64 granule;
 	u64 nr_units;
 	u64 nr_free;
+	u64 free_bytes;
 	u64 nr_zeroed;
 };
 
-int famfsl_space_init(struct famfsl_space *s, u64 base, u64 end);
+int famfsl_space_init(struct famfsl_space *s, u64 base, u64 end, u64 granule);
 void famfsl_space_destroy(struct famfsl_space *s);
 int famfsl_space_find(struct famfsl_space *s, u64 len, u64 from,
 		      u64 *dev_offset);
+int famfsl_space_find_shared(struct famfsl_space *s, u64 len, u64 from,
+			     u64 *dev_offset);
+int famfsl_space_find_last(struct famfsl_space *s, u64 below, u64 *dev_offset);
 int famfsl_space_alloc(struct famfsl_space *s, u64 len, u64 *dev_offset);
 int famfsl_space_mark(struct famfsl_space *s, u64 dev_offset, u64 len);
 int famfsl_space_test(struct famfsl_space *s, u64 dev_offset, u64 len);

@@ -17,12 +17,14 @@
 #define LOG	(2ULL << 20)
 #define DATA	(FAMFSL_LOG_OFFSET + LOG)
 #define UNIT	FAMFSL_ALLOC_UNIT
+#define BLOCK	FAMFSL_BLOCK_SIZE
 
+/* A version 2 superblock (2 MiB extents); version 3 cases change it. */
 static void make_sb(struct famfsl_superblock *sb)
 {
 	memset(sb, 0, sizeof(*sb));
 	sb->magic = cpu_to_le64(FAMFSL_SB_MAGIC);
-	sb->version = cpu_to_le32(FAMFSL_VERSION);
+	sb->version = cpu_to_le32(FAMFSL_VERSION_EXTEND);
 	sb->dev_size = cpu_to_le64(DEV);
 	sb->log_offset = cpu_to_le64(FAMFSL_LOG_OFFSET);
 	sb->log_len = cpu_to_le64(LOG);
@@ -93,6 +95,14 @@ static void sb_bad_geometry_fields(struct kunit *test)
 
 	make_sb(&sb);
 	sb.alloc_unit = cpu_to_le32(4096);
+	KUNIT_EXPECT_EQ(test, check_sb(&sb, DEV, &why), -EUCLEAN);
+	KUNIT_EXPECT_STREQ(test, why,
+			   "allocation unit does not match the format version");
+	/* version 3: 4 KiB, and only that */
+	sb.version = cpu_to_le32(FAMFSL_VERSION_BLOCKS);
+	KUNIT_EXPECT_EQ(test, check_sb(&sb, DEV, &why), 0);
+	KUNIT_EXPECT_EQ(test, famfsl_sb_granule(&sb), BLOCK);
+	sb.alloc_unit = cpu_to_le32(UNIT);
 	KUNIT_EXPECT_EQ(test, check_sb(&sb, DEV, &why), -EUCLEAN);
 	make_sb(&sb);
 	sb.entry_size = cpu_to_le32(128);
@@ -486,6 +496,40 @@ static void alloc_extent_rules(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), -EUCLEAN);
 }
 
+/* Version 3: extents in whole 4 KiB blocks, anywhere in the data area. */
+static void alloc_extent_rules_v3(struct kunit *test)
+{
+	struct famfsl_superblock sb;
+	struct famfsl_entry e;
+	const char *why;
+
+	make_sb(&sb);
+	sb.version = cpu_to_le32(FAMFSL_VERSION_BLOCKS);
+	sb.alloc_unit = cpu_to_le32(BLOCK);
+	famfsl_sb_set_crc(&sb);
+	make_alloc(&e, 0, DATA + BLOCK, BLOCK, 1);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), 0);
+	/* across a unit boundary */
+	make_alloc(&e, 0, DATA + UNIT - BLOCK, UNIT, UNIT);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), 0);
+	make_alloc(&e, 0, DEV - BLOCK, BLOCK, BLOCK);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), 0);
+	make_alloc(&e, 0, DEV - BLOCK, 2 * BLOCK, 1);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), -EUCLEAN);
+	make_alloc(&e, 0, DATA - BLOCK, BLOCK, 1);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), -EUCLEAN);
+	make_alloc(&e, 0, DATA + 512, BLOCK, 1);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), -EUCLEAN);
+	KUNIT_EXPECT_STREQ(test, why, "extent is not in whole 4 KiB blocks");
+	make_alloc(&e, 0, DATA, BLOCK + 512, 1);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), -EUCLEAN);
+	/* version 2 keeps whole units */
+	make_sb(&sb);
+	make_alloc(&e, 0, DATA + BLOCK, BLOCK, 1);
+	KUNIT_EXPECT_EQ(test, famfsl_check_entry(&e, 0, &sb, &why), -EUCLEAN);
+	KUNIT_EXPECT_STREQ(test, why, "extent is not in whole 2 MiB units");
+}
+
 static void alloc_extent_count(struct kunit *test)
 {
 	struct famfsl_superblock sb;
@@ -569,7 +613,7 @@ static int space_init(struct kunit *test)
 {
 	struct famfsl_space *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
 
-	if (!s || famfsl_space_init(s, DATA, DATA + 16 * UNIT))
+	if (!s || famfsl_space_init(s, DATA, DATA + 16 * UNIT, UNIT))
 		return -ENOMEM;
 	test->priv = s;
 	return 0;
@@ -725,6 +769,157 @@ static void space_mark_overlap_and_bounds(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, off, DATA + 3 * UNIT);
 }
 
+/* Version 3: 4 KiB blocks, small files packed in shared units. */
+static int blocks_init(struct kunit *test)
+{
+	struct famfsl_space *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+
+	if (!s || famfsl_space_init(s, DATA, DATA + 16 * UNIT, BLOCK))
+		return -ENOMEM;
+	test->priv = s;
+	return 0;
+}
+
+static void blocks_packed_at_the_end(struct kunit *test)
+{
+	struct famfsl_space *s = test->priv;
+	u64 off;
+
+	/* no shared unit yet: a small file starts one in the last unit */
+	KUNIT_EXPECT_EQ(test, famfsl_space_find_shared(s, BLOCK, 0, &off),
+			-ENOSPC);
+	KUNIT_ASSERT_EQ(test, famfsl_space_find_last(s, U64_MAX, &off), 0);
+	KUNIT_EXPECT_EQ(test, off, DATA + 15 * UNIT);
+	KUNIT_ASSERT_EQ(test, famfsl_space_mark(s, off, BLOCK), 0);
+	KUNIT_EXPECT_EQ(test, s->nr_free, 15ULL);
+	KUNIT_EXPECT_EQ(test, s->free_bytes, 16 * UNIT - BLOCK);
+	/* the next ones go beside it */
+	KUNIT_ASSERT_EQ(test, famfsl_space_find_shared(s, 3 * BLOCK, 0, &off), 0);
+	KUNIT_EXPECT_EQ(test, off, DATA + 15 * UNIT + BLOCK);
+	KUNIT_ASSERT_EQ(test, famfsl_space_mark(s, off, 3 * BLOCK), 0);
+	KUNIT_EXPECT_EQ(test, s->nr_free, 15ULL);
+	/* a full unit's worth does not fit the shared one */
+	KUNIT_EXPECT_EQ(test, famfsl_space_find_shared(s, UNIT, 0, &off),
+			-ENOSPC);
+	KUNIT_EXPECT_EQ(test, famfsl_space_find_shared(s, UNIT + BLOCK, 0, &off),
+			-EINVAL);
+	/* large files still find the first units whole */
+	KUNIT_ASSERT_EQ(test, famfsl_space_alloc(s, 15 * UNIT, &off), 0);
+	KUNIT_EXPECT_EQ(test, off, DATA);
+	KUNIT_EXPECT_EQ(test, famfsl_space_find_last(s, U64_MAX, &off), -ENOSPC);
+	/* the unit is free again after its last block is */
+	famfsl_space_free(s, DATA + 15 * UNIT, BLOCK);
+	KUNIT_EXPECT_EQ(test, s->nr_free, 0ULL);
+	famfsl_space_free(s, DATA + 15 * UNIT + BLOCK, 3 * BLOCK);
+	KUNIT_EXPECT_EQ(test, s->nr_free, 1ULL);
+	KUNIT_EXPECT_EQ(test, s->free_bytes, UNIT);
+	KUNIT_EXPECT_TRUE(test, xa_empty(&s->chunks));
+	KUNIT_ASSERT_EQ(test, famfsl_space_find(s, UNIT, 0, &off), 0);
+	KUNIT_EXPECT_EQ(test, off, DATA + 15 * UNIT);
+}
+
+static void blocks_overlap_and_bounds(struct kunit *test)
+{
+	struct famfsl_space *s = test->priv;
+
+	KUNIT_ASSERT_EQ(test, famfsl_space_mark(s, DATA + UNIT + BLOCK, BLOCK), 0);
+	KUNIT_EXPECT_EQ(test, famfsl_space_test(s, DATA + UNIT, 2 * BLOCK),
+			-EUCLEAN);
+	KUNIT_EXPECT_EQ(test, famfsl_space_test(s, DATA + UNIT, BLOCK), 0);
+	KUNIT_EXPECT_EQ(test, famfsl_space_test(s, DATA + UNIT + 2 * BLOCK,
+						BLOCK), 0);
+	/* a whole unit, or a run through it, meets the shared block */
+	KUNIT_EXPECT_EQ(test, famfsl_space_test(s, DATA + UNIT, UNIT), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, famfsl_space_test(s, DATA, 3 * UNIT), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, famfsl_space_mark(s, DATA + UNIT, 2 * BLOCK),
+			-EUCLEAN);
+	/* not whole blocks, or outside */
+	KUNIT_EXPECT_EQ(test, famfsl_space_test(s, DATA + 512, BLOCK), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, famfsl_space_test(s, DATA, BLOCK + 512), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, famfsl_space_test(s, DATA - BLOCK, 2 * BLOCK),
+			-EUCLEAN);
+	KUNIT_EXPECT_EQ(test, famfsl_space_test(s, DATA + 16 * UNIT - BLOCK,
+						2 * BLOCK), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, famfsl_space_test(s, DATA + 16 * UNIT - BLOCK,
+						BLOCK), 0);
+	KUNIT_EXPECT_EQ(test, s->free_bytes, 16 * UNIT - BLOCK);
+}
+
+/* An extent across units makes both ends shared, and gives them back. */
+static void blocks_across_units(struct kunit *test)
+{
+	struct famfsl_space *s = test->priv;
+	u64 off;
+
+	/* a large file's growth 100 KiB into a unit: 2 MiB aligned beyond */
+	KUNIT_ASSERT_EQ(test, famfsl_space_mark(s, DATA + 25 * BLOCK,
+						3 * UNIT - 25 * BLOCK), 0);
+	KUNIT_EXPECT_EQ(test, s->nr_free, 13ULL);
+	/* its first unit's head is free for small files */
+	KUNIT_ASSERT_EQ(test, famfsl_space_find_shared(s, 25 * BLOCK, 0, &off), 0);
+	KUNIT_EXPECT_EQ(test, off, DATA);
+	KUNIT_EXPECT_EQ(test, famfsl_space_find_shared(s, 26 * BLOCK, 0, &off),
+			-ENOSPC);
+	KUNIT_ASSERT_EQ(test, famfsl_space_mark(s, DATA + UNIT - BLOCK,
+						2 * BLOCK), -EUCLEAN);
+	famfsl_space_free(s, DATA + 25 * BLOCK, 3 * UNIT - 25 * BLOCK);
+	KUNIT_EXPECT_EQ(test, s->nr_free, 16ULL);
+	KUNIT_EXPECT_TRUE(test, xa_empty(&s->chunks));
+	/* two units shared by one small extent across their boundary */
+	KUNIT_ASSERT_EQ(test, famfsl_space_mark(s, DATA + UNIT - BLOCK,
+						2 * BLOCK), 0);
+	KUNIT_EXPECT_EQ(test, s->nr_free, 14ULL);
+	KUNIT_EXPECT_EQ(test, famfsl_space_alloc(s, 15 * UNIT, &off), -ENOSPC);
+	famfsl_space_free(s, DATA + UNIT - BLOCK, 2 * BLOCK);
+	KUNIT_EXPECT_EQ(test, s->free_bytes, 16 * UNIT);
+	KUNIT_EXPECT_EQ(test, famfsl_space_alloc(s, 16 * UNIT, &off), 0);
+}
+
+static void blocks_free_run(struct kunit *test)
+{
+	struct famfsl_space *s = test->priv;
+
+	KUNIT_ASSERT_EQ(test, famfsl_space_mark(s, DATA + 8 * BLOCK, BLOCK), 0);
+	KUNIT_EXPECT_EQ(test, famfsl_space_free_run(s, DATA, UNIT), 8 * BLOCK);
+	KUNIT_EXPECT_EQ(test, famfsl_space_free_run(s, DATA + 8 * BLOCK, UNIT),
+			0ULL);
+	/* to the end of the shared unit, then on through whole free ones */
+	KUNIT_EXPECT_EQ(test, famfsl_space_free_run(s, DATA + 9 * BLOCK,
+						    4 * UNIT), 4 * UNIT);
+	KUNIT_EXPECT_EQ(test, famfsl_space_free_run(s, DATA + 9 * BLOCK,
+						    16 * UNIT),
+			16 * UNIT - 9 * BLOCK);
+	KUNIT_EXPECT_EQ(test, famfsl_space_free_run(s, DATA + 9 * BLOCK + 512,
+						    UNIT), 0ULL);
+}
+
+/* The last free unit is found across bitmap words. */
+static void blocks_find_last(struct kunit *test)
+{
+	struct famfsl_space *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	u64 off;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_EQ(test, famfsl_space_init(s, DATA, DATA + 130 * UNIT,
+						BLOCK), 0);
+	KUNIT_ASSERT_EQ(test, famfsl_space_mark(s, DATA + 65 * UNIT,
+						65 * UNIT), 0);
+	KUNIT_EXPECT_EQ(test, famfsl_space_find_last(s, U64_MAX, &off), 0);
+	KUNIT_EXPECT_EQ(test, off, DATA + 64 * UNIT);
+	KUNIT_EXPECT_EQ(test, famfsl_space_find_last(s, DATA + 64 * UNIT, &off),
+			0);
+	KUNIT_EXPECT_EQ(test, off, DATA + 63 * UNIT);
+	KUNIT_EXPECT_EQ(test, famfsl_space_find_last(s, DATA + 64 * UNIT + 1,
+						     &off), 0);
+	KUNIT_EXPECT_EQ(test, off, DATA + 64 * UNIT);
+	KUNIT_ASSERT_EQ(test, famfsl_space_mark(s, DATA + BLOCK,
+						65 * UNIT - BLOCK), 0);
+	/* unit 0 is shared, not wholly free */
+	KUNIT_EXPECT_EQ(test, famfsl_space_find_last(s, U64_MAX, &off), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, famfsl_space_find_last(s, DATA, &off), -ENOSPC);
+	famfsl_space_destroy(s);
+}
+
 static struct kunit_case famfsl_format_cases[] = {
 	KUNIT_CASE(sb_valid),
 	KUNIT_CASE(sb_bad_magic_or_crc),
@@ -741,6 +936,7 @@ static struct kunit_case famfsl_format_cases[] = {
 	KUNIT_CASE(entry_types),
 	KUNIT_CASE(name_rules),
 	KUNIT_CASE(alloc_extent_rules),
+	KUNIT_CASE(alloc_extent_rules_v3),
 	KUNIT_CASE(alloc_extent_count),
 	KUNIT_CASE(rename_entry_checks),
 	KUNIT_CASE(extend_entry_checks),
@@ -761,6 +957,15 @@ static struct kunit_case famfsl_space_cases[] = {
 	{}
 };
 
+static struct kunit_case famfsl_blocks_cases[] = {
+	KUNIT_CASE(blocks_packed_at_the_end),
+	KUNIT_CASE(blocks_overlap_and_bounds),
+	KUNIT_CASE(blocks_across_units),
+	KUNIT_CASE(blocks_free_run),
+	KUNIT_CASE(blocks_find_last),
+	{}
+};
+
 static struct kunit_suite famfsl_format_suite = {
 	.name = "famfs_lite_format",
 	.test_cases = famfsl_format_cases,
@@ -773,7 +978,15 @@ static struct kunit_suite famfsl_space_suite = {
 	.test_cases = famfsl_space_cases,
 };
 
-kunit_test_suites(&famfsl_format_suite, &famfsl_space_suite);
+static struct kunit_suite famfsl_blocks_suite = {
+	.name = "famfs_lite_blocks",
+	.init = blocks_init,
+	.exit = space_exit,
+	.test_cases = famfsl_blocks_cases,
+};
+
+kunit_test_suites(&famfsl_format_suite, &famfsl_space_suite,
+		  &famfsl_blocks_suite);
 
 MODULE_AUTHOR("daxlite maintainers");
 MODULE_DESCRIPTION("KUnit tests for famfs_lite");

@@ -3,12 +3,16 @@
  * Regular files: their extents, and a data path that goes only through
  * fs/dax.c (dax_iomap_rw, dax_iomap_fault, dax_writeback_mapping_range).
  *
- * Space: a file gets one contiguous, 2 MiB-aligned extent by fallocate()
- * or truncate() while it is empty.  On a version 2 file system it then
- * grows: a write past its end, a larger fallocate() or truncate() appends
- * space in 2 MiB units, continuing the last extent where the space after
- * it is free (so a file written sequentially stays one extent and faults
- * in 2 MiB pages), one EXTEND log entry per growth.  New space is zeroed
+ * Space: a file gets one contiguous extent by fallocate() or truncate()
+ * while it is empty.  On a version 2 or 3 file system it then grows: a
+ * write past its end, a larger fallocate() or truncate() appends space,
+ * continuing the last extent where the space after it is free (so a file
+ * written sequentially stays one extent and faults in 2 MiB pages), one
+ * EXTEND log entry per growth.  Space comes in 2 MiB units, except on
+ * version 3 while a file is under 2 MiB: then in 4 KiB blocks of units
+ * shared with other small files (famfsl_small()); a small file that grows
+ * past 2 MiB goes on in 2 MiB units placed so that the rest of it is
+ * 2 MiB-aligned in file and device alike.  New space is zeroed
  * before it is logged or mapped.  A write logs only the space; the size
  * it reaches is logged at fsync() and at close (->flush, ->release).  On
  * a version 1 file system writes never extend a file (past its size they
@@ -240,37 +244,87 @@ static u64 famfsl_held_overlap(struct famfsl_sb_info *sbi, u64 off, u64 len)
 }
 
 /*
- * Take @len bytes of free space that no file of this host still uses:
- * the log may have freed space that a file open here still maps.
+ * Whether a file whose space is to reach @end takes 4 KiB blocks of units
+ * shared with other small files (version 3, under 2 MiB), rather than
+ * whole 2 MiB units.
  */
-static int famfsl_take_space_once(struct famfsl_sb_info *sbi, u64 len,
-				  u64 *off)
+static bool famfsl_small(struct famfsl_sb_info *sbi, u64 end)
+{
+	return sbi->space.granule == FAMFSL_BLOCK_SIZE && end < FAMFSL_ALLOC_UNIT;
+}
+
+/*
+ * Find @len bytes (whole blocks, at most 2 MiB) for a small file: in a
+ * shared unit if one has room, else at the start of the last wholly free
+ * unit.  Space a file of this host still uses (sbi->held) is skipped: the
+ * log may have freed space that a file open here still maps.
+ */
+static int famfsl_find_small(struct famfsl_sb_info *sbi, u64 len, u64 *off)
+{
+	struct famfsl_space *s = &sbi->space;
+	u64 from = 0, below = U64_MAX;
+
+	lockdep_assert_held(&sbi->space_lock);
+	while (!famfsl_space_find_shared(s, len, from, off)) {
+		from = famfsl_held_overlap(sbi, *off, len);
+		if (!from)
+			return 0;
+	}
+	while (!famfsl_space_find_last(s, below, off)) {
+		if (!famfsl_held_overlap(sbi, *off, len))
+			return 0;
+		below = *off;
+	}
+	return -ENOSPC;
+}
+
+/*
+ * Find @len bytes in wholly free units, starting @pre bytes into the
+ * first (so that a file whose space ends @pre bytes into a unit goes on at
+ * the same offset in a unit, and its later units are aligned, for 2 MiB
+ * pages); @pre + @len is whole units.  Held space is skipped.
+ */
+static int famfsl_find_large(struct famfsl_sb_info *sbi, u64 len, u64 pre,
+			     u64 *off)
 {
 	u64 from = 0;
+
+	lockdep_assert_held(&sbi->space_lock);
+	while (!famfsl_space_find(&sbi->space, pre + len, from, off)) {
+		from = famfsl_held_overlap(sbi, *off + pre, len);
+		if (!from) {
+			*off += pre;
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+/* Take @len bytes of free space for a new file, in one extent. */
+static int famfsl_take_space_once(struct famfsl_sb_info *sbi, u64 len,
+				  bool small, u64 *off)
+{
 	int rc;
 
 	mutex_lock(&sbi->space_lock);
-	for (;;) {
-		rc = famfsl_space_find(&sbi->space, len, from, off);
-		if (rc)
-			break;
-		from = famfsl_held_overlap(sbi, *off, len);
-		if (!from) {
-			rc = famfsl_space_mark(&sbi->space, *off, len);
-			break;
-		}
-	}
+	if (small)
+		rc = famfsl_find_small(sbi, len, off);
+	else
+		rc = famfsl_find_large(sbi, len, 0, off);
+	if (!rc)
+		rc = famfsl_space_mark(&sbi->space, *off, len);
 	mutex_unlock(&sbi->space_lock);
 	return rc;
 }
 
-static int famfsl_take_space(struct famfsl_sb_info *sbi, u64 len, u64 *off)
+static int famfsl_take_space(struct famfsl_sb_info *sbi, u64 len, bool small,
+			     u64 *off)
 {
-	int rc = famfsl_take_space_once(sbi, len, off);
+	int rc = famfsl_take_space_once(sbi, len, small, off);
 
 	/* Files removed just now may be idle already: evict them and retry. */
 	if (rc == -ENOSPC && famfsl_quarantine_sweep(sbi))
-		rc = famfsl_take_space_once(sbi, len, off);
+		rc = famfsl_take_space_once(sbi, len, small, off);
 	return rc;
 }
 
@@ -280,17 +334,20 @@ static void famfsl_prezero_refill(struct famfsl_sb_info *sbi);
  * Make new space of a file zero before anything can see it: units the
  * background zeroing did already are taken as they are, the rest zeroed
  * now.  A unit the background zeroing is at is waited for.  The space is
- * the caller's alone meanwhile.
+ * the caller's alone meanwhile.  Space in a unit that was shared already
+ * (small files) is never known zero, and is zeroed now.
  */
 static int famfsl_zero_new(struct famfsl_sb_info *sbi, u64 off, u64 len)
 {
-	u64 at, end = off + len;
+	u64 at, next, unit, end = off + len;
 	bool known, busy;
 	int rc;
 
-	for (at = off; at < end; at += FAMFSL_ALLOC_UNIT) {
+	for (at = off; at < end; at = next) {
+		unit = round_down(at, FAMFSL_ALLOC_UNIT);
+		next = min(end, unit + FAMFSL_ALLOC_UNIT);
 		mutex_lock(&sbi->space_lock);
-		busy = at == sbi->prezero_unit;
+		busy = unit == sbi->prezero_unit;
 		mutex_unlock(&sbi->space_lock);
 		if (busy) {
 			/* it holds prezero_lock until it is done with the unit */
@@ -298,11 +355,11 @@ static int famfsl_zero_new(struct famfsl_sb_info *sbi, u64 off, u64 len)
 			mutex_unlock(&sbi->prezero_lock);
 		}
 		mutex_lock(&sbi->space_lock);
-		known = famfsl_space_take_zeroed(&sbi->space, at);
+		known = famfsl_space_take_zeroed(&sbi->space, unit);
 		mutex_unlock(&sbi->space_lock);
 		if (known)
 			continue;
-		rc = daxl_region_zero(sbi->region, at, FAMFSL_ALLOC_UNIT);
+		rc = daxl_region_zero(sbi->region, at, next - at);
 		if (rc)
 			return rc;
 	}
@@ -479,7 +536,8 @@ static void famfsl_give_space(struct famfsl_sb_info *sbi, u64 off, u64 len)
 static int famfsl_allocate(struct inode *inode, loff_t size)
 {
 	struct famfsl_sb_info *sbi = FAMFSL_SB(inode->i_sb);
-	u64 len = round_up(size, FAMFSL_ALLOC_UNIT);
+	bool small = famfsl_small(sbi, size);
+	u64 len = round_up(size, small ? FAMFSL_BLOCK_SIZE : FAMFSL_ALLOC_UNIT);
 	struct famfsl_map *map;
 	struct famfsl_entry *e;
 	struct famfsl_file *fe;
@@ -496,7 +554,7 @@ static int famfsl_allocate(struct inode *inode, loff_t size)
 		goto out_free;
 	}
 
-	rc = famfsl_take_space(sbi, len, &off);
+	rc = famfsl_take_space(sbi, len, small, &off);
 	if (rc)
 		goto out_free;
 	rc = famfsl_zero_new(sbi, off, len);
@@ -540,7 +598,7 @@ static bool famfsl_space_covers(struct famfsl_sb_info *sbi, u64 len)
 	bool ok;
 
 	mutex_lock(&sbi->space_lock);
-	ok = DIV_ROUND_UP_ULL(len, FAMFSL_ALLOC_UNIT) <= sbi->space.nr_free;
+	ok = round_up(len, sbi->space.granule) <= sbi->space.free_bytes;
 	mutex_unlock(&sbi->space_lock);
 	return ok;
 }
@@ -554,57 +612,90 @@ static bool famfsl_can_grow(struct famfsl_sb_info *sbi)
 /*
  * Take free space for a growth: up to @len bytes at @at if @at is not 0
  * (continuing the file's last extent), else one run of @len bytes, else
- * the first free run however short.  Space a file of this host still uses
- * (sbi->held) is skipped.  Return: the bytes taken at *@off, or 0.
+ * the first free run however short.  A @small file's space is whole
+ * blocks in shared units (famfsl_find_small()); a large one's is whole
+ * units, starting @pre bytes into the first (famfsl_find_large()).
+ * Space a file of this host still uses (sbi->held) is skipped.
+ * Return: the bytes taken at *@off, or 0 (and *@err set if it was for
+ * another reason than space).
  */
 static u64 famfsl_take_run(struct famfsl_sb_info *sbi, u64 at, u64 len,
-			   u64 *off)
+			   u64 pre, bool small, u64 *off, int *err)
 {
 	struct famfsl_space *s = &sbi->space;
-	u64 from, got;
+	u64 from, got, stop;
+	int rc;
 
 	lockdep_assert_held(&sbi->space_lock);
 	if (at) {
 		got = famfsl_space_free_run(s, at, len);
+		/* a large file's growth ends on a unit boundary */
+		stop = round_down(at + got, FAMFSL_ALLOC_UNIT);
+		if (!small)
+			got = stop > at ? stop - at : 0;
 		if (!got || famfsl_held_overlap(sbi, at, got))
 			return 0;
 		*off = at;
 		goto take;
 	}
 	got = len;
-	for (from = 0; !famfsl_space_find(s, len, from, off);) {
-		from = famfsl_held_overlap(sbi, *off, len);
-		if (!from)
+	if (small) {
+		if (!famfsl_find_small(sbi, len, off))
 			goto take;
+		for (from = 0; !famfsl_space_find_shared(s, FAMFSL_BLOCK_SIZE,
+							 from, off);) {
+			got = famfsl_space_free_run(s, *off, len);
+			from = famfsl_held_overlap(sbi, *off, got);
+			if (!from)
+				goto take;
+		}
+		return 0;
 	}
+	if (!famfsl_find_large(sbi, len, pre, off))
+		goto take;
 	for (from = 0; !famfsl_space_find(s, FAMFSL_ALLOC_UNIT, from, off);) {
-		got = famfsl_space_free_run(s, *off, len);
-		from = famfsl_held_overlap(sbi, *off, got);
-		if (!from)
+		/* a wholly free unit: the run is longer than @pre */
+		got = round_down(famfsl_space_free_run(s, *off, pre + len),
+				 FAMFSL_ALLOC_UNIT) - pre;
+		from = famfsl_held_overlap(sbi, *off + pre, got);
+		if (!from) {
+			*off += pre;
 			goto take;
+		}
 	}
 	return 0;
 take:
-	if (WARN_ON(famfsl_space_mark(s, *off, got)))
+	rc = famfsl_space_mark(s, *off, got);
+	if (rc) {
+		/* it was found free: only memory can be short */
+		WARN_ON_ONCE(rc != -ENOMEM);
+		*err = rc;
 		return 0;
+	}
 	return got;
 }
 
 /*
- * Take up to @len bytes in at most @max runs into @add, the first
- * continuing the extent that ends at @tail (if not 0).
- * Return: the number of runs.
+ * Take up to @len bytes in at most @max runs into @add, for file bytes
+ * from @pos on, the first continuing the extent that ends at @tail (if
+ * not 0; for a large file only where the unit offsets agree).
+ * Return: the number of runs; *@err is set if space was not the reason
+ * for fewer.
  */
 static unsigned int famfsl_take_growth(struct famfsl_sb_info *sbi, u64 tail,
-				       u64 len, struct famfsl_extent_mem *add,
-				       unsigned int max)
+				       u64 pos, u64 len, bool small,
+				       struct famfsl_extent_mem *add,
+				       unsigned int max, int *err)
 {
 	unsigned int n = 0;
-	u64 got, off;
+	u64 got, off, pre;
 
 	mutex_lock(&sbi->space_lock);
-	while (len && n < max) {
-		got = famfsl_take_run(sbi, tail, len, &off);
+	while (len && n < max && !*err) {
+		pre = small ? 0 : pos % FAMFSL_ALLOC_UNIT;
+		if (!small && tail % FAMFSL_ALLOC_UNIT != pre)
+			tail = 0;
+		got = famfsl_take_run(sbi, tail, len, pre, small, &off, err);
 		if (!got && tail) {
 			tail = 0;
 			continue;
@@ -614,6 +705,7 @@ static unsigned int famfsl_take_growth(struct famfsl_sb_info *sbi, u64 tail,
 		add[n].dev_offset = off;
 		add[n++].len = got;
 		len -= got;
+		pos += got;
 		tail = off + got;
 	}
 	mutex_unlock(&sbi->space_lock);
@@ -678,13 +770,16 @@ static int famfsl_log_size(struct inode *inode)
 
 /**
  * famfsl_grow() - give a file space up to @end, as much as can be had
- * @inode: a regular file of a version 2 file system
+ * @inode: a regular file of a version 2 or 3 file system
  * @end: the file offset its extents should reach
  * @size: the size to log with the new space: the file's size, or more
  *	for a growth that sets the size (fallocate, truncate)
  *
- * Takes free space in 2 MiB units, continuing the last extent where it
- * can, zeroes it, logs one EXTEND entry and publishes the new extents
+ * Takes free space, continuing the last extent where it can: 4 KiB
+ * blocks of shared units while the file stays under 2 MiB on version 3
+ * (famfsl_small()), else 2 MiB units, at the unit offset where the file's
+ * space ends so that its later 2 MiB of file are 2 MiB of device, whole
+ * (for 2 MiB pages).  Zeroes it, logs one EXTEND entry and publishes the new extents
  * (not the size: the caller's).  Takes less than asked when the space or
  * an entry's extents run out.
  *
@@ -700,9 +795,10 @@ static int famfsl_grow(struct inode *inode, u64 end, u64 size)
 	struct famfsl_file *fe = inode->i_private, *new_fe = NULL;
 	struct famfsl_map *old = fe ? fe->map : NULL, *map;
 	u64 have = old ? old->len : 0, tail = 0, len = 0;
+	bool small = famfsl_small(sbi, end);
 	unsigned int i, k, n, tries;
 	struct famfsl_entry *e;
-	int rc = 0;
+	int rc = 0, err = 0;
 
 	if (end <= have)
 		return 0;
@@ -721,24 +817,25 @@ static int famfsl_grow(struct inode *inode, u64 end, u64 size)
 		goto out_free;
 	}
 
-	end = round_up(end, FAMFSL_ALLOC_UNIT);
+	end = round_up(end, small ? FAMFSL_BLOCK_SIZE : FAMFSL_ALLOC_UNIT);
 	n = 0;
 	for (tries = 0; ; tries++) {
 		k = famfsl_take_growth(sbi, n ? add[n - 1].dev_offset +
-				       add[n - 1].len : tail,
-				       end - have - len, add + n,
-				       FAMFSL_MAX_EXTENTS - n);
+				       add[n - 1].len : tail, have + len,
+				       end - have - len, small, add + n,
+				       FAMFSL_MAX_EXTENTS - n, &err);
 		for (i = n; i < n + k; i++)
 			len += add[i].len;
 		n += k;
-		if (have + len >= end || n == FAMFSL_MAX_EXTENTS || tries)
+		if (have + len >= end || n == FAMFSL_MAX_EXTENTS || tries ||
+		    err)
 			break;
 		/* Files removed just now may be idle already: evict them. */
 		if (!famfsl_quarantine_sweep(sbi))
 			break;
 	}
 	if (!n) {
-		rc = -ENOSPC;
+		rc = err ?: -ENOSPC;
 		goto out_free;
 	}
 	for (i = 0; i < n && !rc; i++)

@@ -108,15 +108,15 @@ static const struct daxl_holder_ops famfsl_holder_ops = {
 static int famfsl_statfs(struct dentry *dentry, struct kstatfs *buf)
 {
 	struct famfsl_sb_info *sbi = FAMFSL_SB(dentry->d_sb);
-	u64 per_unit = FAMFSL_ALLOC_UNIT >> PAGE_SHIFT;
 	u64 *uuid = (u64 *)sbi->sb.uuid;
 
 	buf->f_type = FAMFSL_SUPER_MAGIC;
 	buf->f_bsize = PAGE_SIZE;
 	buf->f_frsize = PAGE_SIZE;
 	mutex_lock(&sbi->space_lock);
-	buf->f_blocks = sbi->space.nr_units * per_unit;
-	buf->f_bfree = sbi->space.nr_free * per_unit;
+	/* 4 KiB blocks: small files' space is counted block by block */
+	buf->f_blocks = sbi->space.nr_units * FAMFSL_ALLOC_UNIT >> PAGE_SHIFT;
+	buf->f_bfree = sbi->space.free_bytes >> PAGE_SHIFT;
 	mutex_unlock(&sbi->space_lock);
 	buf->f_bavail = buf->f_bfree;
 	/* log entries: what a compacted log of the tree leaves, at least */
@@ -199,7 +199,8 @@ static int famfsl_read_super(struct famfsl_sb_info *sbi)
 	sbi->area = famfsl_area_offset(&sbi->sb, 0);
 	famfsl_tree_init(sbi);
 	return famfsl_space_init(&sbi->space, le64_to_cpu(sbi->sb.data_offset),
-				 le64_to_cpu(sbi->sb.dev_size));
+				 le64_to_cpu(sbi->sb.dev_size),
+				 famfsl_sb_granule(&sbi->sb));
 }
 
 /**
@@ -346,7 +347,7 @@ static int famfsl_fill_super(struct super_block *sb, struct fs_context *fc)
 	famfsl_prezero_kick(sbi);
 	pr_info("%s: mounted%s: %llu of %llu log entries used, %llu of %llu MiB free\n",
 		sbi->name, sb_rdonly(sb) ? " read-only" : "", sbi->next_index,
-		sbi->capacity, sbi->space.nr_free * (FAMFSL_ALLOC_UNIT >> 20),
+		sbi->capacity, sbi->space.free_bytes >> 20,
 		sbi->space.nr_units * (FAMFSL_ALLOC_UNIT >> 20));
 	return famfsl_compact_option(fc, sb, !sb_rdonly(sb));
 }
