@@ -1665,11 +1665,33 @@ static void walk_dir(int dfd, const char *rel, struct walk *w, int depth)
 	closedir(d);
 }
 
+/* The changes made to the current image, printed if it fails. */
+static char changes[2048];
+static size_t changes_len;
+
+static void did(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (changes_len >= sizeof(changes) - 1)
+		return;
+	va_start(ap, fmt);
+	changes_len += vsnprintf(changes + changes_len,
+				 sizeof(changes) - changes_len, fmt, ap);
+	va_end(ap);
+	if (changes_len > sizeof(changes) - 1)
+		changes_len = sizeof(changes) - 1;
+}
+
 /* op NAME RESULT: a change to the tree may fail, but not with EIO & co. */
 static void op(const char *what, const char *path, int rc)
 {
-	if (rc < 0 && unexpected_errno(errno))
-		fail("  %s %s: %s\n", what, path, strerror(errno));
+	int err = errno;
+
+	did(" %s %s:%s;", what, path, rc < 0 ? strerror(err) : "ok");
+	if (rc < 0 && unexpected_errno(err))
+		fail("  %s %s: %s\n", what, path, strerror(err));
+	errno = err;
 }
 
 /* Change the tree: writes, creates, renames, removals, attributes. */
@@ -1680,6 +1702,7 @@ static void change_tree(int mfd, struct walk *w)
 	const char *p, *q;
 	int k, i, fd, rc;
 	struct stat st;
+	u64 len;
 	void *map;
 
 	for (k = 0; k < 6 && w->nr_paths; k++) {
@@ -1715,9 +1738,9 @@ static void change_tree(int mfd, struct walk *w)
 			fd = openat(mfd, name, O_RDWR | O_CREAT | O_EXCL, 0644);
 			op("create", name, fd);
 			if (fd >= 0) {
-				op("fallocate", name,
-				   fallocate(fd, 0, 0, chance(50) ? UNIT :
-					     BLK * (1 + below(8))));
+				len = chance(50) ? UNIT : BLK * (1 + below(8));
+				did(" (%llu bytes)", (unsigned long long)len);
+				op("fallocate", name, fallocate(fd, 0, 0, len));
 				op("write", name, pwrite(fd, data, sizeof(data), 0));
 				close(fd);
 			}
@@ -1750,10 +1773,13 @@ static void change_tree(int mfd, struct walk *w)
 			if (!fstat(fd, &st))
 				op("append", p, pwrite(fd, data, sizeof(data),
 						       st.st_size));
-			if (!fstat(fd, &st))
+			if (!fstat(fd, &st)) {
+				len = st.st_size + below(3 * UNIT);
+				did(" (%lld to %llu)", (long long)st.st_size,
+				    (unsigned long long)len);
 				op("write past the end", p,
-				   pwrite(fd, data, 7, st.st_size +
-					  below(3 * UNIT)));
+				   pwrite(fd, data, 7, len));
+			}
 			close(fd);
 			break;
 		default:
@@ -1808,6 +1834,8 @@ static void check_image(struct base *b, int devfd, const char *dev,
 
 	failure_len = 0;
 	failure[0] = '\0';
+	changes_len = 0;
+	changes[0] = '\0';
 	/* An oops names the image: its "Comm:" is this process's name. */
 	snprintf(comm, sizeof(comm), "fz%llu", (unsigned long long)iter);
 	prctl(PR_SET_NAME, comm);
@@ -1862,10 +1890,12 @@ static void check_image(struct base *b, int devfd, const char *dev,
 		 * Compact the changed tree's log one time in two: the fsck
 		 * after the unmount checks what the compaction wrote.
 		 */
-		if (!o.ro && chance(50) &&
-		    mount(dev, dir, NULL, MS_REMOUNT, "compact") &&
-		    errno != ENOSPC && errno != EROFS)
-			fail("  remount,compact: %s\n", strerror(errno));
+		if (!o.ro && chance(50)) {
+			did(" remount,compact");
+			if (mount(dev, dir, NULL, MS_REMOUNT, "compact") &&
+			    errno != ENOSPC && errno != EROFS)
+				fail("  remount,compact: %s\n", strerror(errno));
+		}
 	}
 	if (umount(dir)) {
 		fail("  umount: %s\n", strerror(errno));
@@ -1893,6 +1923,8 @@ out:
 	printf("FAIL seed %llu iter %llu:\n", (unsigned long long)seed,
 	       (unsigned long long)iter);
 	printf("  mutation:%s\n", desc);
+	if (changes_len)
+		printf("  changes:%s\n", changes);
 	printf("  fsck: exit %d: %s\n", o.fsck_rc, o.fsck_out);
 	printf("  mount%s: %s: %s\n%s", o.ro ? " -o ro" : "",
 	       errname(o.mount_err), o.kernel_why, failure);
