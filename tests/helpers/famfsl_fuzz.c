@@ -1432,6 +1432,9 @@ static void fail(const char *fmt, ...)
 		failure_len = sizeof(failure) - 1;
 }
 
+/* All that the last fsck printed (its first line goes to the caller). */
+static char fsck_full[1024];
+
 /* Run fsck.famfs_lite on @dev; its first line of output goes to @out. */
 static int run_fsck(const char *dev, char *out, size_t len)
 {
@@ -1462,6 +1465,7 @@ static int run_fsck(const char *dev, char *out, size_t len)
 	close(pfd[0]);
 	if (waitpid(pid, &status, 0) < 0)
 		return -1;
+	snprintf(fsck_full, sizeof(fsck_full), "%s", out);
 	out[strcspn(out, "\n")] = '\0';
 	return WIFEXITED(status) ? WEXITSTATUS(status) :
 	       128 + WTERMSIG(status);
@@ -1821,6 +1825,54 @@ static const char *errname(int err)
 	return strerror(err);
 }
 
+/*
+ * The 4 KiB blocks in use that fsck's summary line gives: exactly, as
+ * "B of N blocks of 4 KiB used" (version 3), or as "U of T MiB used",
+ * exact in 2 MiB units before; -1 if the line has neither.
+ */
+static long long fsck_used_blocks(const char *from)
+{
+	unsigned long long used, total;
+	char line[512], *p;
+
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(from, "\n"), from);
+	p = strstr(line, " blocks of 4 KiB used");
+	if (p) {
+		while (p > line && p[-1] != ',')
+			p--;
+		if (sscanf(p, " %llu of %llu blocks", &used, &total) == 2)
+			return used;
+		return -1;
+	}
+	p = strstr(line, "directories, ");
+	if (p && sscanf(p, "directories, %llu of %llu MiB used", &used,
+			&total) == 2)
+		return used * (MIB / BLK);
+	return -1;
+}
+
+/*
+ * The kernel's space in use just after the mount (statfs, in 4 KiB
+ * blocks) must be what fsck counted: they agree on every extent.
+ */
+static void check_space(const char *dir, const char *fsck_out)
+{
+	const char *line = strstr(fsck_out, ": clean: ");
+	long long want = line ? fsck_used_blocks(line) : -1, got;
+	struct statfs sf;
+
+	if (statfs(dir, &sf)) {
+		fail("  statfs %s: %s\n", dir, strerror(errno));
+		return;
+	}
+	got = (long long)(sf.f_blocks - sf.f_bfree) * sf.f_bsize / BLK;
+	if (want < 0)
+		fail("  no space in use in fsck's line\n");
+	else if (got != want)
+		fail("  space in use: statfs says %lld blocks of 4 KiB, fsck %lld\n",
+		     got, want);
+}
+
 /* Check one image; print it if it fails. */
 static void check_image(struct base *b, int devfd, const char *dev,
 			const char *dir, u64 seed, u64 iter, struct stats *st)
@@ -1876,6 +1928,7 @@ static void check_image(struct base *b, int devfd, const char *dev,
 		st->mounted_ro++;
 	else
 		st->mounted_rw++;
+	check_space(dir, fsck_full);
 
 	mfd = open(dir, O_RDONLY | O_DIRECTORY);
 	if (mfd < 0) {
