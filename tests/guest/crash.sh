@@ -5,8 +5,9 @@
 # runs on while dax_core records every store to it and every flush; dax1
 # (64 MiB) receives, one after the other, the images a crash at each
 # point would leave (famfsl_crash check).
-# $1: OPS-SAMPLES-SUBSETS-SEED (default 1000-200-40-1): the workload's
-# operations, the random points between flushes, the subset variants.
+# $1: OPS-SAMPLES-SUBSETS-SEED[-VERSION] (default 1000-200-40-1): the
+# workload's operations, the random points between flushes, the subset
+# variants, and the format version mkfs makes (default its own, 3).
 . /tests/lib.sh
 
 ARG=${1:-1000-200-40-1}
@@ -14,6 +15,7 @@ OPS=$(echo "$ARG" | cut -d- -f1)
 SAMPLES=$(echo "$ARG" | cut -d- -f2)
 SUBSETS=$(echo "$ARG" | cut -d- -f3)
 SEED=$(echo "$ARG" | cut -d- -f4)
+VERSION=$(echo "$ARG" | cut -d- -f5)
 M=/mnt/famfs
 # The log: two areas of 4080 entries.
 LOG=2M
@@ -44,7 +46,8 @@ case_record_workload() {
 	# A pattern where files will be: a file must show its allocation's
 	# zeroes after a crash, never this.
 	dd if=/dev/zero bs=1M count=64 2> /dev/null | tr '\000' '\252' > /dev/dax0
-	mkfs.famfs_lite -l $LOG /dev/dax0
+	mkfs.famfs_lite ${VERSION:+-F $VERSION} -l $LOG /dev/dax0
+	echo "format version $(famfsl_poke /dev/dax0 get sb version)"
 	# A log area a few entries short of full, with an empty tree: the
 	# workload's first changes compact it on their own.
 	_cap=$(famfsl_poke /dev/dax0 get log capacity)
