@@ -9,10 +9,10 @@
 # test-helpers).  Prints each case; exits non-zero if any failed.
 set -uo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
-cd "$DAXLITE_ROOT"
+cd "$DAXLITE_ROOT" || exit 1
 
 MKFS=tools/mkfs.famfs_lite
-FSCK=tools/fsck.famfs_lite
+FSCK=${FSCK:-tools/fsck.famfs_lite}
 POKE=$DAXLITE_BUILD/famfsl_poke
 IMG=$DAXLITE_BUILD/fsck-host.img
 K=4096
