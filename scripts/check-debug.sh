@@ -69,6 +69,9 @@ g_dax_chardev() {
 g_famfs_lite() {
 	guest -a 'memmap=1G$0x80000000' famfs_lite
 }
+g_famfs_lite_small() {
+	guest -m 7G -a 'memmap=4G$0x100000000' famfs_lite_small
+}
 g_nvdimm() {
 	rm -f "$img.img"
 	guest -m 2G -n "$img.img:512M" nvdimm
@@ -133,6 +136,7 @@ group "a 64 GiB NVDIMM in a 4 GiB guest, struct pages on the device (map=dev)" g
 group "dax_core + dax_blk" g_dax_blk
 group "dax_chardev" g_dax_chardev
 group "famfs_lite" g_famfs_lite
+group "famfs_lite's 4 KiB blocks for small files" g_famfs_lite_small
 group "NVDIMM namespaces through dax_chardev" g_nvdimm
 group "an fsdax namespace's /dev/pmemN served as /dev/daxN" g_nvdimm_fsdax
 group "a devdax namespace taken from device_dax as /dev/daxN" g_nvdimm_devdax

@@ -157,6 +157,9 @@ tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' dax_chardev
 echo "== guest: famfs_lite"
 tests/vm/run-guest.sh -T 600 -a 'memmap=1G$0x80000000' famfs_lite
 
+echo "== guest: famfs_lite's 4 KiB blocks for small files, on 4 GiB above low memory"
+tests/vm/run-guest.sh -T 600 -m 7G -a 'memmap=4G$0x100000000' famfs_lite_small
+
 echo "== guest: famfs_lite image fuzzer, 300 images of seed 1 (make fuzz runs 10,000)"
 tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' -g 300 fuzz
 
@@ -256,6 +259,8 @@ other_kernel() {
 	run -a 'memmap=1G$0x80000000' dax_chardev
 	echo "== guest@$k: famfs_lite"
 	run -T 600 -a 'memmap=1G$0x80000000' famfs_lite
+	echo "== guest@$k: famfs_lite's 4 KiB blocks for small files"
+	run -T 600 -m 7G -a 'memmap=4G$0x100000000' famfs_lite_small
 	for img in nv-test nv-fsdax nv-devdax nv-alias nv-big nv-persist; do
 		rm -f "$DAXLITE_BUILD/$img@$k.img"
 	done

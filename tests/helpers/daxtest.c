@@ -25,6 +25,14 @@
  *   daxtest mkfiles     DIR N              create DIR/f0.. until N exist
  *                                          or one fails; print how many
  *                                          and the errno
+ *   daxtest fill-files  DIR FIRST N LEN TAG   create DIR/fFIRST.. (N files) by
+ *                                          write(2) of LEN bytes each, a
+ *                                          pattern of the number and TAG
+ *   daxtest check-files DIR FIRST N LEN TAG   read them back, exit 1 on a
+ *                                          difference
+ *   daxtest churn       DIR SEED ROUNDS PERCENT  fallocate files of mixed
+ *                                          sizes until PERCENT is in use,
+ *                                          remove every third, ROUNDS times
  *   daxtest io          FILE read|write OFF LEN
  *                                          open, then one pread/pwrite;
  *                                          print "ret=N", or "err=ERRNO"
@@ -36,8 +44,8 @@
  *                                          for SECS; writes nothing
  *   daxtest mmap-wait   FILE SECS          map the first 2 MiB, read from it,
  *                                          print "mapped", keep it for SECS
- *   daxtest pin-reuse   DIR                the pinned-page reuse attack: fill
- *                                          DIR/a (2 MiB) with 'A', vmsplice
+ *   daxtest pin-reuse   DIR [LEN]          the pinned-page reuse attack: fill
+ *                                          DIR/a (2 MiB, or LEN) with 'A', vmsplice
  *                                          4 KiB of its mapping into a pipe,
  *                                          unmap, close, unlink it, fill a new
  *                                          DIR/b with 'S', then read the pipe;
@@ -89,6 +97,7 @@
 #include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -398,6 +407,145 @@ static int do_mkfiles(const char *dir, long n)
 	return 0;
 }
 
+/* Byte @j of file number @i of fill-files with tag @tag. */
+static unsigned char files_byte(long i, size_t j, int tag)
+{
+	return (unsigned char)(i * 131 + j * 7 + tag * 29 + (j >> 12));
+}
+
+/*
+ * fill-files: create DIR/fI for I in [FIRST, FIRST + N) with write(2) of
+ * LEN bytes of a pattern of I and TAG (no fallocate: the files grow as
+ * written); print "created=N" and the errno of a failure.  check-files:
+ * read them back; print "verified=N" or exit 1 at the first difference.
+ */
+static int do_files(const char *dir, long first, long n, size_t len, int tag,
+		    int fill)
+{
+	unsigned char *buf = malloc(len + 1);
+	char path[4096];
+	ssize_t got;
+	size_t j;
+	long i;
+	int fd;
+
+	if (!buf)
+		return fail("malloc", dir);
+	for (i = first; i < first + n; i++) {
+		snprintf(path, sizeof(path), "%s/f%ld", dir, i);
+		if (fill) {
+			for (j = 0; j < len; j++)
+				buf[j] = files_byte(i, j, tag);
+			fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0644);
+			if (fd < 0 || write(fd, buf, len) != (ssize_t)len ||
+			    close(fd)) {
+				printf("created=%ld err=%s\n", i - first,
+				       errno_name(errno));
+				free(buf);
+				return 1;
+			}
+			continue;
+		}
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			return fail("open", path);
+		got = read(fd, buf, len + 1);
+		close(fd);
+		if (got != (ssize_t)len) {
+			printf("%s: %zd bytes, expected %zu\n", path, got, len);
+			return 1;
+		}
+		for (j = 0; j < len; j++)
+			if (buf[j] != files_byte(i, j, tag)) {
+				printf("%s: byte %zu differs\n", path, j);
+				return 1;
+			}
+	}
+	printf("%s=%ld\n", fill ? "created" : "verified", n);
+	free(buf);
+	return 0;
+}
+
+/* A small generator of its own, so that a seed means the same everywhere. */
+static uint64_t churn_state;
+
+static uint64_t churn_next(void)
+{
+	churn_state ^= churn_state << 13;
+	churn_state ^= churn_state >> 7;
+	churn_state ^= churn_state << 17;
+	return churn_state;
+}
+
+/* Percent of DIR's file system in use, by statvfs. */
+static int churn_used(const char *dir, unsigned long long *used_kib,
+		      unsigned long long *total_kib)
+{
+	struct statvfs v;
+
+	if (statvfs(dir, &v))
+		return -1;
+	*total_kib = (unsigned long long)v.f_blocks * v.f_frsize / 1024;
+	*used_kib = (unsigned long long)(v.f_blocks - v.f_bfree) * v.f_frsize /
+		    1024;
+	return (int)(*used_kib * 100 / *total_kib);
+}
+
+/*
+ * churn: ROUNDS times, fallocate DIR/fN of a mix of sizes (7 in 10 small,
+ * 4 KiB to 2 MiB - 4 KiB in whole blocks; the rest 2 to 16 MiB, any
+ * length) until PERCENT of the file system is in use; between rounds
+ * remove every third file still there.  Print each round's figures; exit
+ * 1 on an allocation failure below PERCENT.
+ */
+static int do_churn(const char *dir, uint64_t seed, int rounds, int percent)
+{
+	unsigned long long used = 0, total = 0;
+	char path[4096];
+	long n = 0, i;
+	int r, fd, rc, pct;
+	off_t size;
+
+	churn_state = seed * 2654435761u + 1;
+	for (r = 1; r <= rounds; r++) {
+		for (;;) {
+			pct = churn_used(dir, &used, &total);
+			if (pct < 0)
+				return fail("statvfs", dir);
+			if (pct >= percent)
+				break;
+			if (churn_next() % 10 < 7)
+				size = 4096 * (1 + churn_next() % 511);
+			else
+				size = (2 << 20) + churn_next() % (14 << 20);
+			snprintf(path, sizeof(path), "%s/f%ld", dir, n++);
+			fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0644);
+			if (fd < 0)
+				return fail("open", path);
+			rc = posix_fallocate(fd, 0, size);
+			close(fd);
+			if (rc) {
+				printf("round %d: fallocate of %lld bytes: %s at %llu of %llu KiB used\n",
+				       r, (long long)size, errno_name(rc), used,
+				       total);
+				return 1;
+			}
+		}
+		printf("round %d: %ld files made, %llu of %llu KiB used\n", r, n,
+		       used, total);
+		if (r == rounds)
+			break;
+		for (i = r % 3; i < n; i += 3) {
+			snprintf(path, sizeof(path), "%s/f%ld", dir, i);
+			if (unlink(path) && errno != ENOENT)
+				return fail("unlink", path);
+		}
+		/* removed files' space comes back a moment later */
+		sleep(1);
+	}
+	return 0;
+}
+
 static int do_seek_end(const char *path)
 {
 	int fd = open(path, O_RDONLY);
@@ -460,9 +608,10 @@ static int do_mmap_wait(const char *path, int secs)
 	return 0;
 }
 
-#define PIN_FILE_LEN	(2UL << 20)
+/* 2 MiB, or what pin-reuse's LEN argument says (4096: a small file) */
+static size_t pin_file_len = 2UL << 20;
 
-/* Make PATH a PIN_FILE_LEN file full of byte C, through a mapping. */
+/* Make PATH a pin_file_len file full of byte C, through a mapping. */
 static int pin_make(const char *path, int c)
 {
 	unsigned char *map;
@@ -471,19 +620,19 @@ static int pin_make(const char *path, int c)
 	fd = open(path, O_RDWR | O_CREAT, 0644);
 	if (fd < 0)
 		return fail("open", path);
-	rc = posix_fallocate(fd, 0, PIN_FILE_LEN);
+	rc = posix_fallocate(fd, 0, pin_file_len);
 	if (rc) {
 		errno = rc;
 		return fail("fallocate", path);
 	}
-	map = mmap(NULL, PIN_FILE_LEN, PROT_READ | PROT_WRITE, MAP_SHARED,
+	map = mmap(NULL, pin_file_len, PROT_READ | PROT_WRITE, MAP_SHARED,
 		   fd, 0);
 	if (map == MAP_FAILED)
 		return fail("mmap", path);
-	memset(map, c, PIN_FILE_LEN);
-	if (msync(map, PIN_FILE_LEN, MS_SYNC))
+	memset(map, c, pin_file_len);
+	if (msync(map, pin_file_len, MS_SYNC))
 		return fail("msync", path);
-	munmap(map, PIN_FILE_LEN);
+	munmap(map, pin_file_len);
 	close(fd);
 	return 0;
 }
@@ -505,7 +654,7 @@ static int pin_pipe(const char *path, int unlink_first)
 		return fail("open", path), -1;
 	if (unlink_first && unlink(path))
 		return fail("unlink", path), -1;
-	map = mmap(NULL, PIN_FILE_LEN, PROT_READ | PROT_WRITE, MAP_SHARED,
+	map = mmap(NULL, pin_file_len, PROT_READ | PROT_WRITE, MAP_SHARED,
 		   fd, 0);
 	if (map == MAP_FAILED)
 		return fail("mmap", path), -1;
@@ -513,7 +662,7 @@ static int pin_pipe(const char *path, int unlink_first)
 	iov.iov_len = 4096;
 	if (vmsplice(p[1], &iov, 1, 0) != 4096)
 		return fail("vmsplice", path), -1;
-	munmap(map, PIN_FILE_LEN);
+	munmap(map, pin_file_len);
 	close(fd);
 	close(p[1]);
 	return p[0];
@@ -582,10 +731,10 @@ static int do_mmap_probe(const char *path, int secs)
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return fail("open", path);
-	map = mmap(NULL, PIN_FILE_LEN, PROT_READ, MAP_SHARED, fd, 0);
+	map = mmap(NULL, pin_file_len, PROT_READ, MAP_SHARED, fd, 0);
 	if (map == MAP_FAILED)
 		return fail("mmap", path);
-	for (i = 0; i < PIN_FILE_LEN; i += 4096)
+	for (i = 0; i < pin_file_len; i += 4096)
 		probe_sum += __atomic_load_n(map + i, __ATOMIC_RELAXED);
 	printf("mapped (sum %u)\n", probe_sum);
 	fflush(stdout);
@@ -595,7 +744,7 @@ static int do_mmap_probe(const char *path, int secs)
 		printf("sigbus\n");
 		return 0;
 	}
-	for (i = 0; i < PIN_FILE_LEN; i += 4096)
+	for (i = 0; i < pin_file_len; i += 4096)
 		probe_sum += __atomic_load_n(map + i, __ATOMIC_RELAXED);
 	printf("read (sum %u)\n", probe_sum);
 	return 0;
@@ -758,8 +907,20 @@ int main(int argc, char **argv)
 		return do_mmap_hold(argv[2], atoi(argv[3]));
 	if (argc == 4 && !strcmp(cmd, "mmap-wait"))
 		return do_mmap_wait(argv[2], atoi(argv[3]));
-	if (argc == 3 && !strcmp(cmd, "pin-reuse"))
+	if ((argc == 3 || argc == 4) && !strcmp(cmd, "pin-reuse")) {
+		if (argc == 4)
+			pin_file_len = strtoull(argv[3], NULL, 0);
 		return do_pin_reuse(argv[2], 0);
+	}
+	if (argc == 6 && !strcmp(cmd, "churn"))
+		return do_churn(argv[2], strtoull(argv[3], NULL, 0), atoi(argv[4]),
+				atoi(argv[5]));
+	if (argc == 7 && !strcmp(cmd, "fill-files"))
+		return do_files(argv[2], atol(argv[3]), atol(argv[4]),
+				strtoull(argv[5], NULL, 0), atoi(argv[6]), 1);
+	if (argc == 7 && !strcmp(cmd, "check-files"))
+		return do_files(argv[2], atol(argv[3]), atol(argv[4]),
+				strtoull(argv[5], NULL, 0), atoi(argv[6]), 0);
 	if (argc == 3 && !strcmp(cmd, "pin-reuse-unlinked"))
 		return do_pin_reuse(argv[2], 1);
 	if (argc == 4 && !strcmp(cmd, "pin-hold"))
