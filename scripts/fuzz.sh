@@ -4,9 +4,11 @@
 # tests/helpers/famfsl_fuzz.c) over FUZZ_IMAGES images (default 10000) of
 # FUZZ_SEED (default: the clock, printed), in QEMU boots of FUZZ_PER_BOOT
 # images each (default 2500), so that a crash loses one boot's worth and
-# no boot outlives its watchdog.  Replay one failing image with
+# no boot outlives its watchdog; each boot then fuzzes a fifth as many
+# images of a version 2 base.  Replay one failing image with
 #   tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' -g 1-S-ITER fuzz
-# and keep it as a regression case in tests/fuzz/regressions.txt.
+# (a version 2 one with -g 0-S-ITER-1) and keep it as a regression case
+# in tests/fuzz/regressions.txt (those replay on the version 3 base).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$DAXLITE_ROOT"
