@@ -22,6 +22,9 @@
 
 #include "famfs_lite.h"
 
+/* Marks the chunks that have a free block, so that full ones are skipped. */
+#define FAMFSL_CHUNK_ROOM	XA_MARK_0
+
 /**
  * struct famfsl_chunk - a unit shared block by block
  * @used: one bit per block, set when in use
@@ -188,7 +191,8 @@ int famfsl_space_find_shared(struct famfsl_space *s, u64 len, u64 from,
 		return -EINVAL;
 	if (from > s->base)
 		u = (from - s->base) / FAMFSL_ALLOC_UNIT;
-	xa_for_each_start(&s->chunks, u, c, u) {
+	for (c = xa_find(&s->chunks, &u, ULONG_MAX, FAMFSL_CHUNK_ROOM); c;
+	     c = xa_find_after(&s->chunks, &u, ULONG_MAX, FAMFSL_CHUNK_ROOM)) {
 		if (FAMFSL_CHUNK_BLOCKS - c->nr_used < nr)
 			continue;
 		block = 0;
@@ -301,8 +305,10 @@ static struct famfsl_chunk *famfsl_chunk_new(struct famfsl_space *s,
 
 	if (c && xa_err(xa_store(&s->chunks, u, c, GFP_KERNEL))) {
 		kfree(c);
-		c = NULL;
+		return NULL;
 	}
+	if (c)
+		xa_set_mark(&s->chunks, u, FAMFSL_CHUNK_ROOM);
 	return c;
 }
 
@@ -318,6 +324,8 @@ static void famfsl_piece_take(struct famfsl_space *s,
 		c = xa_load(&s->chunks, p->unit);
 		bitmap_set(c->used, p->block, p->nr);
 		c->nr_used += p->nr;
+		if (c->nr_used == FAMFSL_CHUNK_BLOCKS)
+			xa_clear_mark(&s->chunks, p->unit, FAMFSL_CHUNK_ROOM);
 	}
 }
 
@@ -363,8 +371,10 @@ int famfsl_space_mark(struct famfsl_space *s, u64 dev_offset, u64 len)
 EXPORT_SYMBOL_IF_KUNIT(famfsl_space_mark);
 
 /*
- * Give back piece @p of a unit in use.  Space not in use is a bug: warn
- * and give back nothing.  Return: whether it was given back.
+ * Give back piece @p of a unit in use.  A whole unit may have been taken
+ * in parts (a file's extents are merged where they meet), so it may have
+ * a chunk.  Space not in use is a bug: warn and give back nothing.
+ * Return: whether it was given back.
  */
 static bool famfsl_piece_give(struct famfsl_space *s,
 			      const struct famfsl_piece *p)
@@ -373,17 +383,18 @@ static bool famfsl_piece_give(struct famfsl_space *s,
 
 	if (WARN_ON(!test_bit(p->unit, s->map)))
 		return false;
-	if (!p->whole) {
-		if (WARN_ON(!c || find_next_zero_bit(c->used, p->block + p->nr,
-						     p->block) <
-				  p->block + p->nr))
+	if (c) {
+		if (WARN_ON(find_next_zero_bit(c->used, p->block + p->nr,
+					       p->block) < p->block + p->nr))
 			return false;
 		bitmap_clear(c->used, p->block, p->nr);
 		c->nr_used -= p->nr;
-		if (c->nr_used)
+		if (c->nr_used) {
+			xa_set_mark(&s->chunks, p->unit, FAMFSL_CHUNK_ROOM);
 			return true;
+		}
 		kfree(xa_erase(&s->chunks, p->unit));
-	} else if (WARN_ON(c)) {
+	} else if (WARN_ON(!p->whole)) {
 		return false;
 	}
 	clear_bit(p->unit, s->map);

@@ -875,6 +875,29 @@ static void blocks_across_units(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, famfsl_space_alloc(s, 16 * UNIT, &off), 0);
 }
 
+/*
+ * A file's extents are merged where they meet: space taken in parts is
+ * given back as one extent, whole units included.
+ */
+static void blocks_taken_in_parts_freed_whole(struct kunit *test)
+{
+	struct famfsl_space *s = test->priv;
+
+	KUNIT_ASSERT_EQ(test, famfsl_space_mark(s, DATA + UNIT - BLOCK, BLOCK), 0);
+	KUNIT_ASSERT_EQ(test, famfsl_space_mark(s, DATA + UNIT, UNIT / 2), 0);
+	KUNIT_ASSERT_EQ(test, famfsl_space_mark(s, DATA + UNIT + UNIT / 2,
+						UNIT / 2), 0);
+	KUNIT_EXPECT_EQ(test, s->nr_free, 14ULL);
+	/* unit 1 is full in parts: nothing fits there, or over it */
+	KUNIT_EXPECT_EQ(test, famfsl_space_test(s, DATA + UNIT, UNIT), -EUCLEAN);
+	KUNIT_EXPECT_EQ(test, famfsl_space_test(s, DATA + 2 * UNIT - BLOCK,
+						BLOCK), -EUCLEAN);
+	famfsl_space_free(s, DATA + UNIT - BLOCK, UNIT + BLOCK);
+	KUNIT_EXPECT_EQ(test, s->nr_free, 16ULL);
+	KUNIT_EXPECT_EQ(test, s->free_bytes, 16 * UNIT);
+	KUNIT_EXPECT_TRUE(test, xa_empty(&s->chunks));
+}
+
 static void blocks_free_run(struct kunit *test)
 {
 	struct famfsl_space *s = test->priv;
@@ -961,6 +984,7 @@ static struct kunit_case famfsl_blocks_cases[] = {
 	KUNIT_CASE(blocks_packed_at_the_end),
 	KUNIT_CASE(blocks_overlap_and_bounds),
 	KUNIT_CASE(blocks_across_units),
+	KUNIT_CASE(blocks_taken_in_parts_freed_whole),
 	KUNIT_CASE(blocks_free_run),
 	KUNIT_CASE(blocks_find_last),
 	{}

@@ -228,7 +228,8 @@ case_space() {
 	mkdir /mnt/ext4/small
 	echo "BENCH: space ext4-dax small-4k $(daxbench files /mnt/ext4/small 0 $NFILES 4096)"
 	umount /mnt/ext4
-	mkfs.famfs_lite -f /dev/dax1 > /dev/null
+	# a 16 MiB log: 10,000 files need 20,000 entries once compacted
+	mkfs.famfs_lite -f -l 16M /dev/dax1 > /dev/null
 	mount -t famfs_lite /dev/dax1 /mnt/famfs
 	_t=$(daxbench time cp -r /tmp/tree /mnt/famfs/tree)
 	echo "BENCH: copy famfs_lite cp-tree-1000 $_t"

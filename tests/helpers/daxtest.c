@@ -467,9 +467,9 @@ static int do_files(const char *dir, long first, long n, size_t len, int tag,
 }
 
 /* A small generator of its own, so that a seed means the same everywhere. */
-static uint64_t churn_state;
+static u64 churn_state;
 
-static uint64_t churn_next(void)
+static u64 churn_next(void)
 {
 	churn_state ^= churn_state << 13;
 	churn_state ^= churn_state >> 7;
@@ -498,7 +498,7 @@ static int churn_used(const char *dir, unsigned long long *used_kib,
  * remove every third file still there.  Print each round's figures; exit
  * 1 on an allocation failure below PERCENT.
  */
-static int do_churn(const char *dir, uint64_t seed, int rounds, int percent)
+static int do_churn(const char *dir, u64 seed, int rounds, int percent)
 {
 	unsigned long long used = 0, total = 0;
 	char path[4096];
@@ -525,9 +525,9 @@ static int do_churn(const char *dir, uint64_t seed, int rounds, int percent)
 			rc = posix_fallocate(fd, 0, size);
 			close(fd);
 			if (rc) {
-				printf("round %d: fallocate of %lld bytes: %s at %llu of %llu KiB used\n",
-				       r, (long long)size, errno_name(rc), used,
-				       total);
+				printf("round %d: fallocate of %lld bytes: %s",
+				       r, (long long)size, errno_name(rc));
+				printf(" at %llu of %llu KiB used\n", used, total);
 				return 1;
 			}
 		}
