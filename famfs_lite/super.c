@@ -249,7 +249,7 @@ static int famfsl_compact_option(struct fs_context *fc, struct super_block *sb,
 	if (!opts->compact)
 		return 0;
 	if (!rw || le32_to_cpu(sbi->sb.version) == FAMFSL_VERSION_1) {
-		pr_err("%s: compact needs a read-write mount of format version 2\n",
+		pr_err("%s: compact needs a read-write mount of format version 2 or later\n",
 		       sbi->name);
 		return -EROFS;
 	}

@@ -188,6 +188,21 @@ json_field() {
 	awk -F'"' -v f="$1" '$2 == f { print $4; exit }' "$2"
 }
 
+# extents FILE: "logical physical length" per extent of a file, in 4 KiB
+# blocks, from filefrag.
+extents() {
+	filefrag -v "$1" | awk '$1 ~ /^[0-9]+:$/ { print $2, $4, $6 }' | tr -d .:
+}
+
+# aligned_past_head FILE: every extent of FILE from its first 2 MiB on has
+# file and device offsets that agree modulo 2 MiB (2 MiB pages work).
+aligned_past_head() {
+	extents "$1" | while read -r _l _p _n; do
+		[ $((_l + _n)) -le 512 ] || [ $(((_p - _l) % 512)) = 0 ] ||
+			die "$1: extent at file block $_l is at device block $_p"
+	done
+}
+
 # log_entry DEV TYPE N: the index of the Nth log entry of TYPE (1 create,
 # 2 allocate, ...) of the famfs_lite file system on DEV.
 log_entry() {
