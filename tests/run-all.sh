@@ -160,7 +160,7 @@ tests/vm/run-guest.sh -T 600 -a 'memmap=1G$0x80000000' famfs_lite
 echo "== guest: famfs_lite's 4 KiB blocks for small files, on 4 GiB above low memory"
 tests/vm/run-guest.sh -T 600 -m 7G -a 'memmap=4G$0x100000000' famfs_lite_small
 
-echo "== guest: famfs_lite image fuzzer, 300 images of seed 1 (make fuzz runs 10,000)"
+echo "== guest: famfs_lite image fuzzer, 300 images of seed 1 and 60 of a format 2 base (make fuzz runs 10,000)"
 tests/vm/run-guest.sh -a 'memmap=1G$0x80000000' -g 300 fuzz
 
 echo "== guest: crash points of the famfs_lite log: every flush point of 1,000 operations (make crash samples more)"
