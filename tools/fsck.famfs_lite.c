@@ -171,38 +171,37 @@ static void copy_name(char *dst, const char *src, __le16 len)
 	dst[le16_to_cpu(len)] = '\0';
 }
 
+/* The bits of granules [@first, @end) in the word that holds @first. */
+static u64 range_word_mask(u64 first, u64 end)
+{
+	u64 w = first / 64, mask = ~0ULL << (first % 64);
+
+	if (end - w * 64 < 64)
+		mask &= (1ULL << (end - w * 64)) - 1;
+	return mask;
+}
+
 /* The granules [@first, @first + @n) of the data area: any in use? */
 static bool range_busy(u64 first, u64 n)
 {
-	u64 end = first + n, w, mask;
+	u64 end = first + n;
 
-	while (first < end) {
-		w = first / 64;
-		mask = ~0ULL << (first % 64);
-		if (end - w * 64 < 64)
-			mask &= (1ULL << (end - w * 64)) - 1;
-		if (used_map[w] & mask)
+	for (; first < end; first = (first / 64 + 1) * 64)
+		if (used_map[first / 64] & range_word_mask(first, end))
 			return true;
-		first = (w + 1) * 64;
-	}
 	return false;
 }
 
 /* Mark the granules [@first, @first + @n) in use (@set) or free. */
 static void range_mark(u64 first, u64 n, bool set)
 {
-	u64 end = first + n, w, mask;
+	u64 end = first + n;
 
-	while (first < end) {
-		w = first / 64;
-		mask = ~0ULL << (first % 64);
-		if (end - w * 64 < 64)
-			mask &= (1ULL << (end - w * 64)) - 1;
+	for (; first < end; first = (first / 64 + 1) * 64) {
 		if (set)
-			used_map[w] |= mask;
+			used_map[first / 64] |= range_word_mask(first, end);
 		else
-			used_map[w] &= ~mask;
-		first = (w + 1) * 64;
+			used_map[first / 64] &= ~range_word_mask(first, end);
 	}
 }
 
