@@ -15,6 +15,8 @@
  * gather at the end and do not break up the runs large files need.
  * The caller serializes calls.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <kunit/visibility.h>
 #include <linux/bitmap.h>
 #include <linux/slab.h>
@@ -47,6 +49,8 @@ struct famfsl_chunk {
  */
 int famfsl_space_init(struct famfsl_space *s, u64 base, u64 end, u64 granule)
 {
+	/* a page must not reach past a block into another file's */
+	BUILD_BUG_ON(PAGE_SIZE != FAMFSL_BLOCK_SIZE);
 	s->base = base;
 	s->granule = granule;
 	s->nr_units = (end - base) / FAMFSL_ALLOC_UNIT;
@@ -102,8 +106,8 @@ struct famfsl_piece {
 	bool whole;
 };
 
-static void famfsl_piece(struct famfsl_space *s, u64 off, u64 end,
-			 unsigned long u, struct famfsl_piece *p)
+static void famfsl_piece_of(struct famfsl_space *s, u64 off, u64 end,
+			    unsigned long u, struct famfsl_piece *p)
 {
 	u64 ustart = s->base + (u64)u * FAMFSL_ALLOC_UNIT;
 	u64 lo = max(off, ustart), hi = min(end, ustart + FAMFSL_ALLOC_UNIT);
@@ -289,7 +293,7 @@ int famfsl_space_test(struct famfsl_space *s, u64 dev_offset, u64 len)
 	    find_next_bit(s->map, last, first + 1) < last)
 		return -EUCLEAN;
 	for (u = first; u <= last; u += max(last - first, 1UL)) {
-		famfsl_piece(s, dev_offset, dev_offset + len, u, &p);
+		famfsl_piece_of(s, dev_offset, dev_offset + len, u, &p);
 		if (!famfsl_piece_free(s, &p))
 			return -EUCLEAN;
 	}
@@ -351,7 +355,7 @@ int famfsl_space_mark(struct famfsl_space *s, u64 dev_offset, u64 len)
 	famfsl_units_of(s, dev_offset, len, &first, &last);
 	/* only the end units can be part units, needing a chunk */
 	for (u = first; u <= last; u += max(last - first, 1UL)) {
-		famfsl_piece(s, dev_offset, dev_offset + len, u, &p);
+		famfsl_piece_of(s, dev_offset, dev_offset + len, u, &p);
 		if (p.whole || test_bit(u, s->map))
 			continue;
 		if (!famfsl_chunk_new(s, u)) {
@@ -362,7 +366,7 @@ int famfsl_space_mark(struct famfsl_space *s, u64 dev_offset, u64 len)
 		made[nr_made++] = u;
 	}
 	for (u = first; u <= last; u++) {
-		famfsl_piece(s, dev_offset, dev_offset + len, u, &p);
+		famfsl_piece_of(s, dev_offset, dev_offset + len, u, &p);
 		famfsl_piece_take(s, &p);
 	}
 	s->free_bytes -= len;
@@ -381,11 +385,11 @@ static bool famfsl_piece_give(struct famfsl_space *s,
 {
 	struct famfsl_chunk *c = xa_load(&s->chunks, p->unit);
 
-	if (WARN_ON(!test_bit(p->unit, s->map)))
+	if (WARN_ON_ONCE(!test_bit(p->unit, s->map)))
 		return false;
 	if (c) {
-		if (WARN_ON(find_next_zero_bit(c->used, p->block + p->nr,
-					       p->block) < p->block + p->nr))
+		if (WARN_ON_ONCE(find_next_zero_bit(c->used, p->block + p->nr,
+						    p->block) < p->block + p->nr))
 			return false;
 		bitmap_clear(c->used, p->block, p->nr);
 		c->nr_used -= p->nr;
@@ -394,7 +398,7 @@ static bool famfsl_piece_give(struct famfsl_space *s,
 			return true;
 		}
 		kfree(xa_erase(&s->chunks, p->unit));
-	} else if (WARN_ON(!p->whole)) {
+	} else if (WARN_ON_ONCE(!p->whole)) {
 		return false;
 	}
 	clear_bit(p->unit, s->map);
@@ -424,9 +428,12 @@ void famfsl_space_free(struct famfsl_space *s, u64 dev_offset, u64 len)
 		return;
 	famfsl_units_of(s, dev_offset, len, &first, &last);
 	for (u = first; u <= last; u++) {
-		famfsl_piece(s, dev_offset, dev_offset + len, u, &p);
+		famfsl_piece_of(s, dev_offset, dev_offset + len, u, &p);
 		if (famfsl_piece_give(s, &p))
 			s->free_bytes += (u64)p.nr * FAMFSL_BLOCK_SIZE;
+		else
+			pr_err_ratelimited("freeing [%#llx, +%#llx): unit %lu was not in use\n",
+					   dev_offset, len, u);
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_space_free);

@@ -334,8 +334,10 @@ static void famfsl_prezero_refill(struct famfsl_sb_info *sbi);
  * Make new space of a file zero before anything can see it: units the
  * background zeroing did already are taken as they are, the rest zeroed
  * now.  A unit the background zeroing is at is waited for.  The space is
- * the caller's alone meanwhile.  Space in a unit that was shared already
- * (small files) is never known zero, and is zeroed now.
+ * the caller's alone meanwhile.  A unit's known-zero mark is used once,
+ * by whichever taker of space in it asks first (a unit may have become
+ * shared while the background zeroing worked on it): it was zeroed whole
+ * after it was last used; every other taker zeroes its own part.
  */
 static int famfsl_zero_new(struct famfsl_sb_info *sbi, u64 off, u64 len)
 {
@@ -592,15 +594,35 @@ out_free:
 	return rc;
 }
 
-/* Whether the free space holds @len more bytes, as far as one can tell. */
-static bool famfsl_space_covers(struct famfsl_sb_info *sbi, u64 len)
+/*
+ * Whether the free space can hold a file's growth from @have to @end bytes
+ * of space, as far as one can tell: a small file's in any free blocks, a
+ * large one's in wholly free units (counting the unit its space ends in,
+ * which a growth may not be able to continue).
+ */
+static bool famfsl_space_covers_once(struct famfsl_sb_info *sbi, u64 have,
+				     u64 end)
 {
 	bool ok;
 
 	mutex_lock(&sbi->space_lock);
-	ok = round_up(len, sbi->space.granule) <= sbi->space.free_bytes;
+	if (famfsl_small(sbi, end))
+		ok = round_up(end, FAMFSL_BLOCK_SIZE) - have <=
+		     sbi->space.free_bytes;
+	else
+		ok = (round_up(end, FAMFSL_ALLOC_UNIT) -
+		      round_down(have, FAMFSL_ALLOC_UNIT)) / FAMFSL_ALLOC_UNIT <=
+		     sbi->space.nr_free;
 	mutex_unlock(&sbi->space_lock);
 	return ok;
+}
+
+static bool famfsl_space_covers(struct famfsl_sb_info *sbi, u64 have, u64 end)
+{
+	/* Files removed just now may be idle already: count their space. */
+	return famfsl_space_covers_once(sbi, have, end) ||
+	       (famfsl_quarantine_sweep(sbi) &&
+		famfsl_space_covers_once(sbi, have, end));
 }
 
 /* Whether files of this file system grow (version 2 and later). */
@@ -777,10 +799,11 @@ static int famfsl_log_size(struct inode *inode)
  *
  * Takes free space, continuing the last extent where it can: 4 KiB
  * blocks of shared units while the file stays under 2 MiB on version 3
- * (famfsl_small()), else 2 MiB units, at the unit offset where the file's
- * space ends so that its later 2 MiB of file are 2 MiB of device, whole
- * (for 2 MiB pages).  Zeroes it, logs one EXTEND entry and publishes the new extents
- * (not the size: the caller's).  Takes less than asked when the space or
+ * (famfsl_small(); by writes, at least doubling), else 2 MiB units, at
+ * the unit offset where the file's space ends so that its later 2 MiB of
+ * file are 2 MiB of device, whole (for 2 MiB pages).  Zeroes it, logs one
+ * EXTEND entry and publishes the new extents (not the size: the
+ * caller's).  Takes less than asked when the space or
  * an entry's extents run out.
  *
  * Context: the caller holds i_rwsem exclusively.
@@ -817,6 +840,14 @@ static int famfsl_grow(struct inode *inode, u64 end, u64 size)
 		goto out_free;
 	}
 
+	/*
+	 * A small file growing by writes (@size below @end) takes at least
+	 * as much again as it has, up to just under 2 MiB, so that appends
+	 * take few growths, log entries and extents; a file written in one
+	 * go, or given a size (fallocate, truncate), takes what it asked for.
+	 */
+	if (small && size < end)
+		end = max(end, min(2 * have, FAMFSL_ALLOC_UNIT - FAMFSL_BLOCK_SIZE));
 	end = round_up(end, small ? FAMFSL_BLOCK_SIZE : FAMFSL_ALLOC_UNIT);
 	n = 0;
 	for (tries = 0; ; tries++) {
@@ -932,7 +963,7 @@ static ssize_t famfsl_write_iter(struct kiocb *iocb, struct iov_iter *from)
 			goto out_unlock;
 		}
 		if (room <= iocb->ki_pos &&
-		    !famfsl_space_covers(sbi, iocb->ki_pos + 1 - room)) {
+		    !famfsl_space_covers(sbi, room, iocb->ki_pos + 1)) {
 			ret = -ENOSPC;
 			goto out_unlock;
 		}
@@ -1122,7 +1153,7 @@ static int famfsl_resize(struct inode *inode, loff_t size, bool exact)
 			 */
 			map = famfsl_file_map(inode);
 			if (size > map->len &&
-			    !famfsl_space_covers(sbi, size - map->len))
+			    !famfsl_space_covers(sbi, map->len, size))
 				return -ENOSPC;
 			/*
 			 * Zeros past the size in the space the file has (a
@@ -1256,7 +1287,7 @@ unsigned int famfsl_map_count(const struct famfsl_map *old,
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_map_count);
 
-/* Do @a and @b share a unit? */
+/* Do @a and @b share a byte (a block, on version 3)? */
 static bool famfsl_extents_overlap(const struct famfsl_extent_mem *a,
 				   const struct famfsl_extent_mem *b)
 {
@@ -1380,7 +1411,9 @@ int famfsl_set_extents(struct inode *inode, const struct famfsl_alloc *a)
 	for (i = 0; i < nr && !rc; i++)
 		rc = famfsl_space_mark(&sbi->space, add[i].dev_offset,
 				       add[i].len);
-	if (WARN_ON_ONCE(rc)) {
+	if (rc) {
+		/* checked against the tree already: only memory can be short */
+		WARN_ON_ONCE(rc != -ENOMEM);
 		while (--i > 0)
 			famfsl_space_free(&sbi->space, add[i - 1].dev_offset,
 					  add[i - 1].len);

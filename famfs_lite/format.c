@@ -61,8 +61,8 @@ static u32 famfsl_log_header_crc(const struct famfsl_log_header *h,
  * @version: the superblock's format version
  *
  * Sets @h->crc: in version 1 to the CRC32C of every byte before it, in
- * version 2 to the CRC32C of the whole header with crc and next_index
- * taken as zero.
+ * versions 2 and 3 to the CRC32C of the whole header with crc and
+ * next_index taken as zero.
  */
 void famfsl_log_header_set_crc(struct famfsl_log_header *h, u32 version)
 {
@@ -143,23 +143,18 @@ u64 famfsl_sb_capacity(const struct famfsl_superblock *sb)
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_sb_capacity);
 
-/* The alloc_unit a superblock of its version must give. */
-static u64 famfsl_version_granule(const struct famfsl_superblock *sb)
-{
-	return le32_to_cpu(sb->version) >= FAMFSL_VERSION_BLOCKS ?
-	       FAMFSL_BLOCK_SIZE : FAMFSL_ALLOC_UNIT;
-}
-
 /**
  * famfsl_sb_granule() - the granule of a file system's extents
- * @sb: a checked superblock
+ * @sb: a superblock whose version is checked
  *
  * Return: FAMFSL_BLOCK_SIZE (version 3) or FAMFSL_ALLOC_UNIT (versions 1
- * and 2): every extent's offset and length is a multiple of it.
+ * and 2): every extent's offset and length is a multiple of it, and so is
+ * the superblock's alloc_unit.
  */
 u64 famfsl_sb_granule(const struct famfsl_superblock *sb)
 {
-	return famfsl_version_granule(sb);
+	return le32_to_cpu(sb->version) >= FAMFSL_VERSION_BLOCKS ?
+	       FAMFSL_BLOCK_SIZE : FAMFSL_ALLOC_UNIT;
 }
 EXPORT_SYMBOL_IF_KUNIT(famfsl_sb_granule);
 
@@ -233,7 +228,7 @@ int famfsl_check_superblock(const struct famfsl_superblock *sb,
 		return famfsl_reject(why, -EINVAL, "unsupported format version");
 	if (sb->flags)
 		return famfsl_reject(why, -EINVAL, "unknown superblock flags");
-	if (le32_to_cpu(sb->alloc_unit) != famfsl_version_granule(sb))
+	if (le32_to_cpu(sb->alloc_unit) != famfsl_sb_granule(sb))
 		return famfsl_reject(why, -EUCLEAN,
 				     "allocation unit does not match the format version");
 	if (le32_to_cpu(sb->entry_size) != FAMFSL_ENTRY_SIZE)
@@ -355,8 +350,8 @@ static int famfsl_check_alloc(const struct famfsl_alloc *a, u32 min_n,
  *
  * Checks the checksum, the sequence number and what each entry type
  * allows: inode numbers, names, attribute flags, and extents inside the
- * data area in whole allocation units (famfsl_sb_granule()).  Checks against the tree are the
- * caller's.
+ * data area in whole allocation units (famfsl_sb_granule()).  Checks
+ * against the tree are the caller's.
  *
  * Return: 0, or -EUCLEAN for a corrupt or unknown entry.
  */

@@ -195,7 +195,7 @@ int famfsl_log_compact(struct famfsl_sb_info *sbi)
 	h.next_index = cpu_to_le64(count);
 	h.gen = cpu_to_le64(gen);
 	h.next_ino = cpu_to_le64(sbi->next_ino);
-	famfsl_log_header_set_crc(&h, FAMFSL_VERSION);
+	famfsl_log_header_set_crc(&h, le32_to_cpu(sbi->sb.version));
 	if (daxl_region_write(sbi->region, area, &h, sizeof(h)))
 		return -EIO;
 	daxl_region_flush(sbi->region);

@@ -95,7 +95,7 @@ typedef __u64 u64;
 /**
  * struct famfsl_superblock - at device offset 0
  * @magic: FAMFSL_SB_MAGIC
- * @version: FAMFSL_VERSION, or FAMFSL_VERSION_1
+ * @version: FAMFSL_VERSION (3), 2, or FAMFSL_VERSION_1
  * @flags: none defined; must be 0
  * @uuid: identifies the file system
  * @dev_size: bytes the file system covers; at most the device size

@@ -113,7 +113,48 @@ case_small_files_take_blocks() {
 	done
 	[ "$(stat -c '%s %b' $M/s)" = "16384 32" ]
 	[ "$(extents $M/s | wc -l)" = 1 ] || die "s: $(extents $M/s)"
+	# Written in 128 KiB pieces by one open, a small file grows by at
+	# least doubling: 5 growths to 1.5 MiB, not 12 (fsck -v lists
+	# growths; the size logged at close is not one).
+	dd if=/dev/zero of=$M/pieces bs=128K count=12 2> /dev/null
+	[ "$(stat -c %s $M/pieces)" = $((1536 * 1024)) ]
+	ino=$(stat -c %i $M/pieces)
 	umount $M
+	fsck.famfs_lite -v /dev/dax0 > /tmp/fsck.out
+	n=$(grep -c "extend inode $ino:" /tmp/fsck.out)
+	grep "inode $ino:" /tmp/fsck.out
+	[ "$n" = 5 ] || die "$n growths for 12 writes of 128 KiB"
+	mount -t famfs_lite /dev/dax0 $M
+	[ "$(stat -c '%s %b' $M/pieces)" = "$((1536 * 1024)) 4088" ]
+	umount $M
+}
+
+# A growth that needs whole units fails at once when there are not enough
+# of them, even with more than enough free blocks in shared units: it
+# takes no space (files never shrink, so space taken before an ENOSPC
+# would stay the file's).
+case_enospc_takes_nothing() {
+	fresh
+	# eight files of 1.5 MiB: a unit each, 512 KiB of each free
+	for i in 1 2 3 4 5 6 7 8; do
+		fallocate -l $((1536 * 1024)) $M/h$i
+	done
+	# all the whole units but one
+	fallocate -l $((($(total_kib) / 2048 - 9) * 2 * MB)) $M/big
+	fallocate -l 4096 $M/s
+	used=$(used_kib)
+	echo "$used KiB used, $(($(total_kib) - used)) KiB free"
+	# 3 MiB from a 4 KiB file needs two whole units; one is free
+	expect_fail_errno 'No space left on device' fallocate -l $((3 * MB)) $M/s
+	[ "$(daxtest io $M/s write $((3 * MB)) 4096)" = err=ENOSPC ]
+	[ "$(stat -c '%s %b' $M/s)" = "4096 8" ] || die "s: $(stat -c '%s %b' $M/s)"
+	expect_used "$used"
+	# what fits still does: 1 MiB more of blocks, and then a unit
+	fallocate -l $MB $M/s
+	rm $M/big
+	fallocate -l $((3 * MB)) $M/s
+	umount $M
+	fsck_says 'clean: 9 files'
 }
 
 # The figure of the issue: 10,000 files of 4 KiB use 40 MiB, not 20 GiB;
@@ -207,6 +248,7 @@ case_unload() {
 run_case load case_load
 run_case small-files-take-blocks case_small_files_take_blocks
 run_case ten-thousand-small-files case_ten_thousand_small_files
+run_case enospc-takes-nothing case_enospc_takes_nothing
 run_case pinned-small-block-not-reused case_pinned_small_block_not_reused
 run_case cp-large-file-after-small-head case_cp_large_file_after_small_head
 run_case fragmentation-keeps-large-runs case_fragmentation_keeps_large_runs

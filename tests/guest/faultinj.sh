@@ -276,6 +276,10 @@ case_replay() {
 	for i in $(seq 0 9); do
 		fallocate -l $((2 * MB)) $M/r/f$i
 	done
+	# small files: their replay makes shared units (an allocation each)
+	for i in $(seq 10 14); do
+		fallocate -l 4096 $M/r/f$i
+	done
 	rmdir $M/s
 	umount $M
 	fsck.famfs_lite -v /dev/dax0 | tail -n 1
