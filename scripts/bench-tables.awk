@@ -95,7 +95,7 @@ END {
 	}
 	if (ns) {
 		printf "\nused space for files of 4 KiB (statfs before and after, 10,000 asked for;\n"
-		printf "famfs_lite allocates in 2 MiB units: as many as fit in dax1, then ENOSPC)\n\n"
+		printf "famfs_lite, format 3: 4 KiB blocks below 2 MiB; where one stops, the reason)\n\n"
 		printf "%-12s %8s %12s %14s %22s\n", "file system", "files", "used-KiB",
 		       "KiB-per-file", "10,000 files would use"
 		for (i = 1; i <= ns; i++) {
