@@ -194,6 +194,12 @@ extents() {
 	filefrag -v "$1" | awk '$1 ~ /^[0-9]+:$/ { print $2, $4, $6 }' | tr -d .:
 }
 
+# extents_past_head FILE: how many extents of FILE reach past its first
+# 2 MiB (its head may be in several pieces, taken while it was small).
+extents_past_head() {
+	extents "$1" | awk '$1 + $3 > 512' | wc -l
+}
+
 # aligned_past_head FILE: every extent of FILE from its first 2 MiB on has
 # file and device offsets that agree modulo 2 MiB (2 MiB pages work).
 aligned_past_head() {

@@ -163,14 +163,26 @@ if [ -n "$nvdimm" ]; then
 		 -object "memory-backend-file,id=nv1,share=on,prealloc=$prealloc,mem-path=$nvfile,size=$nvsize,align=2M"
 		 -device nvdimm,id=nvdimm1,memdev=nv1,label-size=128K)
 fi
-start=$(date +%s)
-timeout --foreground -k 5 "$timeout" \
-	qemu-system-x86_64 -accel "$accel" -cpu max -smp 2 "${machine[@]}" \
-	-nographic -no-reboot -monitor none -nic none -serial "file:$log" \
-	-kernel "$vmlinux" -initrd "$initrd" -append "$cmdline" \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 < /dev/null
-qrc=$?
-secs=$(($(date +%s) - start))
+# A kernel that panics while it boots, before it starts userspace (so
+# before any daxlite module can load), is booted once more: the stock 7.3
+# kernel has been seen to hit an int3 in its own timer code at 1.4 s under
+# TCG.  The first boot's log is kept beside the second's, and said so.
+for attempt in 1 2; do
+	start=$(date +%s)
+	timeout --foreground -k 5 "$timeout" \
+		qemu-system-x86_64 -accel "$accel" -cpu max -smp 2 "${machine[@]}" \
+		-nographic -no-reboot -monitor none -nic none -serial "file:$log" \
+		-kernel "$vmlinux" -initrd "$initrd" -append "$cmdline" \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 < /dev/null
+	qrc=$?
+	secs=$(($(date +%s) - start))
+	if [ $attempt = 2 ] || ! grep -aq 'Kernel panic' "$log" ||
+	   grep -aq 'Run /init as init process' "$log"; then
+		break
+	fi
+	mv "$log" "$log.first-boot"
+	echo "  (the kernel panicked while booting, before userspace and any daxlite module: booting again; first log $log.first-boot)"
+done
 
 # The cases, in order, each followed by its output unless -q.
 tr -d '\r' < "$log" | awk -v quiet="$quiet" '
