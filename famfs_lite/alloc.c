@@ -76,9 +76,15 @@ void famfsl_space_destroy(struct famfsl_space *s)
 	struct famfsl_chunk *c;
 	unsigned long i;
 
-	xa_for_each(&s->chunks, i, c)
-		kfree(c);
-	xa_destroy(&s->chunks);
+	/*
+	 * A mount that failed before famfsl_space_init() has a zeroed,
+	 * uninitialized @chunks; chunks exist only once @map does.
+	 */
+	if (s->map) {
+		xa_for_each(&s->chunks, i, c)
+			kfree(c);
+		xa_destroy(&s->chunks);
+	}
 	bitmap_free(s->map);
 	bitmap_free(s->zeroed);
 	s->map = NULL;
