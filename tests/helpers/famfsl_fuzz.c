@@ -1415,6 +1415,17 @@ struct outcome {
 	bool ro;
 };
 
+/* Append to @buf (@size bytes, @len used), cut short when it is full. */
+static void vappend(char *buf, size_t size, size_t *len, const char *fmt,
+		    va_list ap)
+{
+	if (*len >= size - 1)
+		return;
+	*len += vsnprintf(buf + *len, size - *len, fmt, ap);
+	if (*len > size - 1)
+		*len = size - 1;
+}
+
 static char failure[8192];
 static size_t failure_len;
 
@@ -1422,14 +1433,9 @@ static void fail(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (failure_len >= sizeof(failure) - 1)
-		return;
 	va_start(ap, fmt);
-	failure_len += vsnprintf(failure + failure_len,
-				 sizeof(failure) - failure_len, fmt, ap);
+	vappend(failure, sizeof(failure), &failure_len, fmt, ap);
 	va_end(ap);
-	if (failure_len > sizeof(failure) - 1)
-		failure_len = sizeof(failure) - 1;
 }
 
 /* All that the last fsck printed (its first line goes to the caller). */
@@ -1677,14 +1683,9 @@ static void did(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (changes_len >= sizeof(changes) - 1)
-		return;
 	va_start(ap, fmt);
-	changes_len += vsnprintf(changes + changes_len,
-				 sizeof(changes) - changes_len, fmt, ap);
+	vappend(changes, sizeof(changes), &changes_len, fmt, ap);
 	va_end(ap);
-	if (changes_len > sizeof(changes) - 1)
-		changes_len = sizeof(changes) - 1;
 }
 
 /* op NAME RESULT: a change to the tree may fail, but not with EIO & co. */
