@@ -69,6 +69,15 @@ case_record_workload() {
 		$(cut -d' ' -f2 /tmp/ops.log | sort | uniq -c | tr '\n' ' ')
 	[ "$(wc -l < /tmp/ops.log)" = "$OPS" ]
 	umount $M
+	# Then, as operation $OPS, an offline compaction: fsck.famfs_lite
+	# --compact writes through dax_chardev's write and fsync, which the
+	# recorder sees as it sees the kernel's own stores and flushes.
+	echo "mark $((2 * OPS))" > $REC/control
+	fsck.famfs_lite --compact /dev/dax0 > /tmp/fsck-compact.out
+	echo "mark $((2 * OPS + 1))" > $REC/control
+	cat /tmp/fsck-compact.out
+	grep -q 'compacted: log generation' /tmp/fsck-compact.out
+	echo "$OPS fsck-compact" >> /tmp/ops.log
 	echo stop > $REC/control
 	cat $REC/control
 	grep -x 'overflows 0' $REC/control
@@ -100,14 +109,15 @@ case_crash_points() {
 	echo "in $(($(date +%s) - _t0))s"
 	grep -q 'crash points checked: [0-9]*, 0 failed;' /tmp/check.out
 	# The workload compacts every 100th operation, and one of its first
-	# operations found the log area full and compacted it: each switch
-	# (the log_gen store) was recorded, and points inside compactions
-	# mounted the old generation and the new one, some inside the
-	# automatic one.
+	# operations found the log area full and compacted it; fsck --compact
+	# did once more at the end: each switch (the log_gen store) was
+	# recorded, and points inside compactions mounted the old generation
+	# and the new one, some inside the automatic one, some inside fsck's.
 	_c=$(grep -c ' compact$' /tmp/ops.log)
 	[ "$_c" -ge 1 ] || [ "$OPS" -lt 100 ]
-	grep -q "; $_c compactions by remount, 1 automatic, $((_c + 1)) log_gen stores" /tmp/check.out
+	grep -q "; $_c compactions by remount, 1 automatic, 1 by fsck --compact, $((_c + 2)) log_gen stores" /tmp/check.out
 	grep -qE 'points inside compactions: [0-9]+ \([1-9][0-9]* with the old generation, [1-9][0-9]* with the new\), [1-9][0-9]* of them automatic' /tmp/check.out
+	grep -qE 'points inside fsck --compact: [0-9]+ \([1-9][0-9]* with the old generation, [1-9][0-9]* with the new\)' /tmp/check.out
 }
 
 case_unload() {

@@ -33,7 +33,10 @@
  *	compacts it too (automatically).  Each store to the log_gen word
  *	(its switch) adds the point just after it, SUBSETS / 10 + 2 subset
  *	variants there, and each operation that compacted the point just
- *	before it returned
+ *	before it returned.  An OPLOG line "N fsck-compact" is an offline
+ *	compaction (fsck.famfs_lite --compact, whose writes and fsyncs
+ *	dax_chardev records as the kernel's own) between marks 2N and
+ *	2N + 1: it too must leave the tree as it was
  *
  * A point whose image differs from the last one mounted only outside the
  * committed metadata (the superblock's 2 MiB with the log_gen word, both
@@ -406,7 +409,7 @@ static bool model_apply(struct model *m, const char *line)
 		if (!n)
 			return false;
 		n->size = size;
-	} else if (!strcmp(op, "compact")) {
+	} else if (!strcmp(op, "compact") || !strcmp(op, "fsck-compact")) {
 		/* a compaction changes the log, not the tree */
 	} else if ((!strcmp(op, "write") || !strcmp(op, "allocfail")) &&
 		   sscanf(line, "%*d %*s %159s", a) == 1) {
@@ -901,6 +904,12 @@ static u64 compactions_before(const bool *op_switch, size_t n)
 	return c;
 }
 
+/* An offline compaction: fsck.famfs_lite --compact. */
+static bool is_fsck_compact(const char *op)
+{
+	return strstr(op, " fsck-compact");
+}
+
 static bool is_gen_store(const struct rec *r)
 {
 	return r->type == REC_STORE && r->offset < FAMFSL_GEN_OFFSET + 8 &&
@@ -998,6 +1007,8 @@ static int cmd_check(int argc, char **argv)
 	/* points inside a compaction, with the old and the new generation */
 	unsigned int in_compact = 0, compact_old = 0, compact_new = 0;
 	unsigned int in_auto = 0, switches = 0, nr_compact = 0, nr_auto = 0;
+	/* the same inside offline compactions (fsck.famfs_lite --compact) */
+	unsigned int in_fsck = 0, fsck_old = 0, fsck_new = 0, nr_fsck = 0;
 	bool *op_switch;
 	u64 gen;
 	bool full = getenv("FAMFSL_CRASH_FULL"), forced = true;
@@ -1055,7 +1066,9 @@ static int cmd_check(int argc, char **argv)
 	}
 	for (i = 0; i < nops; i++) {
 		nr_compact += !!strstr(ops[i], " compact");
-		nr_auto += op_switch[i] && !strstr(ops[i], " compact");
+		nr_fsck += is_fsck_compact(ops[i]);
+		nr_auto += op_switch[i] && !strstr(ops[i], " compact") &&
+			   !is_fsck_compact(ops[i]);
 	}
 	/*
 	 * Every flush point, samples, subset variants, and at each store to
@@ -1115,8 +1128,9 @@ static int cmd_check(int argc, char **argv)
 	printf("check: %zu records, %zu operations, %u flush points, ",
 	       nr_recs, nops, flush_points + 1);
 	printf("%u samples, %u subset variants; ", samples, subsets);
-	printf("%u compactions by remount, %u automatic, %u log_gen stores\n",
-	       nr_compact, nr_auto, switches);
+	printf("%u compactions by remount, %u automatic, %u by fsck --compact, ",
+	       nr_compact, nr_auto, nr_fsck);
+	printf("%u log_gen stores\n", switches);
 
 	t0 = time(NULL);
 	for (k = 0; k < npoints && failures < 5; k++) {
@@ -1171,13 +1185,17 @@ static int cmd_check(int argc, char **argv)
 
 		gen = image_gen(pt->subset ? shown : img, size);
 		if (inflight && op_switch[done_ops]) {
+			bool old = gen == image_gen(base, size) +
+				   compactions_before(op_switch, done_ops);
+			bool offline = is_fsck_compact(ops[done_ops]);
+
 			in_compact++;
-			in_auto += !strstr(ops[done_ops], " compact");
-			if (gen == image_gen(base, size) +
-				   compactions_before(op_switch, done_ops))
-				compact_old++;
-			else
-				compact_new++;
+			in_auto += !strstr(ops[done_ops], " compact") && !offline;
+			compact_old += old;
+			compact_new += !old;
+			in_fsck += offline;
+			fsck_old += offline && old;
+			fsck_new += offline && !old;
 		}
 		if (full || forced || pt->subset ||
 		    committed_changed(pt->subset ? shown : img, size)) {
@@ -1243,6 +1261,9 @@ static int cmd_check(int argc, char **argv)
 	printf("points inside compactions: %u (%u with the old generation, ",
 	       in_compact, compact_old);
 	printf("%u with the new), %u of them automatic\n", compact_new, in_auto);
+	printf("points inside fsck --compact: %u (%u with the old generation, ",
+	       in_fsck, fsck_old);
+	printf("%u with the new)\n", fsck_new);
 	free(prev_got);
 	if (!failures && done_ops != nops)
 		die("only %zu of %zu operations returned before the end", done_ops, nops);
