@@ -294,7 +294,7 @@ static int daxl_driver_add_ranges(struct daxl_driver *drv,
 	if (!nr_ranges)
 		return 0;
 	INIT_WORK_ONSTACK(&add.work, daxl_add_ranges_work);
-	queue_work(system_unbound_wq, &add.work);
+	queue_work(daxl_unbound_wq, &add.work);
 	flush_work(&add.work);
 	destroy_work_on_stack(&add.work);
 	flush_delayed_fput();

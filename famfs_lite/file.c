@@ -401,7 +401,7 @@ static bool famfsl_prezero_wanted(struct famfsl_sb_info *sbi)
 void famfsl_prezero_kick(struct famfsl_sb_info *sbi)
 {
 	if (famfsl_prezero_wanted(sbi))
-		mod_delayed_work(system_unbound_wq, &sbi->prezero_work,
+		mod_delayed_work(daxl_unbound_wq, &sbi->prezero_work,
 				 FAMFSL_PREZERO_DELAY);
 }
 
@@ -413,7 +413,7 @@ void famfsl_prezero_kick(struct famfsl_sb_info *sbi)
 static void famfsl_prezero_refill(struct famfsl_sb_info *sbi)
 {
 	if (famfsl_prezero_wanted(sbi))
-		queue_delayed_work(system_unbound_wq, &sbi->prezero_work,
+		queue_delayed_work(daxl_unbound_wq, &sbi->prezero_work,
 				   FAMFSL_PREZERO_DELAY);
 }
 
@@ -1548,7 +1548,7 @@ void famfsl_file_removed(struct inode *inode, bool by_log)
 	mutex_unlock(&sbi->space_lock);
 	/* Most removed files are idle already: look at once. */
 	if (quarantined)
-		mod_delayed_work(system_wq, &sbi->quarantine_work, 0);
+		mod_delayed_work(daxl_unbound_wq, &sbi->quarantine_work, 0);
 }
 
 /* Take the quarantined files that are unused and idle off the list. */
@@ -1618,8 +1618,8 @@ void famfsl_quarantine_work(struct work_struct *work)
 	more = !list_empty(&sbi->quarantine);
 	mutex_unlock(&sbi->space_lock);
 	if (more)
-		schedule_delayed_work(&sbi->quarantine_work,
-				      FAMFSL_QUARANTINE_DELAY);
+		queue_delayed_work(daxl_unbound_wq, &sbi->quarantine_work,
+				   FAMFSL_QUARANTINE_DELAY);
 }
 
 /**

@@ -422,7 +422,7 @@ static int famfsl_reconfigure(struct fs_context *fc)
 	famfsl_set_replayed(sbi, true);
 	/* read-only to read-write: the zeroing starts once the flag is gone */
 	if (!(fc->sb_flags & SB_RDONLY))
-		mod_delayed_work(system_unbound_wq, &sbi->prezero_work,
+		mod_delayed_work(daxl_unbound_wq, &sbi->prezero_work,
 				 FAMFSL_PREZERO_DELAY);
 	return 0;
 }

@@ -30,6 +30,7 @@
 #include <linux/namei.h>
 #include <linux/splice.h>
 #include <linux/wait_bit.h>
+#include <linux/workqueue.h>
 
 /*
  * The kernel versions this file covers are checked by Kbuild, which stops
@@ -55,6 +56,17 @@
 #define DAXL_NS		DAXLITE
 #else
 #define DAXL_NS		"DAXLITE"
+#endif
+
+/*
+ * The unbound system workqueue, where all of daxlite's work runs: 6.17
+ * named it system_dfl_wq, and 7.2 warns once per work function queued on
+ * the old system_wq or system_unbound_wq.
+ */
+#if !DAXL_SINCE(6, 17)
+#define daxl_unbound_wq	system_unbound_wq
+#else
+#define daxl_unbound_wq	system_dfl_wq
 #endif
 
 /* The namespace of EXPORT_SYMBOL_IF_KUNIT(), spelled the same way. */
