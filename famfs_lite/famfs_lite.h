@@ -88,7 +88,10 @@ struct famfsl_map {
  *	by write(2) changes i_size at once and the log at fsync or close
  * @inode: the file
  * @held: on sbi->held: the log gave the space back (another host removed
- *	the file, and this host replayed it), but this host still uses it
+ *	the file, and this host replayed it), but this host still uses it.
+ *	Set under invalidate_lock (exclusive) and sbi->space_lock: a fault
+ *	holds one of them, and maps nothing of a held file (its pages may
+ *	be another file's now)
  * @held_node: entry on sbi->held
  * @quarantined: on sbi->quarantine: removed, but kept until nothing holds
  *	its pages any more
@@ -175,7 +178,8 @@ struct famfsl_node {
  * @space: the data area's allocator: the space of the files the log
  *	knows, and of files removed here but not yet evicted
  * @held: files whose space the log gave back while this host still uses
- *	it; the allocator avoids their extents
+ *	it; the allocator avoids their extents, and faults of other files
+ *	do not map them while a held file still has DAX entries there
  * @quarantine: removed files whose pages were mapped, kept (with an inode
  *	reference) until no pipe or I/O holds a page of theirs
  * @quarantine_work: evicts quarantined files once they are idle

@@ -180,6 +180,41 @@ static void famfsl_install_map(struct inode *inode, struct famfsl_file *fe,
 	kvfree(old);
 }
 
+/*
+ * Whether device space [@off, @off + @len) still belongs to the mapping of
+ * a held file: one that has DAX entries (mapping->nrpages counts them)
+ * over it.  fs/dax.c ties each page to the one mapping whose entry maps
+ * it, so no other file may map it until that file's entries are gone (at
+ * its eviction: a held file maps nothing new, see famfsl_huge_fault()).
+ */
+static bool famfsl_held_mapped(struct famfsl_sb_info *sbi, u64 off, u64 len)
+{
+	struct famfsl_file *fe;
+	bool found = false;
+	unsigned int i;
+
+	/*
+	 * A file that could overlap a held one got that space from a replay
+	 * that made the other held first, and its caller's acquire of the
+	 * extents (famfsl_file_map()) orders that before this read.
+	 */
+	if (list_empty(&sbi->held))
+		return false;
+	mutex_lock(&sbi->space_lock);
+	list_for_each_entry(fe, &sbi->held, held_node) {
+		if (!READ_ONCE(fe->inode->i_mapping->nrpages))
+			continue;
+		for (i = 0; i < fe->map->nr && !found; i++)
+			found = off < fe->map->ext[i].dev_offset +
+				      fe->map->ext[i].len &&
+				fe->map->ext[i].dev_offset < off + len;
+		if (found)
+			break;
+	}
+	mutex_unlock(&sbi->space_lock);
+	return found;
+}
+
 static int famfsl_iomap_begin(struct inode *inode, loff_t pos, loff_t length,
 			      unsigned int flags, struct iomap *iomap,
 			      struct iomap *srcmap)
@@ -191,6 +226,16 @@ static int famfsl_iomap_begin(struct inode *inode, loff_t pos, loff_t length,
 
 	for (i = 0; map && i < map->nr; i++) {
 		if (pos < file_off + map->ext[i].len) {
+			if ((flags & IOMAP_FAULT) &&
+			    famfsl_held_mapped(sbi, map->ext[i].dev_offset +
+					       pos - file_off,
+					       min_t(u64, length, file_off +
+						     map->ext[i].len - pos))) {
+				pr_info_ratelimited("%s: inode %llu: a removed file still maps the space at offset %lld; not mapped until it is closed\n",
+						    sbi->name, (u64)inode->i_ino,
+						    pos);
+				return -EBUSY;
+			}
 			iomap->offset = file_off;
 			iomap->length = map->ext[i].len;
 			iomap->addr = map->ext[i].dev_offset;
@@ -1019,6 +1064,10 @@ out_unlock:
  * A fault that finds the file system shut down (its device went away)
  * maps nothing: the shutdown holds invalidate_lock while it takes every
  * mapping away, so it either waits for this fault or this fault sees it.
+ * Nor does a fault of a held file (famfsl_file_removed()), whose space
+ * the log gave back: another host may have reused it, or this host's
+ * rebuild given it to a new inode, and only one mapping may have a page.
+ * What it mapped before stays mapped.
  */
 static vm_fault_t famfsl_huge_fault(struct vm_fault *vmf,
 				    DAXL_COMPAT_FAULT_SIZE(size))
@@ -1026,16 +1075,24 @@ static vm_fault_t famfsl_huge_fault(struct vm_fault *vmf,
 	struct inode *inode = file_inode(vmf->vma->vm_file);
 	bool write = (vmf->flags & FAULT_FLAG_WRITE) &&
 		     (vmf->vma->vm_flags & VM_SHARED);
+	struct famfsl_file *fe;
 	vm_fault_t ret;
 
 	if (write)
 		sb_start_pagefault(inode->i_sb);
 	filemap_invalidate_lock_shared(inode->i_mapping);
-	if (READ_ONCE(FAMFSL_SB(inode->i_sb)->shutdown))
+	fe = famfsl_file(inode);
+	if (READ_ONCE(FAMFSL_SB(inode->i_sb)->shutdown)) {
 		ret = VM_FAULT_SIGBUS;
-	else
+	} else if (fe && fe->held) {
+		pr_info_ratelimited("%s: inode %llu: removed by another host; what it has not mapped yet is not mapped\n",
+				    FAMFSL_SB(inode->i_sb)->name,
+				    (u64)inode->i_ino);
+		ret = VM_FAULT_SIGBUS;
+	} else {
 		ret = dax_iomap_fault(vmf, size, NULL, NULL,
 				      &famfsl_iomap_ops);
+	}
 	filemap_invalidate_unlock_shared(inode->i_mapping);
 	if (write)
 		sb_end_pagefault(inode->i_sb);
@@ -1134,7 +1191,8 @@ static int famfsl_release(struct inode *inode, struct file *file)
 
 /*
  * A size request, from truncate (@exact) or fallocate: allocates an empty
- * file; grows an allocated one (version 2); a smaller size is refused.
+ * file (one extent, or several where no free run is long enough); grows an
+ * allocated one (version 2); a smaller size is refused.
  */
 static int famfsl_resize(struct inode *inode, loff_t size, bool exact)
 {
@@ -1181,7 +1239,23 @@ static int famfsl_resize(struct inode *inode, loff_t size, bool exact)
 				    cur, size);
 		return -EINVAL;
 	}
-	return size ? famfsl_allocate(inode, size) : 0;
+	if (!size)
+		return 0;
+	rc = famfsl_allocate(inode, size);
+	/*
+	 * No one free run holds it: where files grow, take the space in
+	 * several runs, as a write does, if the free space covers it.
+	 */
+	if (rc != -ENOSPC || !famfsl_can_grow(sbi) ||
+	    !famfsl_space_covers(sbi, 0, size))
+		return rc;
+	while (!famfsl_file(inode) || famfsl_file_map(inode)->len < size) {
+		rc = famfsl_grow(inode, size, size);
+		if (rc)
+			return rc;
+	}
+	famfsl_publish_size(inode, size);
+	return famfsl_log_size(inode);
 }
 
 static long famfsl_fallocate(struct file *file, int mode, loff_t offset,
@@ -1509,6 +1583,23 @@ void famfsl_wait_pages_idle(struct inode *inode)
 /* How often quarantined files that are still in use are looked at again. */
 #define FAMFSL_QUARANTINE_DELAY	(HZ / 5)
 
+/*
+ * The log gave @fe's space back while this host still has the file: the
+ * allocator forgets the space but avoids it (sbi->held) until eviction.
+ * Context: sbi->space_lock and the file's invalidate_lock held.
+ */
+static void famfsl_make_held(struct famfsl_sb_info *sbi, struct famfsl_file *fe)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&sbi->space_lock);
+	for (i = 0; i < fe->map->nr; i++)
+		famfsl_space_free(&sbi->space, fe->map->ext[i].dev_offset,
+				  fe->map->ext[i].len);
+	fe->held = true;
+	list_add(&fe->held_node, &sbi->held);
+}
+
 /**
  * famfsl_file_removed() - a regular file lost its last name
  * @inode: the file, still referenced by the caller
@@ -1527,18 +1618,15 @@ void famfsl_file_removed(struct inode *inode, bool by_log)
 	struct famfsl_sb_info *sbi = FAMFSL_SB(inode->i_sb);
 	struct famfsl_file *fe = famfsl_file(inode);
 	bool quarantined = false;
-	unsigned int i;
 
 	if (!fe)
 		return;
+	/* no fault of the file is under way once it is held */
+	if (by_log)
+		filemap_invalidate_lock(inode->i_mapping);
 	mutex_lock(&sbi->space_lock);
-	if (by_log && !fe->held) {
-		for (i = 0; i < fe->map->nr; i++)
-			famfsl_space_free(&sbi->space, fe->map->ext[i].dev_offset,
-					  fe->map->ext[i].len);
-		fe->held = true;
-		list_add(&fe->held_node, &sbi->held);
-	}
+	if (by_log && !fe->held)
+		famfsl_make_held(sbi, fe);
 	if (!fe->quarantined) {
 		ihold(inode);
 		fe->quarantined = true;
@@ -1546,6 +1634,8 @@ void famfsl_file_removed(struct inode *inode, bool by_log)
 		quarantined = true;
 	}
 	mutex_unlock(&sbi->space_lock);
+	if (by_log)
+		filemap_invalidate_unlock(inode->i_mapping);
 	/* Most removed files are idle already: look at once. */
 	if (quarantined)
 		mod_delayed_work(daxl_unbound_wq, &sbi->quarantine_work, 0);

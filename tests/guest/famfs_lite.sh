@@ -612,6 +612,44 @@ case_allocation_enospc() {
 	fsck.famfs_lite /dev/dax1 | grep 'clean: 3 files, 0 directories, 50 of 60 MiB used'
 }
 
+# fallocate and truncate of an empty file take the space in several runs
+# where no free run is long enough, as a write does, and take nothing when
+# the free space cannot hold it.
+case_allocation_in_pieces() {
+	mkfs.famfs_lite -f -l 2M /dev/dax1
+	mount -t famfs_lite /dev/dax1 $C
+	for _i in $(seq 0 29); do
+		fallocate -l $((2 * MB)) $C/u$_i
+	done
+	df -k $C | grep ' 61440 *61440 *0 '
+	# 15 free units of 2 MiB, no two next to each other
+	for _i in $(seq 1 2 29); do
+		rm $C/u$_i
+	done
+	fallocate -l $((8 * MB)) $C/f
+	[ "$(extents $C/f | wc -l)" = 4 ] || die "f: not 4 extents: $(extents $C/f)"
+	truncate -s $((5 * MB)) $C/t
+	[ "$(extents $C/t | wc -l)" = 3 ] || die "t: not 3 extents: $(extents $C/t)"
+	head -c $((5 * MB)) /dev/zero | cmp - $C/t
+	head -c $((8 * MB)) /dev/zero | cmp - $C/f
+	# 8 units left: 18 MiB is refused, and nothing is taken
+	touch $C/g
+	_used=$(df -k $C | awk 'NR == 2 { print $3 }')
+	expect_fail_errno 'No space left' fallocate -l $((18 * MB)) $C/g
+	expect_fail_errno 'No space left' truncate -s $((18 * MB)) $C/g
+	[ "$(df -k $C | awk 'NR == 2 { print $3 }')" = "$_used" ]
+	[ "$(stat -c %s $C/g)" = 0 ]
+	fallocate -l $((16 * MB)) $C/g
+	[ "$(extents $C/g | wc -l)" = 8 ]
+	umount $C
+	fsck.famfs_lite /dev/dax1 | grep 'clean: 18 files, 0 directories, 60 of 60 MiB used'
+	mount -t famfs_lite /dev/dax1 $C
+	[ "$(stat -c %s $C/f)" = $((8 * MB)) ]
+	[ "$(stat -c %s $C/t)" = $((5 * MB)) ]
+	[ "$(stat -c %s $C/g)" = $((16 * MB)) ]
+	umount $C
+}
+
 # A fresh file system on dax0 for the growth cases; $M comes back at the end.
 G=/mnt/grow
 
@@ -916,6 +954,7 @@ run_case log-reserve case_log_reserve
 run_case log-compaction case_log_compaction
 run_case log-full case_log_full
 run_case allocation-enospc case_allocation_enospc
+run_case allocation-in-pieces case_allocation_in_pieces
 run_case grow-with-standard-tools case_grow_with_standard_tools
 run_rsync_case rsync-tree case_rsync_tree
 run_case grow-while-read-and-mapped case_grow_while_read_and_mapped
