@@ -1688,6 +1688,47 @@ bool famfsl_quarantine_sweep(struct famfsl_sb_info *sbi)
 	return any;
 }
 
+/* How many held files one pass of famfsl_held_drop_entries() looks at. */
+#define FAMFSL_HELD_BATCH	16
+
+/*
+ * Drop the DAX entries of held files that nothing maps and whose pages are
+ * idle, while they stay open: a held file maps nothing new, so its entries
+ * do not come back, and other files may then map that space
+ * (famfsl_held_mapped()).
+ */
+static void famfsl_held_drop_entries(struct famfsl_sb_info *sbi)
+{
+	struct inode *batch[FAMFSL_HELD_BATCH];
+	struct address_space *mapping;
+	struct famfsl_file *fe;
+	unsigned int n = 0, i;
+
+	if (list_empty(&sbi->held))
+		return;
+	mutex_lock(&sbi->space_lock);
+	list_for_each_entry(fe, &sbi->held, held_node) {
+		mapping = fe->inode->i_mapping;
+		if (!READ_ONCE(mapping->nrpages) || mapping_mapped(mapping))
+			continue;
+		batch[n] = igrab(fe->inode);
+		if (batch[n] && ++n == FAMFSL_HELD_BATCH)
+			break;
+	}
+	mutex_unlock(&sbi->space_lock);
+	for (i = 0; i < n; i++) {
+		mapping = batch[i]->i_mapping;
+		/* faults of the file wait here, then see it held */
+		filemap_invalidate_lock(mapping);
+		if (!mapping_mapped(mapping) && !famfsl_busy_page(batch[i])) {
+			daxl_compat_break_layout_final(batch[i]);
+			truncate_inode_pages(mapping, 0);
+		}
+		filemap_invalidate_unlock(mapping);
+		iput(batch[i]);
+	}
+}
+
 /**
  * famfsl_quarantine_work() - evict quarantined files that became idle
  * @work: sbi->quarantine_work
@@ -1704,6 +1745,7 @@ void famfsl_quarantine_work(struct work_struct *work)
 	bool more;
 
 	famfsl_quarantine_sweep(sbi);
+	famfsl_held_drop_entries(sbi);
 	mutex_lock(&sbi->space_lock);
 	more = !list_empty(&sbi->quarantine);
 	mutex_unlock(&sbi->space_lock);

@@ -375,8 +375,8 @@ sigbus() {
 # The reader has a file mapped when the writer compacts the log: the
 # reader's rebuild gives the file's extents to a new inode while the old
 # one, out of the tree, still maps them.  fs/dax.c ties each page to one
-# file's mapping, so the new inode maps none of that space (SIGBUS) until
-# the old one is gone, while read(2) works; the old mapping reads on, but
+# file's mapping, so the new inode maps none of that space (SIGBUS) while
+# the old one maps it, though read(2) works; the old mapping reads on, but
 # the old inode maps nothing more (the space is no longer its own).  Before,
 # the new inode's fault took the pages over: a warning in fs/dax.c on 6.1,
 # the 2 MiB page remade under the old mapping on 7.x.
@@ -404,13 +404,15 @@ case_mapped_file_across_rebuild() {
 	wait $probe
 	cat /tmp/probe.out
 	grep -q '^read' /tmp/probe.out || die "the old mapping broke"
-	exec 3<&-
-	# The quarantine lets the old inode go within a second or so.
+	# Unmapped, though still open, the old inode lets the pages go (the
+	# quarantine work drops its DAX entries within a second or so).
 	for _i in $(seq 50); do
 		daxtest mmap-verify $R/f 0 $((4 * MB)) 141 2> /dev/null && break
 		sleep 0.2
 	done
 	daxtest mmap-verify $R/f 0 $((4 * MB)) 141
+	[ "$(daxtest io /proc/self/fd/3 read 0 4096)" = ret=4096 ]
+	exec 3<&-
 	umount $R
 	umount $W
 	echo Y > $PREZERO
