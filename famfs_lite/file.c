@@ -184,8 +184,9 @@ static void famfsl_install_map(struct inode *inode, struct famfsl_file *fe,
  * Whether device space [@off, @off + @len) still belongs to the mapping of
  * a held file: one that has DAX entries (mapping->nrpages counts them)
  * over it.  fs/dax.c ties each page to the one mapping whose entry maps
- * it, so no other file may map it until that file's entries are gone (at
- * its eviction: a held file maps nothing new, see famfsl_huge_fault()).
+ * it, so no other file may map it until that file's entries are gone
+ * (famfsl_held_drop_entries() once nothing maps it, or its eviction; a
+ * held file maps nothing new, see famfsl_huge_fault()).
  */
 static bool famfsl_held_mapped(struct famfsl_sb_info *sbi, u64 off, u64 len)
 {
@@ -231,7 +232,7 @@ static int famfsl_iomap_begin(struct inode *inode, loff_t pos, loff_t length,
 					       pos - file_off,
 					       min_t(u64, length, file_off +
 						     map->ext[i].len - pos))) {
-				pr_info_ratelimited("%s: inode %llu: a removed file still maps the space at offset %lld; not mapped until it is closed\n",
+				pr_info_ratelimited("%s: inode %llu: a removed file still maps the space at offset %lld; not mapped until it lets go\n",
 						    sbi->name, (u64)inode->i_ino,
 						    pos);
 				return -EBUSY;

