@@ -1710,7 +1710,13 @@ static void famfsl_held_drop_entries(struct famfsl_sb_info *sbi)
 	mutex_lock(&sbi->space_lock);
 	list_for_each_entry(fe, &sbi->held, held_node) {
 		mapping = fe->inode->i_mapping;
-		if (!READ_ONCE(mapping->nrpages) || mapping_mapped(mapping))
+		/*
+		 * Files with a page still pinned stay for a later pass and do
+		 * not fill the batch; one the quarantine let go is evicted
+		 * by its own last iput, not here.
+		 */
+		if (!READ_ONCE(mapping->nrpages) || mapping_mapped(mapping) ||
+		    !fe->quarantined || famfsl_busy_page(fe->inode))
 			continue;
 		batch[n] = igrab(fe->inode);
 		if (batch[n] && ++n == FAMFSL_HELD_BATCH)
