@@ -180,6 +180,18 @@ static void famfsl_install_map(struct inode *inode, struct famfsl_file *fe,
 	kvfree(old);
 }
 
+/* The end of an extent of @map that [@off, @off + @len) overlaps, or 0. */
+static u64 famfsl_map_overlap(const struct famfsl_map *map, u64 off, u64 len)
+{
+	unsigned int i;
+
+	for (i = 0; i < map->nr; i++)
+		if (off < map->ext[i].dev_offset + map->ext[i].len &&
+		    map->ext[i].dev_offset < off + len)
+			return map->ext[i].dev_offset + map->ext[i].len;
+	return 0;
+}
+
 /*
  * Whether device space [@off, @off + @len) still belongs to the mapping of
  * a held file: one that has DAX entries (mapping->nrpages counts them)
@@ -192,7 +204,6 @@ static bool famfsl_held_mapped(struct famfsl_sb_info *sbi, u64 off, u64 len)
 {
 	struct famfsl_file *fe;
 	bool found = false;
-	unsigned int i;
 
 	/*
 	 * A file that could overlap a held one got that space from a replay
@@ -203,12 +214,8 @@ static bool famfsl_held_mapped(struct famfsl_sb_info *sbi, u64 off, u64 len)
 		return false;
 	mutex_lock(&sbi->space_lock);
 	list_for_each_entry(fe, &sbi->held, held_node) {
-		if (!READ_ONCE(fe->inode->i_mapping->nrpages))
-			continue;
-		for (i = 0; i < fe->map->nr && !found; i++)
-			found = off < fe->map->ext[i].dev_offset +
-				      fe->map->ext[i].len &&
-				fe->map->ext[i].dev_offset < off + len;
+		found = READ_ONCE(fe->inode->i_mapping->nrpages) &&
+			famfsl_map_overlap(fe->map, off, len);
 		if (found)
 			break;
 	}
@@ -276,16 +283,14 @@ static const struct iomap_ops famfsl_iomap_ops = {
 static u64 famfsl_held_overlap(struct famfsl_sb_info *sbi, u64 off, u64 len)
 {
 	struct famfsl_file *fe;
-	unsigned int i;
+	u64 end;
 
 	lockdep_assert_held(&sbi->space_lock);
-	list_for_each_entry(fe, &sbi->held, held_node)
-		for (i = 0; i < fe->map->nr; i++)
-			if (off < fe->map->ext[i].dev_offset +
-				  fe->map->ext[i].len &&
-			    fe->map->ext[i].dev_offset < off + len)
-				return fe->map->ext[i].dev_offset +
-				       fe->map->ext[i].len;
+	list_for_each_entry(fe, &sbi->held, held_node) {
+		end = famfsl_map_overlap(fe->map, off, len);
+		if (end)
+			return end;
+	}
 	return 0;
 }
 
