@@ -319,7 +319,7 @@ static ssize_t start_show(struct device *d, struct device_attribute *attr,
 
 	return sysfs_emit(buf, "%#llx\n", (u64)dev->region->start);
 }
-static DEVICE_ATTR_RO(start);
+static DEVICE_ATTR_ADMIN_RO(start);
 
 static ssize_t align_show(struct device *d, struct device_attribute *attr,
 			  char *buf)

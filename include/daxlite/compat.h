@@ -102,12 +102,24 @@ static inline phys_addr_t daxl_compat_pfn_phys(pfn_t pfn)
 	return pfn_t_to_phys(pfn);
 }
 
-/* Map the PMD at @phys into a VM_PFNMAP mapping. */
+/*
+ * Map the PMD at @phys into a VM_PFNMAP mapping.  Before 6.12
+ * (CONFIG_ARCH_SUPPORTS_PMD_PFNMAP) such a PMD could not be marked
+ * special: get_user_pages_fast() took it for a transparent huge page and
+ * took references on the ZONE_DEVICE pages under it, all on the first
+ * (each later dropped from its own page), so a raw mapping could be
+ * pinned and every page's count went wrong.  There, 4 KiB ptes, which
+ * are special, serve the fault.
+ */
 static inline vm_fault_t daxl_compat_insert_pfn_pmd(struct vm_fault *vmf,
 						    phys_addr_t phys,
 						    bool write)
 {
+#ifdef CONFIG_ARCH_SUPPORTS_PMD_PFNMAP
 	return vmf_insert_pfn_pmd(vmf, phys_to_pfn_t(phys, PFN_DEV), write);
+#else
+	return VM_FAULT_FALLBACK;
+#endif
 }
 #else
 #define daxl_pfn_t	unsigned long

@@ -112,6 +112,33 @@ console_restore() {
 	fi
 }
 
+# kernel_since MAJOR MINOR: the running kernel is that version or later.
+kernel_since() {
+	set -- "$1" "$2" $(uname -r | tr '.-' '  ')
+	[ "$3" -gt "$1" ] || { [ "$3" -eq "$1" ] && [ "$4" -ge "$2" ]; }
+}
+
+# set_aside_warning WHERE FILE: copy the kernel log on standard input,
+# without the blocks of a WARNING whose "at" location (file:line function)
+# matches the ERE WHERE: a warning of the kernel's own that a case
+# expects; a line per block set aside is added to FILE.
+set_aside_warning() {
+	WHERE=$1 OUT=$2 awk '
+		BEGIN { where = ENVIRON["WHERE"]; out = ENVIRON["OUT"] }
+		/-+\[ cut here \]-+/ { inblk = 1; blk = $0 "\n"; next }
+		inblk { blk = blk $0 "\n" }
+		inblk && /---\[ end trace/ {
+			inblk = 0
+			if (blk ~ ("WARNING: CPU: [0-9]+ PID: [0-9]+ at " where))
+				print "set aside" >> out
+			else
+				printf "%s", blk
+			next
+		}
+		!inblk { print }
+		END { if (inblk) printf "%s", blk }'
+}
+
 # expect_fail_errno RE CMD...: CMD fails, and its output matches the basic
 # regular expression RE (which names the errno it failed with).
 expect_fail_errno() {

@@ -18,6 +18,13 @@
  *                                          map, read every 4 KiB, print the
  *                                          minor faults it took; nohuge
  *                                          forbids PMD mappings first
+ *   daxtest raw-gup     FILE               map FILE's first 4 MiB shared,
+ *                                          read every 4 KiB, print the
+ *                                          faults, then vmsplice 16 KiB at
+ *                                          0, at 2 MiB and at 2 MiB + 4 KiB
+ *                                          (get_user_pages_fast), each into
+ *                                          a pipe of its own: print
+ *                                          "vmsplice=ok" or the errno of each
  *   daxtest mmap-errno  FILE OFF LEN shared|private|sync
  *                                          print "ok" or the mmap errno
  *                                          (sync: MAP_SHARED_VALIDATE with
@@ -335,6 +342,50 @@ static int do_fault_count(const char *path, u64 off, u64 len, int nohuge)
 	       path, (unsigned long long)(len >> 20),
 	       (unsigned long long)off, map, nohuge ? ", MADV_NOHUGEPAGE" : "",
 	       after.ru_minflt - before.ru_minflt, sum);
+	munmap(map, len);
+	close(fd);
+	return 0;
+}
+
+/*
+ * A raw mapping of /dev/daxN is VM_PFNMAP: get_user_pages() must refuse
+ * it (EFAULT) at 4 KiB and at 2 MiB, and take no page reference.
+ */
+static int do_raw_gup(const char *path)
+{
+	static const u64 at[3] = { 0, 2 << 20, (2 << 20) + 4096 };
+	const u64 len = 4 << 20;
+	struct rusage before, after;
+	unsigned char *map;
+	unsigned int sum = 0, i;
+	struct iovec iov;
+	int fd, p[2];
+	u64 off;
+
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return fail("open", path);
+	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		return fail("mmap", path);
+	getrusage(RUSAGE_SELF, &before);
+	for (off = 0; off < len; off += 4096)
+		sum += map[off];
+	getrusage(RUSAGE_SELF, &after);
+	printf("faults=%ld (sum %u)", after.ru_minflt - before.ru_minflt, sum);
+	for (i = 0; i < 3; i++) {
+		if (pipe(p))
+			return fail("pipe", path);
+		iov.iov_base = map + at[i];
+		iov.iov_len = 16 << 10;
+		if (vmsplice(p[1], &iov, 1, SPLICE_F_NONBLOCK) < 0)
+			printf(" vmsplice=%s", errno_name(errno));
+		else
+			printf(" vmsplice=ok");
+		close(p[0]);
+		close(p[1]);
+	}
+	printf("\n");
 	munmap(map, len);
 	close(fd);
 	return 0;
@@ -893,6 +944,8 @@ int main(int argc, char **argv)
 		return do_fault_count(argv[2], strtoull(argv[3], NULL, 0),
 				      strtoull(argv[4], NULL, 0),
 				      argc == 6 && !strcmp(argv[5], "nohuge"));
+	if (argc == 3 && !strcmp(cmd, "raw-gup"))
+		return do_raw_gup(argv[2]);
 	if (argc == 6 && !strcmp(cmd, "mmap-errno"))
 		return do_mmap_errno(argv[2], strtoull(argv[3], NULL, 0),
 				     strtoull(argv[4], NULL, 0), argv[5]);
