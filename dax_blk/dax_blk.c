@@ -232,8 +232,12 @@ static void daxblk_remove(void *data)
 
 /*
  * Before a namespace's disk is detached: refuse while it is open (a mount
- * keeps it open); otherwise mark it dead under its open_mutex, so no open
- * can slip in before it is torn down.
+ * keeps it open), or while a page a file system mapped is still held (a
+ * pipe it was vmspliced into: 6.1's ext4 and xfs do not wait for those at
+ * umount, and the page must not be unmapped under its holder).  Otherwise
+ * mark it dead, which fails the I/O of any open that comes in before it
+ * is torn down.  Not under open_mutex: from 6.6 blk_mark_disk_dead()
+ * reports the death to the disk's holders, which must not hold it.
  */
 static int daxblk_retire(void *data)
 {
@@ -243,9 +247,14 @@ static int daxblk_retire(void *data)
 	mutex_lock(&dev->disk->open_mutex);
 	if (disk_openers(dev->disk))
 		rc = -EBUSY;
-	else
-		blk_mark_disk_dead(dev->disk);
 	mutex_unlock(&dev->disk->open_mutex);
+	if (!rc && daxl_region_busy_page(dev->region, 0, dev->region->size)) {
+		pr_err("%s: a page of it is still held (pinned) since a mount mapped it\n",
+		       dev->disk->disk_name);
+		rc = -EBUSY;
+	}
+	if (!rc)
+		blk_mark_disk_dead(dev->disk);
 	return rc;
 }
 

@@ -10,6 +10,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/dax.h>
+#include <linux/libnvdimm.h>
 #include <linux/mm.h>
 #include <linux/uio.h>
 
@@ -91,7 +92,10 @@ static const struct dax_operations daxl_dax_ops = {
  * machine-check-safe reads and a write-back cache to flush on fsync;
  * volatile memory gets plain copies and nothing to flush.  Both are
  * synchronous (MAP_SYNC is accepted), since a store that reached the CPU
- * cache is as durable as the backing allows.  The caller registers the
+ * cache is as durable as the backing allows, except on an NVDIMM region
+ * whose flush is asynchronous (virtio-pmem: a store is durable only after
+ * the host flushes its file), as drivers/nvdimm/pmem.c decides.  The
+ * caller registers the
  * device with the block layer (dax_add_host()) or holds it for a
  * character device.
  *
@@ -108,6 +112,7 @@ struct dax_device *daxl_region_alloc_dax(struct daxl_region *region)
 		return dax_dev;
 	rc = daxl_region_raw_init(region);
 	if (rc) {
+		kill_dax(dax_dev);
 		put_dax(dax_dev);
 		return ERR_PTR(rc);
 	}
@@ -116,7 +121,8 @@ struct dax_device *daxl_region_alloc_dax(struct daxl_region *region)
 		set_dax_nocache(dax_dev);
 		set_dax_nomc(dax_dev);
 	}
-	set_dax_synchronous(dax_dev);
+	if (!region->nd_region || is_nvdimm_sync(region->nd_region))
+		set_dax_synchronous(dax_dev);
 	dax_write_cache(dax_dev, region->backing == DAXL_PERSISTENT);
 	region->dax_dev = dax_dev;
 	return dax_dev;
@@ -135,9 +141,14 @@ EXPORT_SYMBOL_NS_GPL(daxl_region_alloc_dax, DAXL_NS);
  */
 void daxl_region_kill_dax(struct daxl_region *region)
 {
-	kill_dax(region->dax_dev);
-	put_dax(region->dax_dev);
+	struct dax_device *dax_dev = region->dax_dev;
+
+	/* A memory failure looks the device up under claim_lock. */
+	mutex_lock(&region->claim_lock);
 	region->dax_dev = NULL;
+	mutex_unlock(&region->claim_lock);
+	kill_dax(dax_dev);
+	put_dax(dax_dev);
 	daxl_region_raw_exit(region);
 }
 EXPORT_SYMBOL_NS_GPL(daxl_region_kill_dax, DAXL_NS);

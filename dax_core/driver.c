@@ -162,7 +162,8 @@ int daxl_driver_probe_device(struct daxl_driver *drv, struct device *dev,
  * Retire a device that is going away, waiting as long as it is in use.
  * A detach retired it already; otherwise the bus device is being deleted.
  * The wait is idle (no load, no hung-task report) and uninterruptible: the
- * deletion cannot be refused.  Each daxl_user_gone() retries the retire.
+ * deletion cannot be refused.  Each daxl_user_gone() retries the retire,
+ * and so does each second (a held page going idle is not a user gone).
  */
 static void daxl_driver_retire_wait(struct daxl_driver *drv, struct device *dev,
 				    unsigned int index)
@@ -185,8 +186,9 @@ static void daxl_driver_retire_wait(struct daxl_driver *drv, struct device *dev,
 			dev_warn(dev, "is going away while %s is in use; waiting until it is closed, unmapped and unmounted\n",
 				 drv->ops->name(d));
 		warned = true;
-		wait_event_idle(daxl_users_wq,
-				atomic_read(&daxl_users_gone) != gone);
+		/* A held page going idle wakes no one: look again each second. */
+		wait_event_idle_timeout(daxl_users_wq,
+					atomic_read(&daxl_users_gone) != gone, HZ);
 	}
 	if (warned)
 		dev_info(dev, "%s is no longer in use\n", drv->ops->name(d));

@@ -445,13 +445,39 @@ out_unlock:
 }
 EXPORT_SYMBOL_NS_GPL(daxl_region_map, DAXL_NS);
 
+/*
+ * Wait until no page of @region is held: a page a file system mapped can
+ * be held past its mapping and past the umount (a pipe it was vmspliced
+ * into; 6.1's ext4 and xfs do not wait for it), and its struct page must
+ * not be unmapped under its holder.
+ */
+static void daxl_region_wait_idle(struct daxl_region *region)
+{
+	struct page *page;
+	u64 offset = 0;
+	bool warned = false;
+
+	while ((page = daxl_region_busy_page(region, offset,
+					     region->size - offset))) {
+		if (!warned)
+			pr_warn("%s: a page of [%#llx-%#llx] is still held (pinned); waiting until it is let go\n",
+				region->owner, (u64)region->start,
+				region->start + region->size - 1);
+		warned = true;
+		daxl_wait_page_idle(region, page);
+		offset = PFN_PHYS(page_to_pfn(page)) - region->start;
+	}
+	if (warned)
+		pr_info("%s: no page is held any more\n", region->owner);
+}
+
 /**
  * daxl_region_unmap() - undo daxl_region_map()
  * @region: the region; its dax_device must already be killed
  *
- * Waits for the last reference to the region's pages to go, so the caller
- * must make sure nothing can still map them (nothing mounted, no open
- * device).
+ * Waits until no page of the region is held (a pipe a page was vmspliced
+ * into) and for the last reference to its dev_pagemap, so the caller must
+ * make sure nothing can still map them (nothing mounted, no open device).
  *
  * Context: process context; may sleep.
  */
@@ -459,6 +485,7 @@ void daxl_region_unmap(struct daxl_region *region)
 {
 	WARN_ON(region->dax_dev);
 
+	daxl_region_wait_idle(region);
 	mutex_lock(&daxl_lock);
 	list_del(&region->node);
 	daxl_record_forget(region);

@@ -260,6 +260,46 @@ case_reload_keeps_data() {
 	rmmod dax_blk dax_core
 }
 
+# A page that ext4 mapped and a pipe still holds (vmsplice) outlives the
+# umount: before 6.15 ext4 does not wait for it (fs/dax.c warns, in
+# dax_disassociate_entry(): the kernel's, set aside and counted here).
+# rmmod dax_blk must then wait for the pipe before the memory and its
+# struct pages go, and say so.
+case_held_page_outlives_umount() {
+	insmod $MODDIR/dax_core.ko
+	load_blk ranges=64M@0x80000000
+	mkfs.ext4 -q -F -b 4096 /dev/daxblk0
+	mount -t ext4 -o dax /dev/daxblk0 /mnt/ext4
+	daxtest write /mnt/ext4/p 0 $((2 * MB)) 51
+	console_quiet
+	daxtest pin-hold /mnt/ext4/p 12 > /tmp/pin.out &
+	pin=$!
+	wait_for_line /tmp/pin.out pinned
+	umount /mnt/ext4
+	rmmod dax_blk &
+	unload=$!
+	sleep 3
+	grep -q '^dax_blk ' /proc/modules ||
+		die "rmmod dax_blk did not wait for the page the pipe holds"
+	dmesg_new | grep -E 'dax_core: daxblk0: a page of \[0x80000000-0x83ffffff\] is still held \(pinned\); waiting until it is let go' ||
+		die "no line about the held page"
+	wait $pin
+	wait $unload || die "rmmod dax_blk failed"
+	! grep -q '^dax_blk ' /proc/modules || die "dax_blk is still loaded"
+	dmesg_new | grep 'dax_core: daxblk0: no page is held any more' ||
+		die "no line about the page let go"
+	rmmod dax_core
+	dmesg -n "$(cat /tmp/console.level)"
+	: > /tmp/set-aside
+	dmesg_new | set_aside_warning 'fs/dax\.c:[0-9]+ dax_disassociate_entry' \
+		/tmp/set-aside > /tmp/klog
+	echo "fs/dax.c warnings of the kernel's set aside: $(wc -l < /tmp/set-aside)"
+	if grep -E -B5 -A25 'WARNING:|BUG[: ]|Oops|general protection|refcount_t|Call Trace' /tmp/klog; then
+		die "the kernel log has a splat"
+	fi
+	dmesg -c > /dev/null
+}
+
 run_case core-loads case_core_loads
 run_case bad-ranges-garbage case_bad_garbage
 run_case bad-ranges-overflow case_bad_overflow
@@ -283,3 +323,8 @@ run_case xfs-dax-mmap-and-read case_xfs_dax
 run_case rmmod-refused-while-mounted case_rmmod_while_mounted
 run_case unload-after-umount case_unload_after_umount
 run_case reload-keeps-data case_reload_keeps_data
+if kernel_since 6 15; then
+	skip_case held-page-outlives-umount "ext4 waits for held pages at umount from 6.15"
+else
+	run_case held-page-outlives-umount case_held_page_outlives_umount
+fi

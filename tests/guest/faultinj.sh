@@ -72,19 +72,8 @@ REPORTS='WARNING:|BUG[: ]|Oops|general protection|KASAN|possible recursive locki
 # when memory hotplug fails, as an allocation in it may here; that
 # warning's block is set aside and counted (/tmp/add_pages).
 check_log() {
-	dmesg -c | awk '
-		/-+\[ cut here \]-+/ { inblk = 1; blk = $0 "\n"; next }
-		inblk { blk = blk $0 "\n" }
-		inblk && /---\[ end trace/ {
-			inblk = 0
-			if (blk ~ /WARNING: CPU: [0-9]+ PID: [0-9]+ at arch\/x86\/mm\/init_64\.c:[0-9]+ add_pages/)
-				print "add_pages" >> "/tmp/add_pages"
-			else
-				printf "%s", blk
-			next
-		}
-		!inblk { print }
-		END { if (inblk) printf "%s", blk }' > /tmp/klog
+	dmesg -c | set_aside_warning 'arch/x86/mm/init_64\.c:[0-9]+ add_pages' \
+		/tmp/add_pages > /tmp/klog
 	if grep -E -B5 -A25 "$REPORTS" /tmp/klog > /tmp/report; then
 		cat /tmp/report
 		die "kernel report during $1"
