@@ -126,6 +126,17 @@ static void sb_bad_log_and_data_layout(struct kunit *test)
 	make_sb(&sb);
 	sb.data_offset = cpu_to_le64(DATA + UNIT);
 	KUNIT_EXPECT_EQ(test, check_sb(&sb, DEV, &why), -EUCLEAN);
+	/* a mount reads a whole log area into one buffer: 1 GiB at most */
+	make_sb(&sb);
+	sb.dev_size = cpu_to_le64(4ULL << 30);
+	sb.log_len = cpu_to_le64(FAMFSL_LOG_LEN_MAX);
+	sb.data_offset = cpu_to_le64(FAMFSL_LOG_OFFSET + FAMFSL_LOG_LEN_MAX);
+	KUNIT_EXPECT_EQ(test, check_sb(&sb, 4ULL << 30, &why), 0);
+	sb.log_len = cpu_to_le64(FAMFSL_LOG_LEN_MAX + UNIT);
+	sb.data_offset = cpu_to_le64(FAMFSL_LOG_OFFSET + FAMFSL_LOG_LEN_MAX +
+				     UNIT);
+	KUNIT_EXPECT_EQ(test, check_sb(&sb, 4ULL << 30, &why), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, why, "log is larger than 1 GiB");
 }
 
 static void sb_bad_sizes(struct kunit *test)

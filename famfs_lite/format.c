@@ -239,6 +239,8 @@ int famfsl_check_superblock(const struct famfsl_superblock *sb,
 	    log_len > size)
 		return famfsl_reject(why, -EUCLEAN,
 				     "log length is not a multiple of 2 MiB within the device");
+	if (log_len > FAMFSL_LOG_LEN_MAX)
+		return famfsl_reject(why, -EINVAL, "log is larger than 1 GiB");
 	if (data != log_off + log_len)
 		return famfsl_reject(why, -EUCLEAN, "data offset does not follow the log");
 	if (size % FAMFSL_ALLOC_UNIT || size < data + FAMFSL_ALLOC_UNIT)

@@ -735,6 +735,9 @@ static int famfsl_rename_locked(struct dentry *old_dentry,
 		rc = famfsl_move_name(daxl_nop_idmap,
 				      d_inode(old_dentry->d_parent), old_dentry,
 				      d_inode(new_parent), target, 0, true);
+		/* the replaced name goes as a removed one (vfs_rename()) */
+		if (!rc && victim)
+			famfsl_name_gone(target);
 		if (!rc)
 			d_move(old_dentry, target);
 		famfsl_unlock_renamed(inode, victim, cross);
@@ -862,7 +865,7 @@ static int famfsl_read_gen(struct famfsl_sb_info *sbi, u64 *gen)
 static int famfsl_log_read(struct famfsl_sb_info *sbi, bool at_mount,
 			   struct famfsl_log_view *v)
 {
-	u64 log_len = le64_to_cpu(sbi->sb.log_len), again;
+	u64 again;
 	struct famfsl_log_header h;
 	const char *why = NULL;
 	int rc;
@@ -872,8 +875,7 @@ static int famfsl_log_read(struct famfsl_sb_info *sbi, bool at_mount,
 	if (rc)
 		return rc;
 	v->area = famfsl_area_offset(&sbi->sb, v->gen);
-	daxl_region_invalidate(sbi->region, le64_to_cpu(sbi->sb.log_offset),
-			       log_len);
+	daxl_region_invalidate(sbi->region, v->area, sizeof(h));
 	if (daxl_region_read(sbi->region, v->area, &h, sizeof(h)))
 		return -EIO;
 	rc = famfsl_check_log_header(&h, &sbi->sb, v->gen, &why);
@@ -890,14 +892,20 @@ static int famfsl_log_read(struct famfsl_sb_info *sbi, bool at_mount,
 		return -EUCLEAN;
 	}
 	if (v->end > v->first) {
+		u64 at = v->area + FAMFSL_LOG_HEADER_SIZE +
+			 v->first * FAMFSL_ENTRY_SIZE;
+		u64 len = (v->end - v->first) * FAMFSL_ENTRY_SIZE;
+
 		v->entries = kvmalloc_array(v->end - v->first,
 					    sizeof(*v->entries), GFP_KERNEL);
 		if (!v->entries)
 			return -ENOMEM;
-		if (daxl_region_read(sbi->region,
-				     v->area + FAMFSL_LOG_HEADER_SIZE +
-				     v->first * FAMFSL_ENTRY_SIZE, v->entries,
-				     (v->end - v->first) * FAMFSL_ENTRY_SIZE))
+		/*
+		 * Only now, after the header: a line of an entry fetched
+		 * before the header was read could predate its commit.
+		 */
+		daxl_region_invalidate(sbi->region, at, len);
+		if (daxl_region_read(sbi->region, at, v->entries, len))
 			return -EIO;
 	}
 	rc = famfsl_read_gen(sbi, &again);

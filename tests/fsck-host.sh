@@ -197,6 +197,25 @@ create 3 b
 alloc 3 1 $((D + 2 * M)) $((2 * M))
 expect 4 'log entry 3: extent overlaps another file' v2-overlapping-2m-units-are-corrupt
 
+# The largest log is 1 GiB (a mount reads a whole log area into one
+# kernel buffer): mkfs refuses a larger one, and fsck, as mount, a
+# superblock that says so.
+rm -f "$IMG"
+truncate -s $((2048 * M)) "$IMG"
+out=$($MKFS -l 1026M "$IMG" 2>&1)
+rc=$?
+if [ $rc = 2 ] && grep -q "bad log size '1026M'" <<< "$out"; then
+	echo "PASS mkfs-refuses-a-log-past-1g"
+else
+	echo "FAIL mkfs-refuses-a-log-past-1g: mkfs exited $rc, said: $out"
+	failed=$((failed + 1))
+fi
+mk 3
+$POKE "$IMG" sb dev_size $((2048 * M)) || exit 1
+$POKE "$IMG" sb log_len $((1026 * M)) || exit 1
+$POKE "$IMG" sb data_offset $((1028 * M)) || exit 1
+expect 4 'superblock: log is larger than 1 GiB$' superblock-with-a-log-past-1g-is-refused
+
 rm -f "$IMG"
 echo "fsck-host: $failed failed"
 [ $failed = 0 ]

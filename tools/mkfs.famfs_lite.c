@@ -19,7 +19,8 @@ static void print_help(FILE *f)
 		"usage: mkfs.famfs_lite [-f] [-l LOGSIZE] [-F VERSION] DEVICE\n"
 		"Write an empty famfs_lite file system to DEVICE (a /dev/daxN).\n"
 		"  -f, --force         overwrite an existing famfs_lite file system\n"
-		"  -l, --log-size SIZE log size, a multiple of 2M (default 8M); K, M, G suffixes\n"
+		"  -l, --log-size SIZE log size, a multiple of 2M up to 1G (default 8M);\n"
+		"                      K, M, G suffixes\n"
 		"  -F, --format-version N  format version 3 (default: 4 KiB extents), 2 (2 MiB\n"
 		"                      extents) or 1 (one log area, no growth; this kernel\n"
 		"                      mounts it read-only)\n"
@@ -67,6 +68,7 @@ int main(int argc, char **argv)
 		case 'l':
 			if (famfsl_parse_size(optarg, &log_len) ||
 			    log_len < FAMFSL_LOG_LEN_MIN ||
+			    log_len > FAMFSL_LOG_LEN_MAX ||
 			    log_len % FAMFSL_ALLOC_UNIT) {
 				fprintf(stderr, "mkfs.famfs_lite: bad log size '%s'\n",
 					optarg);

@@ -72,6 +72,12 @@ typedef __u64 u64;
 #define FAMFSL_LOG_LEN_DEFAULT	0x800000ULL		/* 8 MiB */
 #define FAMFSL_LOG_LEN_MIN	FAMFSL_ALLOC_UNIT
 /*
+ * The largest log: a mount reads a whole log area into one kernel buffer
+ * (at most 1 GiB, four million entries), and kvmalloc() refuses, with a
+ * warning, anything past INT_MAX bytes.
+ */
+#define FAMFSL_LOG_LEN_MAX	0x40000000ULL		/* 1 GiB */
+/*
  * Version 2: the log generation, an 8-byte word outside the superblock's
  * checksum, so that switching log areas is one aligned 8-byte store.
  */

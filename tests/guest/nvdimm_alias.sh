@@ -116,31 +116,38 @@ case_zeroed_space_forgotten_when_read_only() {
 }
 
 # A bind mount on the reader over a directory and a file that the writer
-# removes is detached at the reader's next remount, as rmdir and unlink
-# on one host would have refused (EBUSY) or detached it; the names are
-# gone on the reader.
+# removes, or replaces by a rename, is detached at the reader's next
+# remount, as rmdir, unlink and rename on one host would have refused
+# (EBUSY) or detached it; removed names are gone on the reader, replaced
+# ones show the renamed file or directory.
 case_bind_mounts_on_removed_names_detached() {
 	mkfs.famfs_lite -f /dev/dax1 > /dev/null
 	mount -t famfs_lite /dev/dax1 $W
-	mkdir $W/d
+	mkdir $W/d $W/rd $W/rd-new
 	echo kept > $W/f
+	echo old > $W/rf
+	echo new > $W/rf-new
 	mount -t famfs_lite -o ro /dev/dax0 $R
 	mkdir -p /tmp/bind-dir
 	echo other > /tmp/bind-file
-	mount --bind /tmp/bind-dir $R/d
-	mount --bind /tmp/bind-file $R/f
-	[ "$(awk -v p="^$R/[df]" '$2 ~ p' /proc/mounts | wc -l)" = 2 ]
-	[ "$(cat $R/f)" = other ]
+	for n in d rd; do mount --bind /tmp/bind-dir $R/$n; done
+	for n in f rf; do mount --bind /tmp/bind-file $R/$n; done
+	[ "$(awk -v p="^$R/r?[df]\$" '$2 ~ p' /proc/mounts | wc -l)" = 4 ]
+	[ "$(cat $R/f)" = other ] && [ "$(cat $R/rf)" = other ]
 	rmdir $W/d
 	rm $W/f
+	mv -T $W/rd-new $W/rd
+	mv -T $W/rf-new $W/rf
 	umount $W
 	mount -o remount,ro $R
-	awk -v p="^$R/[df]" '$2 ~ p' /proc/mounts > /tmp/left
-	[ ! -s /tmp/left ] || die "bind mounts on removed names stayed: $(cat /tmp/left)"
+	awk -v p="^$R/r?[df]\$" '$2 ~ p' /proc/mounts > /tmp/left
+	[ ! -s /tmp/left ] || die "bind mounts on removed or replaced names stayed: $(cat /tmp/left)"
 	[ ! -e $R/d ] && [ ! -e $R/f ]
+	[ "$(cat $R/rf)" = new ] || die "the replaced name shows $(cat $R/rf)"
+	[ -d $R/rd ] && [ ! -e $R/rd-new ] && [ ! -e $R/rf-new ]
 	umount $R
 	rm -r /tmp/bind-dir /tmp/bind-file /tmp/left
-	fsck.famfs_lite /dev/dax1 | grep 'clean: 0 files, 0 directories'
+	fsck.famfs_lite /dev/dax1 | grep 'clean: 1 files, 1 directories'
 }
 
 # A reader whose device was made into a new file system meanwhile must
