@@ -347,6 +347,20 @@ static int do_fault_count(const char *path, u64 off, u64 len, int nohuge)
 	return 0;
 }
 
+/* Open PATH read-write and map its first LEN bytes shared; NULL on failure. */
+static unsigned char *map_shared(const char *path, size_t len, int *fd)
+{
+	unsigned char *map;
+
+	*fd = open(path, O_RDWR);
+	if (*fd < 0)
+		return fail("open", path), NULL;
+	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, *fd, 0);
+	if (map == MAP_FAILED)
+		return fail("mmap", path), NULL;
+	return map;
+}
+
 /*
  * A raw mapping of /dev/daxN is VM_PFNMAP: get_user_pages() must refuse
  * it (EFAULT) at 4 KiB and at 2 MiB, and take no page reference.
@@ -362,12 +376,9 @@ static int do_raw_gup(const char *path)
 	int fd, p[2];
 	u64 off;
 
-	fd = open(path, O_RDWR);
-	if (fd < 0)
-		return fail("open", path);
-	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (map == MAP_FAILED)
-		return fail("mmap", path);
+	map = map_shared(path, len, &fd);
+	if (!map)
+		return 2;
 	getrusage(RUSAGE_SELF, &before);
 	for (off = 0; off < len; off += 4096)
 		sum += map[off];
@@ -615,12 +626,9 @@ static int do_mmap_hold(const char *path, int secs)
 	pid_t child;
 	int fd;
 
-	fd = open(path, O_RDWR);
-	if (fd < 0)
-		return fail("open", path);
-	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (map == MAP_FAILED)
-		return fail("mmap", path);
+	map = map_shared(path, len, &fd);
+	if (!map)
+		return 2;
 	printf("first byte %u\n", map[0]);
 	child = fork();
 	if (child < 0)
