@@ -231,30 +231,31 @@ static void daxblk_remove(void *data)
 }
 
 /*
- * Before a namespace's disk is detached: refuse while it is open (a mount
- * keeps it open), or while a page a file system mapped is still held (a
- * pipe it was vmspliced into: 6.1's ext4 and xfs do not wait for those at
- * umount, and the page must not be unmapped under its holder).  Otherwise
- * mark it dead, which fails the I/O of any open that comes in before it
- * is torn down.  Not under open_mutex: from 6.6 blk_mark_disk_dead()
- * reports the death to the disk's holders, which must not hold it.
+ * Before a namespace's disk is detached: refuse while a page a file
+ * system mapped is still held (a pipe it was vmspliced into: 6.1's ext4
+ * and xfs do not wait for those at umount, and the page must not be
+ * unmapped under its holder), or while the disk is open (a mount keeps it
+ * open); otherwise mark it dead under its open_mutex, so that an open
+ * coming in before it is torn down gets no I/O through.  (From 6.6
+ * blk_mark_disk_dead() asserts that open_mutex is not held: a lockdep
+ * kernel of 6.12 or later reports it; left, README.)
  */
 static int daxblk_retire(void *data)
 {
 	struct daxblk_device *dev = data;
 	int rc = 0;
 
+	if (daxl_region_busy_page(dev->region, 0, dev->region->size)) {
+		pr_err("%s: a page of it is still held (pinned) since a mount mapped it\n",
+		       dev->disk->disk_name);
+		return -EBUSY;
+	}
 	mutex_lock(&dev->disk->open_mutex);
 	if (disk_openers(dev->disk))
 		rc = -EBUSY;
-	mutex_unlock(&dev->disk->open_mutex);
-	if (!rc && daxl_region_busy_page(dev->region, 0, dev->region->size)) {
-		pr_err("%s: a page of it is still held (pinned) since a mount mapped it\n",
-		       dev->disk->disk_name);
-		rc = -EBUSY;
-	}
-	if (!rc)
+	else
 		blk_mark_disk_dead(dev->disk);
+	mutex_unlock(&dev->disk->open_mutex);
 	return rc;
 }
 
