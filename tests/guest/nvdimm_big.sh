@@ -82,7 +82,12 @@ ends_roundtrip() {
 	out=$(daxtest fault-count /dev/dax0 $((size - 64 * MB)) $((64 * MB)))
 	echo "$out"
 	n=${out##*faults=}
-	[ "${n%% *}" -le 40 ] || die "no PMD faults at the end of the device"
+	# before 6.12 raw mappings take 4 KiB ptes only (compat.h)
+	if kernel_since 6 12; then
+		[ "${n%% *}" -le 40 ] || die "no PMD faults at the end of the device"
+	else
+		[ "${n%% *}" -ge 16384 ] || die "$(uname -r): ${n%% *} faults, expected 16384 4 KiB ones"
+	fi
 }
 
 # map=mem first, on the fresh device: the RAM it costs, and famfs_lite
